@@ -1,0 +1,111 @@
+package cluster
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/neardup/neardup/lsh"
+)
+
+func TestUnionFind(t *testing.T) {
+	u := newUnionFind(6)
+	u.union(0, 1)
+	u.union(2, 3)
+	u.union(1, 3)
+	u.union(3, 0) // already joined
+	same := func(a, b int) bool { return u.find(a) == u.find(b) }
+	for _, p := range [][2]int{{0, 1}, {0, 2}, {0, 3}, {1, 2}} {
+		if !same(p[0], p[1]) {
+			t.Errorf("%d and %d not joined", p[0], p[1])
+		}
+	}
+	for _, p := range [][2]int{{0, 4}, {4, 5}, {3, 5}} {
+		if same(p[0], p[1]) {
+			t.Errorf("%d and %d joined", p[0], p[1])
+		}
+	}
+	if r := u.find(2); u.size[r] != 4 {
+		t.Errorf("component size %d, want 4", u.size[r])
+	}
+}
+
+func TestPrefer(t *testing.T) {
+	d1 := time.Date(2020, 2, 21, 8, 0, 0, 0, time.UTC)
+	d2 := d1.Add(time.Hour)
+	tests := []struct {
+		name string
+		a, b Item
+		want int
+	}{
+		{"earlier date wins", Item{ID: "b", Published: d1, Length: 10}, Item{ID: "a", Published: d2, Length: 99}, -1},
+		{"dated beats undated", Item{ID: "b", Published: d2}, Item{ID: "a", Length: 99}, -1},
+		{"undated loses", Item{ID: "a", Length: 99}, Item{ID: "b", Published: d2}, 1},
+		{"same date: longer wins", Item{ID: "b", Published: d1, Length: 20}, Item{ID: "a", Published: d1, Length: 10}, -1},
+		{"no dates: longer wins", Item{ID: "z", Length: 20}, Item{ID: "a", Length: 10}, -1},
+		{"tie: smaller ID wins", Item{ID: "a", Length: 10}, Item{ID: "b", Length: 10}, -1},
+		{"tie: larger ID loses", Item{ID: "b", Length: 10}, Item{ID: "a", Length: 10}, 1},
+	}
+	for _, tt := range tests {
+		if got := Prefer(tt.a, tt.b); got != tt.want {
+			t.Errorf("%s: Prefer = %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestBuild(t *testing.T) {
+	items := []Item{
+		{ID: "a", Length: 100}, // 0
+		{ID: "b", Length: 300}, // 1: longest of {0,1,2}: canonical
+		{ID: "c", Length: 100}, // 2
+		{ID: "d", Length: 50},  // 3
+		{ID: "e", Length: 50},  // 4
+		{ID: "f", Length: 50},  // 5: alone
+		{ID: "g", Length: 10},  // 6: below threshold with 5
+	}
+	sims := map[lsh.Pair]float64{
+		{A: 0, B: 1}: 0.9, {A: 1, B: 2}: 0.6, {A: 0, B: 2}: 0.7,
+		{A: 3, B: 4}: 0.8,
+		{A: 5, B: 6}: 0.49,
+	}
+	sim := func(a, b int) float64 {
+		if a > b {
+			a, b = b, a
+		}
+		return sims[lsh.Pair{A: a, B: b}]
+	}
+	var pairs []lsh.Pair
+	for p := range sims {
+		pairs = append(pairs, p)
+	}
+	slices.SortFunc(pairs, func(p, q lsh.Pair) int { return p.A*100 + p.B - q.A*100 - q.B })
+	res := Build(items, pairs, Options{Threshold: 0.5, Similarity: sim})
+	if res.Verified != 4 {
+		t.Errorf("verified %d pairs, want 4", res.Verified)
+	}
+	want := []Cluster{
+		{Members: []Member{{1, 1}, {0, 0.9}, {2, 0.6}}},
+		{Members: []Member{{3, 1}, {4, 0.8}}},
+	}
+	if !slices.EqualFunc(res.Clusters, want, func(a, b Cluster) bool { return slices.Equal(a.Members, b.Members) }) {
+		t.Errorf("clusters = %+v, want %+v", res.Clusters, want)
+	}
+}
+
+func TestBuildOrdersClusters(t *testing.T) {
+	// Two clusters of equal size: ordered by canonical ID.
+	items := []Item{{ID: "z1"}, {ID: "z2"}, {ID: "a1"}, {ID: "a2"}}
+	pairs := []lsh.Pair{{A: 0, B: 1}, {A: 2, B: 3}}
+	res := Build(items, pairs, Options{Threshold: 0.5, Similarity: func(int, int) float64 { return 1 }})
+	if len(res.Clusters) != 2 || items[res.Clusters[0].Canonical()].ID != "a1" || items[res.Clusters[1].Canonical()].ID != "z1" {
+		t.Errorf("cluster order: %+v", res.Clusters)
+	}
+	// Equal similarity: members by ID.
+	items = []Item{{ID: "c", Length: 9}, {ID: "b"}, {ID: "a"}}
+	pairs = []lsh.Pair{{A: 0, B: 1}, {A: 0, B: 2}}
+	res = Build(items, pairs, Options{Threshold: 0.5, Similarity: func(int, int) float64 { return 0.7 }})
+	got := []int{res.Clusters[0].Members[0].Doc, res.Clusters[0].Members[1].Doc, res.Clusters[0].Members[2].Doc}
+	if !slices.Equal(got, []int{0, 2, 1}) {
+		t.Errorf("member order %v, want canonical 0 then a(2), b(1)", got)
+	}
+}

@@ -1,0 +1,127 @@
+// Command neardup finds duplicate and near-duplicate news articles and
+// groups rewritten copies of the same story into clusters.
+//
+// Usage:
+//
+//	neardup run [flags] INPUT...
+//	neardup help [COMMAND]
+//	neardup version
+//
+// See README.md and `neardup run --help`. Exit codes are a contract for
+// scripts: 0 success; 1 failure (bad input with --on-error=fail, I/O
+// error, interrupted); 2 usage error; 3 finished, but input records were
+// skipped for errors (--on-error=skip).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"golang.org/x/term"
+)
+
+// version is the neardup release; it is written into summary.json.
+const version = "0.1.0"
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+	exitSkipped = 3
+)
+
+// env is the outside world of one invocation, so tests can run commands
+// in-process.
+type env struct {
+	stdin     io.Reader
+	stdout    io.Writer
+	stderr    io.Writer
+	stderrTTY bool // show a progress bar
+}
+
+// usageError is a mistake in the command line: exit code 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// errSkipped reports a finished run that skipped bad input: exit code 3.
+var errSkipped = errors.New("finished, but input records were skipped")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, stderrTTY: term.IsTerminal(int(os.Stderr.Fd()))}
+	code := run(ctx, os.Args[1:], e)
+	stop()
+	os.Exit(code)
+}
+
+// run executes one command line and returns its exit code.
+func run(ctx context.Context, args []string, e env) int {
+	err := dispatch(ctx, args, e)
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errSkipped):
+		return exitSkipped
+	case errors.As(err, &ue):
+		fmt.Fprintf(e.stderr, "neardup: %v\nRun 'neardup --help' for usage.\n", err)
+		return exitUsage
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(e.stderr, "neardup: interrupted; previous outputs left as they were")
+		return exitFailure
+	}
+	fmt.Fprintf(e.stderr, "neardup: %v\n", err)
+	return exitFailure
+}
+
+const mainHelp = `neardup finds duplicate and near-duplicate news articles and groups
+rewritten copies of the same story into clusters, one canonical article each.
+
+Usage:
+  neardup run [flags] INPUT...   find clusters; write outputs into --out DIR
+  neardup help [COMMAND]         show help
+  neardup version                print the version
+
+Examples:
+  neardup run --out out/ testdata/wire/
+  zcat feed.jsonl.gz | neardup run --out out/ -
+
+Exit codes: 0 success, 1 failure, 2 usage error,
+            3 finished but input records were skipped (--on-error=skip).
+
+Run 'neardup run --help' for the flags of run.
+`
+
+func dispatch(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, mainHelp)
+		return usagef("no command given")
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "run":
+		return runCmd(ctx, rest, e)
+	case "version", "--version":
+		fmt.Fprintln(e.stdout, "neardup", version)
+		return nil
+	case "help", "-h", "--help":
+		if len(rest) > 0 && rest[0] == "run" {
+			return runCmd(ctx, []string{"--help"}, e)
+		}
+		fmt.Fprint(e.stdout, mainHelp)
+		return nil
+	default:
+		return usagef("unknown command %q", cmd)
+	}
+}

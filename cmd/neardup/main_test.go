@@ -1,0 +1,329 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+const (
+	wireDir   = "../../testdata/wire"
+	goldenDir = "../../testdata/golden"
+)
+
+// binary is the neardup command built once for the end-to-end tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	dir, err := os.MkdirTemp("", "neardup-bin")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "neardup")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building neardup: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// neardup runs a command line in-process and returns its exit code, stdout
+// and stderr.
+func neardup(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, env{stdin: strings.NewReader(stdin), stdout: &stdout, stderr: &stderr})
+	return code, stdout.String(), stderr.String()
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestGoldenWire(t *testing.T) {
+	out := t.TempDir()
+	if code, _, stderr := neardup(t, "", "run", "-q", "--out", out, wireDir); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, name := range []string{"clusters.jsonl", "drop.txt"} {
+		got := readFile(t, filepath.Join(out, name))
+		golden := filepath.Join(goldenDir, "wire."+name)
+		if *update {
+			if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if want := readFile(t, golden); got != want {
+			t.Errorf("%s differs from %s (run go test ./cmd/neardup -update to accept):\ngot:\n%s\nwant:\n%s", name, golden, got, want)
+		}
+	}
+}
+
+type clusterLine struct {
+	Cluster   int    `json:"cluster"`
+	Size      int    `json:"size"`
+	Canonical string `json:"canonical"`
+	Members   []struct {
+		ID         string  `json:"id"`
+		Similarity float64 `json:"similarity"`
+	} `json:"members"`
+}
+
+func readClusters(t *testing.T, path string) []clusterLine {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var cs []clusterLine
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var c clusterLine
+		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		cs = append(cs, c)
+	}
+	return cs
+}
+
+// TestWireSeedsApartRewritesJoined is the product's first promise: the two
+// Idlib stories (same place and actors, different events) stay apart, and
+// every rewrite joins the story it rewrites.
+func TestWireSeedsApartRewritesJoined(t *testing.T) {
+	out := t.TempDir()
+	if code, _, stderr := neardup(t, "", "run", "-q", "--out", out, wireDir); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	files, _ := filepath.Glob(filepath.Join(wireDir, "*.txt"))
+	clusterOf := map[string]string{}
+	for _, c := range readClusters(t, filepath.Join(out, "clusters.jsonl")) {
+		for _, m := range c.Members {
+			clusterOf[m.ID] = c.Canonical
+		}
+	}
+	for _, seed := range []string{"000_d995efe7b01a9663", "002_b85c2fa3f61deca6"} {
+		story := seed[:4]
+		for _, f := range files {
+			id := strings.TrimSuffix(filepath.Base(f), ".txt")
+			if !strings.HasPrefix(id, story) {
+				continue
+			}
+			if clusterOf[id] == "" || clusterOf[id] != clusterOf[seed] {
+				t.Errorf("%s is not in the cluster of its origin %s", id, seed)
+			}
+		}
+	}
+	if clusterOf["000_d995efe7b01a9663"] == clusterOf["002_b85c2fa3f61deca6"] {
+		t.Error("the 2018 and 2020 Idlib stories were merged")
+	}
+}
+
+// TestDeterministicAcrossWorkers: byte-identical outputs for -j 1 and -j 8;
+// summary.json differs only in "workers" and "seconds".
+func TestDeterministicAcrossWorkers(t *testing.T) {
+	dirs := []string{t.TempDir(), t.TempDir()}
+	for i, j := range []string{"1", "8"} {
+		if code, _, stderr := neardup(t, "", "run", "-q", "-j", j, "--out", dirs[i], wireDir); code != 0 {
+			t.Fatalf("-j %s: exit %d: %s", j, code, stderr)
+		}
+	}
+	for _, name := range []string{"clusters.jsonl", "drop.txt"} {
+		if a, b := readFile(t, filepath.Join(dirs[0], name)), readFile(t, filepath.Join(dirs[1], name)); a != b {
+			t.Errorf("%s differs between -j 1 and -j 8", name)
+		}
+	}
+	var sums [2]map[string]any
+	for i, d := range dirs {
+		if err := json.Unmarshal([]byte(readFile(t, filepath.Join(d, "summary.json"))), &sums[i]); err != nil {
+			t.Fatal(err)
+		}
+		if sums[i]["workers"] == nil || sums[i]["seconds"] == nil {
+			t.Fatalf("summary.json lacks workers or seconds")
+		}
+		delete(sums[i], "workers")
+		delete(sums[i], "seconds")
+	}
+	a, _ := json.Marshal(sums[0])
+	b, _ := json.Marshal(sums[1])
+	if !bytes.Equal(a, b) {
+		t.Errorf("summary.json differs beyond workers and seconds:\n%s\n%s", a, b)
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	bad := t.TempDir()
+	os.WriteFile(filepath.Join(bad, "feed.jsonl"), []byte(`{"id": "a", "text": "x y z"}`+"\n"+`{"id": "b", "text": `+"\n"), 0o644)
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		inStderr string
+	}{
+		{"no command", nil, 2, "no command given"},
+		{"unknown command", []string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{"no --out", []string{"run", wireDir}, 2, "--out DIR is required"},
+		{"no input", []string{"run", "--out", "x"}, 2, "no INPUT given"},
+		{"unknown flag", []string{"run", "--bogus", "--out", "x", wireDir}, 2, "unknown flag: --bogus"},
+		{"bad shingle", []string{"run", "--shingle", "word:0", "--out", "x", wireDir}, 2, "N must be"},
+		{"bad threshold", []string{"run", "--threshold", "1.5", "--out", "x", wireDir}, 2, "threshold"},
+		{"bad on-error", []string{"run", "--on-error", "ignore", "--out", "x", wireDir}, 2, "want fail or skip"},
+		{"bad -j", []string{"run", "-j", "0", "--out", "x", wireDir}, 2, "at least 1 worker"},
+		{"missing input", []string{"run", "--out", "OUT", "does-not-exist.jsonl"}, 1, "does-not-exist.jsonl: stat: no such file"},
+		{"malformed input", []string{"run", "--out", "OUT", bad}, 1, "feed.jsonl:2: invalid JSON"},
+		{"malformed input skipped", []string{"run", "--on-error=skip", "--out", "OUT", bad}, 3, "skipped " + filepath.Join(bad, "feed.jsonl") + ":2"},
+		{"out is a file", []string{"run", "--out", filepath.Join(bad, "feed.jsonl"), wireDir}, 1, "not a directory"},
+		{"help", []string{"run", "--help"}, 0, ""},
+		{"version", []string{"version"}, 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			for i, a := range tt.args {
+				if a == "OUT" {
+					tt.args[i] = out
+				}
+			}
+			code, _, stderr := neardup(t, "", tt.args...)
+			if code != tt.code || !strings.Contains(stderr, tt.inStderr) {
+				t.Errorf("exit %d, stderr %q; want exit %d, stderr containing %q", code, stderr, tt.code, tt.inStderr)
+			}
+		})
+	}
+}
+
+func TestHelp(t *testing.T) {
+	code, stdout, _ := neardup(t, "", "--help")
+	if code != 0 || !strings.Contains(stdout, "neardup run [flags] INPUT...") || !strings.Contains(stdout, "Exit codes") {
+		t.Errorf("neardup --help: exit %d, %q", code, stdout)
+	}
+	code, stdout, _ = neardup(t, "", "run", "--help")
+	for _, want := range []string{"Examples:", "--shingle", "--threshold", "--on-error", "--id-field", "-j, --jobs"} {
+		if code != 0 || !strings.Contains(stdout, want) {
+			t.Errorf("neardup run --help: exit %d, lacks %q", code, want)
+		}
+	}
+}
+
+// TestSkipRecordedInSummary: --on-error=skip records each skip.
+func TestSkipRecordedInSummary(t *testing.T) {
+	in := t.TempDir()
+	os.WriteFile(filepath.Join(in, "a.jsonl"), []byte(strings.Join([]string{
+		`{"id": "x", "text": "one two three four five six"}`,
+		`{"id": "x", "text": "again"}`,
+		`{broken`,
+		`{"id": "e", "text": ""}`,
+	}, "\n")), 0o644)
+	out := t.TempDir()
+	code, _, stderr := neardup(t, "", "run", "--on-error=skip", "--out", out, in)
+	if code != 3 {
+		t.Fatalf("exit %d, want 3: %s", code, stderr)
+	}
+	var sum struct {
+		Articles struct {
+			Read    int            `json:"read"`
+			Skipped map[string]int `json:"skipped"`
+		} `json:"articles"`
+		Skips []struct{ At, Reason, Error string } `json:"skips"`
+	}
+	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(out, "summary.json"))), &sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum.Articles.Read != 1 || sum.Articles.Skipped["duplicate_id"] != 1 || sum.Articles.Skipped["malformed"] != 1 ||
+		sum.Articles.Skipped["empty"] != 1 || len(sum.Skips) != 2 || sum.Skips[0].At != filepath.Join(in, "a.jsonl")+":2" {
+		t.Errorf("summary: %+v", sum)
+	}
+}
+
+// TestFailureLeavesPreviousOutput: a failed run leaves the last good outputs
+// byte for byte, and no temporary files.
+func TestFailureLeavesPreviousOutput(t *testing.T) {
+	out := t.TempDir()
+	if code, _, stderr := neardup(t, "", "run", "-q", "--out", out, wireDir); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	before := map[string]string{}
+	for _, n := range []string{"clusters.jsonl", "drop.txt", "summary.json"} {
+		before[n] = readFile(t, filepath.Join(out, n))
+	}
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	os.WriteFile(bad, []byte("id,text\na,b,c\n"), 0o644)
+	if code, _, _ := neardup(t, "", "run", "-q", "--out", out, wireDir, bad); code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	entries, _ := os.ReadDir(out)
+	if len(entries) != 3 {
+		t.Errorf("output directory holds %d entries, want the 3 outputs", len(entries))
+	}
+	for n, want := range before {
+		if readFile(t, filepath.Join(out, n)) != want {
+			t.Errorf("%s changed after a failed run", n)
+		}
+	}
+}
+
+// TestRenamedFieldsFromStdin wires --*-field flags and stdin through the CLI.
+func TestRenamedFieldsFromStdin(t *testing.T) {
+	body := "The central bank raised its key interest rate by a quarter point on Thursday, citing persistent inflation in services."
+	in := fmt.Sprintf(`{"uid": "a", "body": %q, "when": "2024-03-01T09:00:00Z"}`+"\n"+`{"uid": "b", "body": %q, "when": "2024-03-01T08:00:00Z"}`+"\n",
+		body, body+" Markets barely moved.")
+	out := t.TempDir()
+	code, _, stderr := neardup(t, in, "run", "-q", "--id-field", "uid", "--text-field", "body", "--date-field", "when", "--out", out, "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	cs := readClusters(t, filepath.Join(out, "clusters.jsonl"))
+	if len(cs) != 1 || cs[0].Canonical != "b" || cs[0].Size != 2 {
+		t.Errorf("clusters %+v, want one of 2 with the earlier b canonical", cs)
+	}
+	if got := readFile(t, filepath.Join(out, "drop.txt")); got != "a\n" {
+		t.Errorf("drop.txt = %q, want a", got)
+	}
+}
+
+// TestBinaryEndToEnd runs the built command as a user would: outputs in
+// place, a summary on stderr, no progress bar when stderr is not a terminal.
+func TestBinaryEndToEnd(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "new", "out")
+	cmd := exec.Command(binary, "run", "--out", out, wireDir)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%v: %s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "8 articles read") || !strings.Contains(stderr.String(), "2 clusters, 6 duplicates") {
+		t.Errorf("stderr summary: %q", stderr.String())
+	}
+	if strings.ContainsAny(stderr.String(), "\r\x1b") {
+		t.Errorf("progress bar or escape codes written to a non-terminal: %q", stderr.String())
+	}
+	if got, want := readFile(t, filepath.Join(out, "clusters.jsonl")), readFile(t, filepath.Join(goldenDir, "wire.clusters.jsonl")); got != want {
+		t.Error("binary output differs from the golden file")
+	}
+
+	cmd = exec.Command(binary, "run", "--out", out, "--on-error", "sometimes", wireDir)
+	if err := cmd.Run(); cmd.ProcessState.ExitCode() != 2 {
+		t.Errorf("usage error: %v, exit %d, want 2", err, cmd.ProcessState.ExitCode())
+	}
+}

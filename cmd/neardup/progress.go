@@ -1,0 +1,48 @@
+package main
+
+import (
+	"io"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+)
+
+// progress shows one progress bar per pipeline stage on a terminal. A nil
+// *progress shows nothing, so callers need not check.
+type progress struct {
+	w     io.Writer
+	stage string
+	bar   *progressbar.ProgressBar
+}
+
+func newProgress(w io.Writer) *progress { return &progress{w: w} }
+
+// update is a dedup.Config.Progress callback.
+func (p *progress) update(stage string, done, total int) {
+	if stage != p.stage {
+		p.finish()
+		p.stage = stage
+		p.bar = progressbar.NewOptions(total,
+			progressbar.OptionSetWriter(p.w),
+			progressbar.OptionSetDescription(stage),
+			progressbar.OptionShowCount(),
+			progressbar.OptionShowIts(),
+			progressbar.OptionSetItsString("docs"),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish(),
+			progressbar.OptionSpinnerType(14),
+			progressbar.OptionSetWidth(30),
+		)
+	}
+	_ = p.bar.Set(done)
+}
+
+// finish clears the current bar, if any.
+func (p *progress) finish() {
+	if p == nil || p.bar == nil {
+		return
+	}
+	_ = p.bar.Finish()
+	_ = p.bar.Clear()
+	p.bar = nil
+}

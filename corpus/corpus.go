@@ -1,0 +1,159 @@
+// Package corpus reads news articles from files and streams them as Documents.
+//
+// Formats, chosen by file extension (after an optional .gz):
+//
+//   - .txt: one article per file. The first non-empty line is the title, the
+//     rest is the body. The ID is the path relative to the input directory,
+//     without extension, with forward slashes (a lone file: its base name).
+//   - .jsonl, .ndjson: one JSON object per line with the fields named in
+//     Fields (id, title, text, source, date by default). Blank lines are ignored.
+//   - .csv, .tsv: a header row naming the same fields, then one article per row.
+//
+// Any of these may be gzip-compressed; compression is recognised by its magic
+// bytes, not by the name. Standard input ("-") is read as JSONL.
+//
+// Dates are RFC 3339 or YYYY-MM-DD; an empty date means "unknown".
+//
+// Bad input never panics. Each problem is an *Error carrying the position
+// (file:line) and a Reason. Read hands it to Options.OnError, which decides:
+// return nil to skip the record (it is counted in Stats.Skipped) or return an
+// error to stop. Invalid UTF-8 is replaced by U+FFFD and counted; empty
+// articles are skipped and counted without calling OnError.
+//
+// Read is sequential and deterministic: directories are walked in lexical
+// order, and documents are emitted in input order. It is safe to run several
+// Reads concurrently; a single Read is not meant to be shared.
+package corpus
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Document is one article as read from the input.
+type Document struct {
+	ID        string
+	Title     string
+	Body      string
+	Source    string
+	Published time.Time // zero when the input gave no date
+	Pos       Position  // where the article starts
+}
+
+// Text returns the text that identifies the article for matching: the body,
+// or the title when the body is empty (wire flashes are title-only).
+func (d *Document) Text() string {
+	if d.Body != "" {
+		return d.Body
+	}
+	return d.Title
+}
+
+// Position is a place in the input. Line is 1-based; 0 means "no line"
+// (a whole .txt file, or an error about a file as a whole).
+type Position struct {
+	File string
+	Line int
+}
+
+func (p Position) String() string {
+	if p.Line > 0 {
+		return p.File + ":" + strconv.Itoa(p.Line)
+	}
+	return p.File
+}
+
+// Reason classifies why a record was skipped. Its string is used as a key in
+// run summaries, so values are stable.
+type Reason string
+
+const (
+	Malformed   Reason = "malformed"    // unparsable record, missing field, bad date
+	Unreadable  Reason = "unreadable"   // cannot open or read a file, truncated gzip
+	TooLarge    Reason = "too_large"    // record larger than Options.MaxBytes
+	DuplicateID Reason = "duplicate_id" // ID already seen earlier in the run
+	Empty       Reason = "empty"        // no title and no body
+)
+
+// Error is a problem with the input at a position.
+type Error struct {
+	Pos    Position
+	Reason Reason
+	Err    error
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s: %v", e.Pos, e.Err)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// ErrDuplicateID is wrapped by the Error reported for a repeated ID.
+var ErrDuplicateID = errors.New("duplicate id")
+
+// Fields names the columns (CSV/TSV) or keys (JSONL) that hold each part of
+// an article.
+type Fields struct {
+	ID, Title, Text, Source, Date string
+}
+
+// DefaultFields are the field names used when none are given.
+func DefaultFields() Fields {
+	return Fields{ID: "id", Title: "title", Text: "text", Source: "source", Date: "date"}
+}
+
+// DefaultMaxBytes is the default limit on one record (a JSONL line, a CSV
+// row, a .txt file): 8 MiB, far above any real article.
+const DefaultMaxBytes = 8 << 20
+
+// Options configures Read.
+type Options struct {
+	Fields   Fields // zero value: DefaultFields
+	MaxBytes int    // limit on one record; 0: DefaultMaxBytes
+
+	// OnError is called for every input problem. Returning nil skips the
+	// record (or the rest of an unreadable file); returning an error stops
+	// Read, which returns that error. Nil OnError stops at the first problem.
+	OnError func(*Error) error
+}
+
+// Stats counts what Read saw.
+type Stats struct {
+	Files       int            // input files opened
+	Ignored     int            // files in directories skipped for their extension
+	Read        int            // documents emitted
+	Skipped     map[Reason]int // records skipped, by reason
+	InvalidUTF8 int            // documents whose invalid UTF-8 was replaced
+}
+
+func (s *Stats) skip(r Reason) {
+	if s.Skipped == nil {
+		s.Skipped = make(map[Reason]int)
+	}
+	s.Skipped[r]++
+}
+
+// SkippedTotal is the number of records skipped for any reason.
+func (s *Stats) SkippedTotal() int {
+	n := 0
+	for _, v := range s.Skipped {
+		n += v
+	}
+	return n
+}
+
+// parseDate accepts RFC 3339 and YYYY-MM-DD; "" is no date.
+func parseDate(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), nil
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("date %q is neither RFC 3339 nor YYYY-MM-DD", s)
+}

@@ -1,0 +1,263 @@
+package corpus_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/neardup/neardup/corpus"
+)
+
+// write creates files under a new temporary directory and returns it.
+func write(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func gz(s string) string {
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	w.Write([]byte(s))
+	w.Close()
+	return b.String()
+}
+
+// read runs corpus.Read and returns the documents, the stats and the errors
+// it was given (skip mode) or the error that stopped it (fail mode).
+func read(t *testing.T, inputs []string, stdin string, opts corpus.Options, skip bool) ([]corpus.Document, corpus.Stats, []string, error) {
+	t.Helper()
+	var docs []corpus.Document
+	var errs []string
+	if skip {
+		opts.OnError = func(e *corpus.Error) error {
+			errs = append(errs, string(e.Reason)+": "+e.Error())
+			return nil
+		}
+	}
+	stats, err := corpus.Read(context.Background(), inputs, strings.NewReader(stdin), opts, func(d corpus.Document) error {
+		docs = append(docs, d)
+		return nil
+	})
+	return docs, stats, errs, err
+}
+
+func TestReadFormats(t *testing.T) {
+	dir := write(t, map[string]string{
+		"a/one.txt":       "\n\nTitle one\nBody of one.\nSecond line.\n",
+		"a/b/two.txt":     "\uFEFFTitle two\r\nBody two\r\n",
+		"feed.jsonl":      `{"id": "j1", "title": "T", "text": "Body j1", "source": "AFP", "date": "2020-02-21"}` + "\n\n" + `{"id": 42, "text": "numeric id", "date": "2020-02-21T10:30:00+01:00"}` + "\n",
+		"feed.csv":        "id,title,text,date\nc1,\"Quoted, title\",\"multi\nline body\",2018-09-14\nc2,T2,body c2,\n",
+		"feed.tsv":        "text\tid\nbody with \"bare\" quotes\tt1\n",
+		"zipped.ndjson":   gz(`{"id": "z1", "text": "zipped body"}` + "\n"), // gzip without .gz
+		"named.jsonl.gz":  gz(`{"id": "z2", "text": "named gz"}` + "\n"),
+		"notes.md":        "ignored",
+		".hidden/x.jsonl": `{"id": "hidden", "text": "never read"}`,
+	})
+	docs, stats, _, err := read(t, []string{dir}, "", corpus.Options{}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		id, title, body, source string
+		date                    time.Time
+		line                    int
+	}{
+		{"a/b/two", "Title two", "Body two", "", time.Time{}, 0},
+		{"a/one", "Title one", "Body of one.\nSecond line.", "", time.Time{}, 0},
+		{"c1", "Quoted, title", "multi\nline body", "", time.Date(2018, 9, 14, 0, 0, 0, 0, time.UTC), 2},
+		{"c2", "T2", "body c2", "", time.Time{}, 4},
+		{"j1", "T", "Body j1", "AFP", time.Date(2020, 2, 21, 0, 0, 0, 0, time.UTC), 1},
+		{"42", "", "numeric id", "", time.Date(2020, 2, 21, 9, 30, 0, 0, time.UTC), 3},
+		{"t1", "", `body with "bare" quotes`, "", time.Time{}, 2},
+		{"z2", "", "named gz", "", time.Time{}, 1},
+		{"z1", "", "zipped body", "", time.Time{}, 1},
+	}
+	if len(docs) != len(want) {
+		t.Fatalf("got %d documents, want %d: %+v", len(docs), len(want), docs)
+	}
+	for i, w := range want {
+		d := docs[i]
+		if d.ID != w.id || d.Title != w.title || d.Body != w.body || d.Source != w.source || !d.Published.Equal(w.date) || d.Pos.Line != w.line {
+			t.Errorf("doc %d = %+v, want %+v", i, d, w)
+		}
+	}
+	if stats.Files != 7 || stats.Ignored != 1 || stats.Read != 9 {
+		t.Errorf("stats = %+v, want 7 files, 1 ignored, 9 read", stats)
+	}
+}
+
+func TestReadFieldNamesAndStdin(t *testing.T) {
+	in := `{"uid": "s1", "headline": "H", "body": "B", "agency": "AP", "published": "2021-01-02"}` + "\n"
+	opts := corpus.Options{Fields: corpus.Fields{ID: "uid", Title: "headline", Text: "body", Source: "agency", Date: "published"}}
+	docs, _, _, err := read(t, []string{"-"}, in, opts, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(docs) != 1 || docs[0].ID != "s1" || docs[0].Title != "H" || docs[0].Body != "B" || docs[0].Source != "AP" ||
+		docs[0].Pos.String() != "<stdin>:1" || docs[0].Published.Year() != 2021 {
+		t.Errorf("got %+v", docs)
+	}
+	// Standard input may be gzipped too.
+	docs, _, _, err = read(t, []string{"-"}, gz(in), opts, false)
+	if err != nil || len(docs) != 1 {
+		t.Errorf("gzipped stdin: %v, %d docs", err, len(docs))
+	}
+}
+
+func TestReadErrors(t *testing.T) {
+	long := `{"id": "big", "text": "` + strings.Repeat("x", 300) + `"}`
+	truncated := gz(strings.Repeat(`{"id": "a", "text": "some text"}`+"\n", 1))
+	truncated = truncated[:len(truncated)-6]
+	tests := []struct {
+		name    string
+		files   map[string]string
+		input   string // relative to the directory; "" reads it whole
+		reason  corpus.Reason
+		wantErr string // the start of the message, after the directory
+	}{
+		{"malformed JSON", map[string]string{"f.jsonl": "{\"id\": \"a\", \"text\": \"ok\"}\n{\"id\": \"b\", \"text\": \n"},
+			"f.jsonl", corpus.Malformed, "f.jsonl:2: invalid JSON"},
+		{"JSON array line", map[string]string{"f.jsonl": "[1, 2]\n"}, "f.jsonl", corpus.Malformed, "f.jsonl:1: invalid JSON"},
+		{"text not a string", map[string]string{"f.jsonl": `{"id": "a", "text": 5}` + "\n"}, "f.jsonl", corpus.Malformed,
+			`f.jsonl:1: field "text" is not a string`},
+		{"missing id", map[string]string{"f.jsonl": `{"text": "no id"}` + "\n"}, "f.jsonl", corpus.Malformed,
+			`f.jsonl:1: empty or missing id`},
+		{"bad date", map[string]string{"f.jsonl": `{"id": "a", "text": "t", "date": "21/02/2020"}` + "\n"}, "f.jsonl",
+			corpus.Malformed, `f.jsonl:1: field "date": date "21/02/2020" is neither`},
+		{"id with newline", map[string]string{"f.jsonl": `{"id": "a\nb", "text": "t"}` + "\n"}, "f.jsonl", corpus.Malformed,
+			"f.jsonl:1: id"},
+		{"duplicate id names both places", map[string]string{
+			"a.jsonl": `{"id": "x", "text": "one"}` + "\n",
+			"b.csv":   "id,text\ny,other\nx,two\n",
+		}, "", corpus.DuplicateID, `b.csv:3: duplicate id "x", first seen at `},
+		{"csv field count", map[string]string{"f.csv": "id,text\na,b\nc,d,e\n"}, "f.csv", corpus.Malformed,
+			"f.csv:3: wrong number of fields"},
+		{"csv bad quote", map[string]string{"f.csv": "id,text\na,\"unterminated\n"}, "f.csv", corpus.Malformed, "f.csv:2:"},
+		{"csv without id column", map[string]string{"f.csv": "key,text\na,b\n"}, "f.csv", corpus.Malformed,
+			`f.csv:1: header has no id column "id"`},
+		{"line too large", map[string]string{"f.jsonl": long + "\n" + `{"id": "ok", "text": "fine"}` + "\n"}, "f.jsonl",
+			corpus.TooLarge, "f.jsonl:1: line longer than 200 bytes"},
+		{"txt too large", map[string]string{"f.txt": "Title\n" + strings.Repeat("word ", 100)}, "f.txt", corpus.TooLarge,
+			"f.txt: article larger than 200 bytes"},
+		{"truncated gzip", map[string]string{"f.jsonl.gz": truncated}, "f.jsonl.gz", corpus.Unreadable,
+			"f.jsonl.gz:2: truncated input"},
+		{"missing file", map[string]string{}, "nope.jsonl", corpus.Unreadable, "nope.jsonl: stat: no such file"},
+		{"unknown format", map[string]string{"f.doc": "x"}, "f.doc", corpus.Unreadable, "f.doc: unknown format"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := write(t, tt.files)
+			input := filepath.Join(dir, tt.input)
+			opts := corpus.Options{MaxBytes: 200}
+			_, _, err := readFail(t, input, opts)
+			var ce *corpus.Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("error %v (%T), want a *corpus.Error", err, err)
+			}
+			msg := strings.TrimPrefix(ce.Error(), dir+string(filepath.Separator))
+			if !strings.HasPrefix(msg, tt.wantErr) || ce.Reason != tt.reason {
+				t.Errorf("error %q (%s), want it to start with %q (%s)", msg, ce.Reason, tt.wantErr, tt.reason)
+			}
+
+			// The same input in skip mode goes on and counts the skip.
+			_, stats, errs, err := read(t, []string{input}, "", opts, true)
+			if err != nil {
+				t.Fatalf("skip mode stopped: %v", err)
+			}
+			if len(errs) == 0 || stats.Skipped[tt.reason] == 0 {
+				t.Errorf("skip mode: errors %v, skipped %v", errs, stats.Skipped)
+			}
+		})
+	}
+}
+
+func readFail(t *testing.T, input string, opts corpus.Options) ([]corpus.Document, corpus.Stats, error) {
+	docs, stats, _, err := read(t, []string{input}, "", opts, false)
+	return docs, stats, err
+}
+
+func TestSkipModeGoesOn(t *testing.T) {
+	dir := write(t, map[string]string{"f.jsonl": strings.Join([]string{
+		`{"id": "a", "text": "first"}`,
+		`not json`,
+		`{"id": "a", "text": "again"}`,
+		`{"id": "e", "text": "  ", "title": ""}`,
+		"{\"id\": \"b\", \"text\": \"bad \xff byte\"}",
+		`{"id": "c", "title": "title only"}`,
+	}, "\n")})
+	docs, stats, errs, err := read(t, []string{dir}, "", corpus.Options{}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, d := range docs {
+		ids = append(ids, d.ID)
+	}
+	if strings.Join(ids, ",") != "a,b,c" {
+		t.Errorf("ids %v, want a,b,c", ids)
+	}
+	if docs[1].Body != "bad \uFFFD byte" || stats.InvalidUTF8 != 1 {
+		t.Errorf("invalid UTF-8: body %q, counted %d", docs[1].Body, stats.InvalidUTF8)
+	}
+	if stats.Skipped[corpus.Malformed] != 1 || stats.Skipped[corpus.DuplicateID] != 1 || stats.Skipped[corpus.Empty] != 1 ||
+		stats.SkippedTotal() != 3 || len(errs) != 2 {
+		t.Errorf("skipped %v (total %d), errors %v", stats.Skipped, stats.SkippedTotal(), errs)
+	}
+	if docs[2].Text() != "title only" {
+		t.Errorf("title-only article: Text() = %q", docs[2].Text())
+	}
+}
+
+func TestInvalidUTF8InTxtAndCSV(t *testing.T) {
+	dir := write(t, map[string]string{
+		"a.txt": "Caf\xe9 title\nbody \xe9\n",
+		"b.csv": "id,text\nb,caf\xe9\n",
+	})
+	docs, stats, _, err := read(t, []string{dir}, "", corpus.Options{}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.InvalidUTF8 != 2 || docs[0].Title != "Caf\uFFFD title" || docs[1].Body != "caf\uFFFD" {
+		t.Errorf("stats %+v, docs %+v", stats, docs)
+	}
+}
+
+func TestEmitErrorStops(t *testing.T) {
+	dir := write(t, map[string]string{"f.jsonl": `{"id": "a", "text": "x"}` + "\n" + `{"id": "b", "text": "y"}` + "\n"})
+	stop := errors.New("stop")
+	n := 0
+	_, err := corpus.Read(context.Background(), []string{dir}, nil, corpus.Options{}, func(corpus.Document) error {
+		n++
+		return stop
+	})
+	if !errors.Is(err, stop) || n != 1 {
+		t.Errorf("err %v after %d documents, want stop after 1", err, n)
+	}
+}
+
+func TestKnown(t *testing.T) {
+	for name, want := range map[string]bool{
+		"a.txt": true, "a.JSONL": true, "a.ndjson.gz": true, "a.csv.gzip": true, "a.tsv": true,
+		"a.json": false, "a.gz": false, "README": false,
+	} {
+		if corpus.Known(name) != want {
+			t.Errorf("Known(%q) = %v", name, !want)
+		}
+	}
+}

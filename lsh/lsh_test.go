@@ -1,0 +1,218 @@
+package lsh_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/neardup/neardup/lsh"
+	"github.com/neardup/neardup/shingle"
+)
+
+func TestNewParams(t *testing.T) {
+	// The library's choices for 128 hashes, as recorded in DESIGN.md.
+	tests := []struct {
+		threshold   float64
+		bands, rows int
+	}{
+		{0.5, 25, 5},
+		{0.7, 14, 9},
+		{0.8, 9, 13},
+	}
+	for _, tt := range tests {
+		p, err := lsh.NewParams(128, tt.threshold, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Bands != tt.bands || p.Rows != tt.rows {
+			t.Errorf("threshold %v: %d bands × %d rows, want %d × %d", tt.threshold, p.Bands, p.Rows, tt.bands, tt.rows)
+		}
+		if p.Bands*p.Rows > p.Hashes {
+			t.Errorf("threshold %v: bands × rows = %d > %d hashes", tt.threshold, p.Bands*p.Rows, p.Hashes)
+		}
+	}
+	for _, bad := range []struct {
+		hashes int
+		t      float64
+	}{{0, 0.5}, {128, 0}, {128, 1}, {128, math.NaN()}, {5000, 0.5}} {
+		if _, err := lsh.NewParams(bad.hashes, bad.t, 1); err == nil {
+			t.Errorf("NewParams(%d, %v): no error", bad.hashes, bad.t)
+		}
+	}
+}
+
+// pairWithJaccard returns two random sets whose exact Jaccard similarity is
+// inter/union. next draws the elements.
+func pairWithJaccard(next func() uint64, union, inter int) (a, b []uint64) {
+	onlyA := (union - inter) / 2
+	for range inter {
+		v := next()
+		a, b = append(a, v), append(b, v)
+	}
+	for i := range union - inter {
+		if i < onlyA {
+			a = append(a, next())
+		} else {
+			b = append(b, next())
+		}
+	}
+	slices.Sort(a)
+	slices.Sort(b)
+	return a, b
+}
+
+// TestEstimateWithinThreeSigma checks the library's h1 + i·h2 hash family:
+// the MinHash estimate of Jaccard similarity should be unbiased with
+// standard error √(J(1−J)/k). Over many random pairs, the standardised
+// errors z must have mean ≈ 0, variance ≈ 1 and almost none beyond 3σ
+// (0.27 % for a normal distribution).
+func TestEstimateWithinThreeSigma(t *testing.T) {
+	const k, pairs = 128, 600
+	p, err := lsh.NewParams(k, 0.5, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs := []struct {
+		name string
+		next func(rng *rand.Rand) func() uint64
+	}{
+		// Shingle hashes as package shingle makes them: well mixed.
+		{"random 64-bit elements", func(rng *rand.Rand) func() uint64 { return rng.Uint64 }},
+		// A stress case for FNV: small consecutive integers.
+		{"consecutive integers", func(*rand.Rand) func() uint64 {
+			counter := uint64(0)
+			return func() uint64 { counter++; return counter }
+		}},
+	}
+	for _, in := range inputs {
+		t.Run(in.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(1, 2))
+			next := in.next(rng)
+			signer := p.NewSigner()
+			var sum, sumSq float64
+			outside := 0
+			for range pairs {
+				union := 20 + rng.IntN(1500)
+				j := 0.05 + 0.9*rng.Float64()
+				a, b := pairWithJaccard(next, union, int(j*float64(union)))
+				exact := shingle.Jaccard(a, b)
+				est := lsh.Similarity(signer.Sign(a, nil), signer.Sign(b, nil))
+				z := (est - exact) / math.Sqrt(exact*(1-exact)/k)
+				sum += z
+				sumSq += z * z
+				if math.Abs(z) > 3 {
+					outside++
+				}
+			}
+			mean := sum / pairs
+			variance := sumSq/pairs - mean*mean
+			t.Logf("%d pairs, k=%d: mean z %.3f, var z %.3f, beyond 3σ %d (%.2f%%)",
+				pairs, k, mean, variance, outside, 100*float64(outside)/pairs)
+			// Tolerances: mean z has standard error 1/√600 ≈ 0.04; allow 5 of them.
+			if math.Abs(mean) > 0.2 {
+				t.Errorf("biased estimate: mean z = %.3f", mean)
+			}
+			if variance < 0.75 || variance > 1.3 {
+				t.Errorf("variance of z = %.3f, want ≈ 1 (0.75–1.3)", variance)
+			}
+			if outside > pairs/100 {
+				t.Errorf("%d of %d estimates beyond 3σ, want at most 1%%", outside, pairs)
+			}
+		})
+	}
+}
+
+// TestCandidatesFollowSCurve checks LSH recall: a pair of Jaccard J becomes
+// a candidate with probability 1 − (1 − J^r)^b.
+func TestCandidatesFollowSCurve(t *testing.T) {
+	p, err := lsh.NewParams(128, 0.5, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	signer := p.NewSigner()
+	const perLevel = 250
+	for _, j := range []float64{0.2, 0.35, 0.5, 0.65, 0.8} {
+		index := lsh.NewIndex(p)
+		for i := range perLevel {
+			a, b := pairWithJaccard(rng.Uint64, 400, int(j*400))
+			index.Add(2*i, signer.Sign(a, nil))
+			index.Add(2*i+1, signer.Sign(b, nil))
+		}
+		hits := 0
+		for _, c := range index.Candidates(2, nil) {
+			if c.A%2 == 0 && c.B == c.A+1 {
+				hits++
+			}
+		}
+		want := 1 - math.Pow(1-math.Pow(j, float64(p.Rows)), float64(p.Bands))
+		got := float64(hits) / perLevel
+		sd := math.Sqrt(want * (1 - want) / perLevel)
+		t.Logf("J=%.2f: candidate rate %.3f, S-curve %.3f", j, got, want)
+		if math.Abs(got-want) > 4*sd+0.02 {
+			t.Errorf("J=%.2f: candidate rate %.3f, S-curve predicts %.3f (±%.3f)", j, got, want, 4*sd+0.02)
+		}
+	}
+}
+
+func TestSignCopiesTheLibraryBuffer(t *testing.T) {
+	p, _ := lsh.NewParams(64, 0.5, 1)
+	s := p.NewSigner()
+	a := s.Sign([]uint64{1, 2, 3}, nil)
+	before := slices.Clone(a)
+	b := s.Sign([]uint64{4, 5, 6}, nil)
+	if !slices.Equal(a, before) {
+		t.Fatal("signing a second set changed the first signature")
+	}
+	if slices.Equal(a, b) {
+		t.Fatal("different sets, same signature")
+	}
+	if len(a) != 64 {
+		t.Fatalf("signature length %d, want 64", len(a))
+	}
+	if !slices.Equal(a, p.NewSigner().Sign([]uint64{3, 2, 1, 1}, nil)) {
+		t.Fatal("signature depends on element order or duplicates")
+	}
+}
+
+func TestCandidatesDeterministic(t *testing.T) {
+	p, _ := lsh.NewParams(128, 0.5, 1)
+	rng := rand.New(rand.NewPCG(5, 6))
+	signer := p.NewSigner()
+	var sigs [][]uint64
+	for range 300 {
+		a, b := pairWithJaccard(rng.Uint64, 200, 120)
+		sigs = append(sigs, signer.Sign(a, nil), signer.Sign(b, nil))
+	}
+	var runs [][]lsh.Pair
+	for _, workers := range []int{1, 2, 8} {
+		index := lsh.NewIndex(p)
+		for i, s := range sigs {
+			index.Add(i, s)
+		}
+		runs = append(runs, index.Candidates(workers, nil))
+	}
+	if len(runs[0]) < 250 {
+		t.Fatalf("only %d candidates for 300 pairs at J≈0.43", len(runs[0]))
+	}
+	for _, r := range runs[1:] {
+		if !slices.Equal(r, runs[0]) {
+			t.Fatal("candidate pairs depend on the worker count")
+		}
+	}
+	for i, c := range runs[0] {
+		if c.A >= c.B || i > 0 && (runs[0][i-1].A > c.A || runs[0][i-1] == c) {
+			t.Fatalf("pairs not sorted and unique at %d: %v", i, c)
+		}
+	}
+}
+
+func TestSimilarity(t *testing.T) {
+	if got := lsh.Similarity([]uint64{1, 2, 3, 4}, []uint64{1, 0, 3, 0}); got != 0.5 {
+		t.Errorf("Similarity = %v, want 0.5", got)
+	}
+	if got := lsh.Similarity([]uint64{1}, []uint64{1, 2}); got != 0 {
+		t.Errorf("Similarity of unequal lengths = %v, want 0", got)
+	}
+}

@@ -1,0 +1,160 @@
+// Package report writes the outputs of a run: clusters.jsonl, drop.txt and
+// summary.json.
+//
+// Every file is written to a temporary name in the target directory,
+// synced, and renamed into place (WriteFileAtomic), so a run killed at any
+// moment leaves either the previous file or the new one, never half of one.
+// summary.json is written last: when it is new, so are the others.
+//
+// The outputs are byte-identical for the same input and parameters, except
+// summary.json's "workers" and "seconds", which describe the run itself.
+package report
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/neardup/neardup/dedup"
+)
+
+// File names written by WriteAll.
+const (
+	ClustersFile = "clusters.jsonl"
+	DropFile     = "drop.txt"
+	SummaryFile  = "summary.json"
+)
+
+// WriteFileAtomic creates path with the bytes write produces, through a
+// temporary file in the same directory that is synced and then renamed over
+// path. On any error the temporary file is removed and path is untouched.
+func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	bw := bufio.NewWriterSize(tmp, 256<<10)
+	if err = write(bw); err != nil {
+		return err
+	}
+	if err = bw.Flush(); err != nil {
+		return err
+	}
+	if err = tmp.Chmod(0o644); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// WriteAll writes the three outputs into dir, creating it if needed.
+func WriteAll(dir string, res *dedup.Result, sum *Summary) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	outputs := []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{ClustersFile, func(w io.Writer) error { return Clusters(w, res) }},
+		{DropFile, func(w io.Writer) error { return Drop(w, res) }},
+		{SummaryFile, func(w io.Writer) error { return sum.Write(w) }},
+	}
+	for _, o := range outputs {
+		if err := WriteFileAtomic(filepath.Join(dir, o.name), o.write); err != nil {
+			return fmt.Errorf("writing %s: %w", o.name, err)
+		}
+	}
+	return nil
+}
+
+// ClusterLine is one line of clusters.jsonl.
+type ClusterLine struct {
+	Cluster   int          `json:"cluster"`
+	Size      int          `json:"size"`
+	Canonical string       `json:"canonical"`
+	Members   []MemberLine `json:"members"`
+}
+
+// MemberLine is one member of a cluster in clusters.jsonl.
+type MemberLine struct {
+	ID         string  `json:"id"`
+	Title      string  `json:"title"`
+	Similarity float64 `json:"similarity"`
+	Source     string  `json:"source,omitempty"`
+	Date       string  `json:"date,omitempty"`
+}
+
+// Round4 rounds a similarity to 4 decimals for output.
+func Round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
+
+// FormatDate writes a publication date as RFC 3339 (YYYY-MM-DD for a
+// midnight UTC date), or "" when unknown.
+func FormatDate(t time.Time) string {
+	switch {
+	case t.IsZero():
+		return ""
+	case t.Equal(t.Truncate(24*time.Hour)) && t.Location() == time.UTC:
+		return t.Format(time.DateOnly)
+	}
+	return t.Format(time.RFC3339)
+}
+
+// Clusters writes clusters.jsonl: one JSON object per cluster, largest first.
+func Clusters(w io.Writer, res *dedup.Result) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for i, c := range res.Clusters {
+		line := ClusterLine{Cluster: i + 1, Size: len(c.Members), Canonical: res.Docs[c.Canonical()].ID}
+		for _, m := range c.Members {
+			d := res.Docs[m.Doc]
+			line.Members = append(line.Members, MemberLine{
+				ID: d.ID, Title: d.Title, Similarity: Round4(m.Similarity),
+				Source: d.Source, Date: FormatDate(d.Published),
+			})
+		}
+		if err := enc.Encode(line); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Drop writes drop.txt: the sorted IDs of every non-canonical member, one
+// per line — the articles a deduplicating job hides.
+func Drop(w io.Writer, res *dedup.Result) error {
+	var ids []string
+	for _, c := range res.Clusters {
+		for _, m := range c.Members[1:] {
+			ids = append(ids, res.Docs[m.Doc].ID)
+		}
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		if _, err := io.WriteString(w, id+"\n"); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,132 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+	"maps"
+
+	"github.com/neardup/neardup/corpus"
+	"github.com/neardup/neardup/dedup"
+)
+
+// Summary is summary.json: what was read, what was found, every parameter
+// used and how long each stage took.
+type Summary struct {
+	Version    string      `json:"version"`
+	Inputs     []string    `json:"inputs"`
+	Articles   Articles    `json:"articles"`
+	Matching   Matching    `json:"matching"`
+	Parameters Parameters  `json:"parameters"`
+	Skips      []SkipEntry `json:"skips,omitempty"`
+	Workers    int         `json:"workers"`
+	Seconds    Seconds     `json:"seconds"`
+}
+
+// Articles counts the input.
+type Articles struct {
+	Files               int            `json:"files"`
+	IgnoredFiles        int            `json:"ignored_files"`
+	Read                int            `json:"read"`
+	Skipped             map[string]int `json:"skipped"`
+	SkippedTotal        int            `json:"skipped_total"`
+	InvalidUTF8Replaced int            `json:"invalid_utf8_replaced"`
+}
+
+// Matching counts what matching found.
+type Matching struct {
+	CandidatePairs int `json:"candidate_pairs"`
+	VerifiedPairs  int `json:"verified_pairs"`
+	Clusters       int `json:"clusters"`
+	Duplicates     int `json:"duplicates"`
+}
+
+// Parameters are the settings of the run.
+type Parameters struct {
+	Shingle     string  `json:"shingle"`
+	FoldAccents bool    `json:"fold_accents"`
+	Signature   string  `json:"signature"`
+	Hashes      int     `json:"hashes"`
+	Bands       int     `json:"bands"`
+	Rows        int     `json:"rows"`
+	Threshold   float64 `json:"threshold"`
+	Seed        int64   `json:"seed"`
+	OnError     string  `json:"on_error"`
+	MaxBytes    int     `json:"max_bytes"`
+}
+
+// SkipEntry records one skipped record.
+type SkipEntry struct {
+	At     string `json:"at"`
+	Reason string `json:"reason"`
+	Error  string `json:"error"`
+}
+
+// Seconds times each stage and the whole run.
+type Seconds struct {
+	Stages map[string]float64 `json:"stages"`
+	Total  float64            `json:"total"`
+}
+
+// NewSummary describes a finished run.
+func NewSummary(version string, cfg dedup.Config, res *dedup.Result) *Summary {
+	s := &Summary{
+		Version: version,
+		Inputs:  cfg.Inputs,
+		Articles: Articles{
+			Files:               res.Stats.Files,
+			IgnoredFiles:        res.Stats.Ignored,
+			Read:                res.Stats.Read,
+			Skipped:             map[string]int{},
+			SkippedTotal:        res.Stats.SkippedTotal(),
+			InvalidUTF8Replaced: res.Stats.InvalidUTF8,
+		},
+		Matching: Matching{
+			CandidatePairs: res.Candidates,
+			VerifiedPairs:  res.Verified,
+			Clusters:       len(res.Clusters),
+			Duplicates:     res.Duplicates(),
+		},
+		Parameters: Parameters{
+			Shingle:     cfg.Shingle.String(),
+			FoldAccents: cfg.Shingle.FoldAccents,
+			Signature:   "minhash-lsh",
+			Hashes:      cfg.LSH.Hashes,
+			Bands:       cfg.LSH.Bands,
+			Rows:        cfg.LSH.Rows,
+			Threshold:   cfg.LSH.Threshold,
+			Seed:        cfg.LSH.Seed,
+			OnError:     "fail",
+			MaxBytes:    cfg.Corpus.MaxBytes,
+		},
+		Workers: res.Workers,
+		Seconds: Seconds{Stages: map[string]float64{}},
+	}
+	if s.Parameters.MaxBytes <= 0 {
+		s.Parameters.MaxBytes = corpus.DefaultMaxBytes
+	}
+	if cfg.SkipErrors {
+		s.Parameters.OnError = "skip"
+	}
+	for r, n := range maps.All(res.Stats.Skipped) {
+		s.Articles.Skipped[string(r)] = n
+	}
+	for _, e := range res.Skips {
+		s.Skips = append(s.Skips, SkipEntry{At: e.Pos.String(), Reason: string(e.Reason), Error: e.Err.Error()})
+	}
+	for _, st := range res.Stages {
+		s.Seconds.Stages[st.Name] = round3(st.Seconds)
+		s.Seconds.Total += st.Seconds
+	}
+	s.Seconds.Total = round3(s.Seconds.Total)
+	return s
+}
+
+func round3(x float64) float64 { return float64(int64(x*1000+0.5)) / 1000 }
+
+// Write encodes the summary as indented JSON.
+func (s *Summary) Write(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(s)
+}

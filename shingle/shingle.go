@@ -1,0 +1,233 @@
+// Package shingle turns article text into a set of 64-bit shingle hashes.
+//
+// Normalisation (Normalize) applies, in order: Unicode NFKC, full case
+// folding, optional accent folding (NFD, drop nonspacing marks, NFC), then
+// punctuation and whitespace folding: every run of characters that are not
+// letters, digits or combining marks becomes one space. Words are therefore
+// split on Unicode letter/digit classes, so French elisions split sensibly
+// with either apostrophe: « l’offensive » and "l'offensive" both give the
+// words "l" and "offensive".
+//
+// Shingles are word n-grams (Word) or character n-grams (Char) of the
+// normalised text, each hashed to 64 bits with a fixed function, so the same
+// text gives the same hashes on every machine and run. A text with fewer
+// than N units gives one shingle of the whole text, so short articles can
+// still match each other; a text with no words gives none.
+//
+// Word n-grams of 3 to 5 words follow the wording of a story and ignore its
+// paragraph order; character n-grams tolerate spelling and inflection
+// changes but make a denser, less selective set.
+//
+// Everything here is a pure function without I/O, safe for concurrent use.
+package shingle
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Kind is the unit of a shingle.
+type Kind int
+
+const (
+	Word Kind = iota // n consecutive words
+	Char             // n consecutive characters, spaces included
+)
+
+func (k Kind) String() string {
+	if k == Char {
+		return "char"
+	}
+	return "word"
+}
+
+// Options chooses how text becomes shingles. The zero value is not valid;
+// use Parse or set Kind and N.
+type Options struct {
+	Kind        Kind
+	N           int  // units per shingle, ≥ 1
+	FoldAccents bool // "é" and "e" compare equal
+}
+
+// MaxN bounds N: longer shingles match nothing but identical text.
+const MaxN = 64
+
+// Parse reads a shingle spec: "word:N" or "char:N".
+func Parse(spec string) (Options, error) {
+	kind, n, ok := strings.Cut(spec, ":")
+	if !ok {
+		return Options{}, fmt.Errorf("shingle: %q: want word:N or char:N", spec)
+	}
+	var o Options
+	switch kind {
+	case "word":
+		o.Kind = Word
+	case "char":
+		o.Kind = Char
+	default:
+		return Options{}, fmt.Errorf("shingle: %q: kind must be word or char", spec)
+	}
+	v, err := strconv.Atoi(n)
+	if err != nil || v < 1 || v > MaxN {
+		return Options{}, fmt.Errorf("shingle: %q: N must be a whole number from 1 to %d", spec, MaxN)
+	}
+	o.N = v
+	return o, nil
+}
+
+// String gives the spec that Parse reads back.
+func (o Options) String() string {
+	return o.Kind.String() + ":" + strconv.Itoa(o.N)
+}
+
+// Normalize returns the normalised form of s: its words, case- (and
+// optionally accent-) folded, separated by single spaces.
+func Normalize(s string, foldAccents bool) string {
+	ts := []transform.Transformer{norm.NFKC, cases.Fold()}
+	if foldAccents {
+		ts = append(ts, norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	}
+	s, _, _ = transform.String(transform.Chain(ts...), s)
+
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if isWordRune(r) {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+		} else {
+			space = true
+		}
+	}
+	return b.String()
+}
+
+func isWordRune(r rune) bool {
+	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.M, r))
+}
+
+// Words returns the words of s after normalisation.
+func Words(s string, foldAccents bool) []string {
+	return strings.Fields(Normalize(s, foldAccents))
+}
+
+// Shingles returns the sorted, duplicate-free hashes of the shingles of text.
+func (o Options) Shingles(text string) []uint64 {
+	norm := Normalize(text, o.FoldAccents)
+	if norm == "" {
+		return nil
+	}
+	var out []uint64
+	if o.Kind == Char {
+		out = charShingles(norm, o.N)
+	} else {
+		out = wordShingles(norm, o.N)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func wordShingles(norm string, n int) []uint64 {
+	words := make([]uint64, 0, len(norm)/5)
+	for w := range strings.SplitSeq(norm, " ") {
+		words = append(words, hashString(w))
+	}
+	if len(words) < n {
+		n = len(words)
+	}
+	out := make([]uint64, 0, len(words)-n+1)
+	for i := 0; i+n <= len(words); i++ {
+		h := uint64(n) * prime64
+		for _, w := range words[i : i+n] {
+			h = (h ^ w) * prime64
+		}
+		out = append(out, mix64(h))
+	}
+	return out
+}
+
+func charShingles(norm string, n int) []uint64 {
+	// starts[i] is the byte offset of rune i; a window of n runes is
+	// norm[starts[i]:starts[i+n]].
+	starts := make([]int, 0, len(norm)+1)
+	for i := range norm {
+		starts = append(starts, i)
+	}
+	starts = append(starts, len(norm))
+	runes := len(starts) - 1
+	if runes < n {
+		n = runes
+	}
+	out := make([]uint64, 0, runes-n+1)
+	for i := 0; i+n <= runes; i++ {
+		out = append(out, hashString(norm[starts[i]:starts[i+n]]))
+	}
+	return out
+}
+
+const (
+	offset64 = 14695981039346656037
+	prime64  = 1099511628211
+)
+
+// hashString is FNV-1a followed by a 64-bit finaliser, so that short,
+// similar strings spread over all 64 bits.
+func hashString(s string) uint64 {
+	h := uint64(offset64)
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * prime64
+	}
+	return mix64(h)
+}
+
+// mix64 is the MurmurHash3 64-bit finaliser.
+func mix64(h uint64) uint64 {
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 33
+	return h
+}
+
+// Jaccard is the exact Jaccard similarity of two sorted, duplicate-free
+// hash sets: |A∩B| / |A∪B|, and 0 when both are empty.
+func Jaccard(a, b []uint64) float64 {
+	inter := Intersection(a, b)
+	union := len(a) + len(b) - inter
+	if union == 0 {
+		return 0
+	}
+	return float64(inter) / float64(union)
+}
+
+// Intersection counts the hashes two sorted, duplicate-free sets share.
+func Intersection(a, b []uint64) int {
+	n, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			n++
+			i++
+			j++
+		}
+	}
+	return n
+}

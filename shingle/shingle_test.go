@@ -1,0 +1,164 @@
+package shingle_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/neardup/neardup/shingle"
+)
+
+func TestNormalize(t *testing.T) {
+	tests := []struct {
+		name, in string
+		accents  bool
+		want     string
+	}{
+		{"french curly apostrophe", "l’offensive de l’armée", false, "l offensive de l armée"},
+		{"french straight apostrophe", "d'Idlib, l'offensive", false, "d idlib l offensive"},
+		{"guillemets and dashes", "« On a encore procédé » – a-t-il dit", false, "on a encore procédé a t il dit"},
+		{"accent folding", "Sergueï Lavrov, l’État, œuvre", true, "serguei lavrov l etat œuvre"},
+		{"accents kept by default", "préoccupée", false, "préoccupée"},
+		{"NFD input equals NFC input", "pre\u0301occupe\u0301e", false, "préoccupée"},
+		{"NFKC ligature and full width", "ﬁnance ＡＢＣ １２３", false, "finance abc 123"},
+		{"case folding sharp s", "STRASSE Straße", false, "strasse strasse"},
+		{"english punctuation", "U.S. stocks fell 2.5%; \"Dow\" -- down!", false, "u s stocks fell 2 5 dow down"},
+		{"whitespace folding", "  tabs\tand\n\nnewlines\r\n  ", false, "tabs and newlines"},
+		{"punctuation only", "!!! ... — « »", false, ""},
+		{"empty", "", false, ""},
+		{"invalid utf8 is a separator", "ab\xffcd", false, "ab cd"},
+		{"arabic with marks", "السَّلام عليكم", false, "السَّلام عليكم"},
+		{"polish", "Zażółć GĘŚLĄ", false, "zażółć gęślą"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := shingle.Normalize(tt.in, tt.accents); got != tt.want {
+				t.Errorf("Normalize(%q, %v) = %q, want %q", tt.in, tt.accents, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		spec    string
+		want    shingle.Options
+		wantErr string
+	}{
+		{"word:5", shingle.Options{Kind: shingle.Word, N: 5}, ""},
+		{"char:3", shingle.Options{Kind: shingle.Char, N: 3}, ""},
+		{"word:0", shingle.Options{}, "N must be"},
+		{"word:65", shingle.Options{}, "N must be"},
+		{"word:x", shingle.Options{}, "N must be"},
+		{"line:3", shingle.Options{}, "kind must be"},
+		{"word", shingle.Options{}, "want word:N"},
+	}
+	for _, tt := range tests {
+		got, err := shingle.Parse(tt.spec)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("Parse(%q) error = %v, want it to contain %q", tt.spec, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("Parse(%q) = %+v, %v; want %+v", tt.spec, got, err, tt.want)
+		}
+		if got.String() != tt.spec {
+			t.Errorf("Parse(%q).String() = %q", tt.spec, got.String())
+		}
+	}
+}
+
+func TestShinglesCounts(t *testing.T) {
+	w3 := shingle.Options{Kind: shingle.Word, N: 3}
+	c4 := shingle.Options{Kind: shingle.Char, N: 4}
+	tests := []struct {
+		name string
+		o    shingle.Options
+		text string
+		want int
+	}{
+		{"five words give three 3-grams", w3, "one two three four five", 3},
+		{"repeated 3-grams counted once", w3, "a b c a b c a b c", 3},
+		{"shorter than N words: one shingle", w3, "two words", 1},
+		{"one word: one shingle", w3, "word", 1},
+		{"punctuation only: none", w3, "?!… — «»", 0},
+		{"empty: none", w3, "", 0},
+		{"char 4-grams of 'abcdef'", c4, "abcdef", 3},
+		{"char: shorter than N", c4, "ab", 1},
+		{"char: spaces count", c4, "ab cd", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := tt.o.Shingles(tt.text)
+			if len(got) != tt.want {
+				t.Errorf("%d shingles, want %d", len(got), tt.want)
+			}
+			if !slices.IsSorted(got) || len(slices.Compact(slices.Clone(got))) != len(got) {
+				t.Errorf("shingles not sorted and unique: %v", got)
+			}
+		})
+	}
+}
+
+func TestShinglesSameForEquivalentText(t *testing.T) {
+	o := shingle.Options{Kind: shingle.Word, N: 3}
+	a := o.Shingles("Le porte-parole du Kremlin, Dmitri Peskov, l’a déclaré.")
+	b := o.Shingles("LE PORTE PAROLE DU KREMLIN — DMITRI PESKOV — L'A DÉCLARÉ")
+	if !slices.Equal(a, b) {
+		t.Errorf("case, punctuation and apostrophe variants give different shingles")
+	}
+	c := o.Shingles("Kremlin du porte parole le Dmitri Peskov l a déclaré")
+	if slices.Equal(a, c) {
+		t.Errorf("word order does not change word shingles")
+	}
+	folded := shingle.Options{Kind: shingle.Word, N: 3, FoldAccents: true}
+	if !slices.Equal(folded.Shingles("l'armée syrienne à Idlib"), folded.Shingles("l'armee syrienne a Idlib")) {
+		t.Errorf("FoldAccents: accented and plain text differ")
+	}
+	if slices.Equal(o.Shingles("l'armée syrienne à Idlib"), o.Shingles("l'armee syrienne a Idlib")) {
+		t.Errorf("without FoldAccents, accented and plain text are equal")
+	}
+}
+
+func TestJaccard(t *testing.T) {
+	tests := []struct {
+		a, b []uint64
+		want float64
+	}{
+		{nil, nil, 0},
+		{[]uint64{1}, nil, 0},
+		{[]uint64{1, 2, 3}, []uint64{1, 2, 3}, 1},
+		{[]uint64{1, 2, 3}, []uint64{2, 3, 4}, 0.5},
+		{[]uint64{1, 2}, []uint64{3, 4}, 0},
+		{[]uint64{1, 2, 3, 4}, []uint64{4}, 0.25},
+	}
+	for _, tt := range tests {
+		if got := shingle.Jaccard(tt.a, tt.b); got != tt.want {
+			t.Errorf("Jaccard(%v, %v) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{"l’offensive d'Idlib", "ﬁ ＡＢＣ", "ab\xffcd", "السَّلام", "Straße", "", "«»"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n := shingle.Normalize(s, false)
+		if !utf8.ValidString(n) {
+			t.Fatalf("Normalize(%q) = %q: invalid UTF-8", s, n)
+		}
+		if strings.HasPrefix(n, " ") || strings.HasSuffix(n, " ") || strings.Contains(n, "  ") {
+			t.Fatalf("Normalize(%q) = %q: spaces not folded", s, n)
+		}
+		for _, o := range []shingle.Options{{Kind: shingle.Word, N: 3}, {Kind: shingle.Char, N: 5, FoldAccents: true}} {
+			sh := o.Shingles(s)
+			if (len(sh) == 0) != (shingle.Normalize(s, o.FoldAccents) == "") {
+				t.Fatalf("%v.Shingles(%q): %d shingles for normalised %q", o, s, len(sh), shingle.Normalize(s, o.FoldAccents))
+			}
+		}
+	})
+}

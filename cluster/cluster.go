@@ -1,13 +1,14 @@
 // Package cluster verifies candidate pairs and groups documents into
 // clusters of copies of the same story, each with one canonical member.
 //
-// Build keeps a candidate pair when its similarity (the caller's estimate,
-// usually MinHash Jaccard from the signatures) reaches the threshold, then
+// Rules.Check verifies a pair from its Evidence (signatures, set sizes,
+// figures, dates; never text) and explains the verdict in a Match. Build
 // joins verified pairs with union-find: a cluster is a connected component
-// of verified pairs. The canonical member of a cluster is the one with the
+// of verified pairs, optionally split so that every member is verified
+// against the canonical one (Options.AntiChain). The canonical member of a cluster is the one with the
 // earliest publication date (undated documents come after dated ones), then
 // the longest text, then the smallest ID: the first, fullest version of the
-// story. Every member's similarity is reported against the canonical one.
+// story. Every member's Match is reported against the canonical one.
 //
 // Results are deterministic: they depend only on the items, the pairs and
 // the similarity function, never on map or goroutine order. Build is safe
@@ -30,14 +31,17 @@ type Item struct {
 	Length    int       // text length in bytes
 }
 
-// Member is a document in a cluster and its similarity to the canonical one.
+// Member is a document in a cluster and how it matches the canonical one.
 type Member struct {
-	Doc        int
-	Similarity float64
+	Doc   int
+	Match Match // against the canonical member; Reason "canonical" for itself
 }
 
+// Canonical is the Reason of the canonical member's own Match.
+const Canonical = "canonical"
+
 // Cluster is a group of two or more documents. Members[0] is the canonical
-// member (similarity 1); the others follow by similarity descending, then ID.
+// member; the others follow by Jaccard similarity to it, descending, then ID.
 type Cluster struct {
 	Members []Member
 }
@@ -47,24 +51,31 @@ func (c Cluster) Canonical() int { return c.Members[0].Doc }
 
 // Options configures Build.
 type Options struct {
-	Threshold  float64                // keep pairs with Similarity ≥ Threshold
-	Similarity func(a, b int) float64 // similarity of documents a and b
+	// Verify checks a pair of documents (by index). Build calls it for
+	// every candidate pair and for every member against its canonical one.
+	Verify func(a, b int) Match
+
+	// AntiChain keeps in a cluster only the members verified against its
+	// canonical member. Union-find alone joins A and C when A~B and B~C,
+	// even if A and C share nothing; with AntiChain, the members that do
+	// not match the canonical one are clustered again among themselves.
+	AntiChain bool
 }
 
 // Result holds the clusters and how many candidate pairs were verified.
 type Result struct {
 	Clusters []Cluster // largest first, then by canonical ID
-	Verified int       // candidate pairs that reached the threshold
+	Verified int       // candidate pairs that passed Verify
 }
 
 // Build verifies pairs and returns the clusters of items. Pairs name items
 // by index.
 func Build(items []Item, pairs []lsh.Pair, opts Options) Result {
 	uf := newUnionFind(len(items))
-	verified := 0
+	var edges []lsh.Pair
 	for _, p := range pairs {
-		if opts.Similarity(p.A, p.B) >= opts.Threshold {
-			verified++
+		if opts.Verify(p.A, p.B).Verified {
+			edges = append(edges, p)
 			uf.union(p.A, p.B)
 		}
 	}
@@ -74,35 +85,97 @@ func Build(items []Item, pairs []lsh.Pair, opts Options) Result {
 			groups[r] = append(groups[r], i)
 		}
 	}
-	clusters := make([]Cluster, 0, len(groups))
-	for _, docs := range groups {
-		clusters = append(clusters, newCluster(items, docs, opts.Similarity))
+	b := builder{items: items, opts: opts}
+	if opts.AntiChain {
+		b.adj = make(map[int][]int)
+		for _, e := range edges {
+			b.adj[e.A] = append(b.adj[e.A], e.B)
+			b.adj[e.B] = append(b.adj[e.B], e.A)
+		}
 	}
-	slices.SortFunc(clusters, func(a, b Cluster) int {
-		if c := cmp.Compare(len(b.Members), len(a.Members)); c != 0 {
+	var clusters []Cluster
+	for _, docs := range groups {
+		clusters = b.add(clusters, docs)
+	}
+	slices.SortFunc(clusters, func(x, y Cluster) int {
+		if c := cmp.Compare(len(y.Members), len(x.Members)); c != 0 {
 			return c
 		}
-		return strings.Compare(items[a.Canonical()].ID, items[b.Canonical()].ID)
+		return strings.Compare(items[x.Canonical()].ID, items[y.Canonical()].ID)
 	})
-	return Result{Clusters: clusters, Verified: verified}
+	return Result{Clusters: clusters, Verified: len(edges)}
 }
 
-func newCluster(items []Item, docs []int, sim func(a, b int) float64) Cluster {
-	canon := slices.MinFunc(docs, func(a, b int) int { return Prefer(items[a], items[b]) })
-	ms := make([]Member, 0, len(docs))
-	ms = append(ms, Member{Doc: canon, Similarity: 1})
+type builder struct {
+	items []Item
+	opts  Options
+	adj   map[int][]int // verified edges, for AntiChain
+}
+
+// add appends the cluster(s) of one connected component, docs in index
+// order.
+func (b *builder) add(out []Cluster, docs []int) []Cluster {
+	canon := slices.MinFunc(docs, func(x, y int) int { return Prefer(b.items[x], b.items[y]) })
+	ms := []Member{{Doc: canon, Match: Match{Jaccard: 1, Containment: 1, Figures: -1, Hours: 0, Verified: true, Reason: Canonical}}}
+	var rest []int
 	for _, d := range docs {
-		if d != canon {
-			ms = append(ms, Member{Doc: d, Similarity: sim(canon, d)})
+		if d == canon {
+			continue
 		}
+		m := b.opts.Verify(canon, d)
+		if b.opts.AntiChain && !m.Verified {
+			rest = append(rest, d)
+			continue
+		}
+		ms = append(ms, Member{Doc: d, Match: m})
 	}
-	slices.SortFunc(ms[1:], func(a, b Member) int {
-		if c := cmp.Compare(b.Similarity, a.Similarity); c != 0 {
+	slices.SortFunc(ms[1:], func(x, y Member) int {
+		if c := cmp.Compare(y.Match.Jaccard, x.Match.Jaccard); c != 0 {
 			return c
 		}
-		return strings.Compare(items[a.Doc].ID, items[b.Doc].ID)
+		return strings.Compare(b.items[x.Doc].ID, b.items[y.Doc].ID)
 	})
-	return Cluster{Members: ms}
+	if len(ms) > 1 {
+		out = append(out, Cluster{Members: ms})
+	}
+	for _, comp := range b.components(rest) {
+		out = b.add(out, comp)
+	}
+	return out
+}
+
+// components splits docs into the connected components (of 2+) of the
+// verified edges between them, each in index order.
+func (b *builder) components(docs []int) [][]int {
+	if len(docs) < 2 {
+		return nil
+	}
+	in := make(map[int]bool, len(docs))
+	for _, d := range docs {
+		in[d] = true
+	}
+	seen := make(map[int]bool, len(docs))
+	var comps [][]int
+	for _, d := range docs {
+		if seen[d] {
+			continue
+		}
+		comp := []int{d}
+		seen[d] = true
+		for i := 0; i < len(comp); i++ {
+			for _, n := range b.adj[comp[i]] {
+				if in[n] && !seen[n] {
+					seen[n] = true
+					comp = append(comp, n)
+				}
+			}
+		}
+		if len(comp) > 1 {
+			slices.Sort(comp)
+			comps = append(comps, comp)
+		}
+	}
+	return comps
 }
 
 // Prefer orders items by their claim to be canonical: negative when a should

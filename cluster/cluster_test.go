@@ -53,6 +53,39 @@ func TestPrefer(t *testing.T) {
 	}
 }
 
+// simVerify verifies pairs by a table of similarities at threshold 0.5.
+func simVerify(sims map[lsh.Pair]float64) func(a, b int) Match {
+	return func(a, b int) Match {
+		if a > b {
+			a, b = b, a
+		}
+		j := sims[lsh.Pair{A: a, B: b}]
+		return Match{Jaccard: j, Verified: j >= 0.5}
+	}
+}
+
+func sortedPairs(sims map[lsh.Pair]float64) []lsh.Pair {
+	var pairs []lsh.Pair
+	for p := range sims {
+		pairs = append(pairs, p)
+	}
+	slices.SortFunc(pairs, func(p, q lsh.Pair) int { return p.A*100 + p.B - q.A*100 - q.B })
+	return pairs
+}
+
+// members lists each cluster's documents and their Jaccard to the canonical.
+func members(cs []Cluster) [][]Member {
+	var out [][]Member
+	for _, c := range cs {
+		var ms []Member
+		for _, m := range c.Members {
+			ms = append(ms, Member{Doc: m.Doc, Match: Match{Jaccard: m.Match.Jaccard}})
+		}
+		out = append(out, ms)
+	}
+	return out
+}
+
 func TestBuild(t *testing.T) {
 	items := []Item{
 		{ID: "a", Length: 100}, // 0
@@ -68,42 +101,58 @@ func TestBuild(t *testing.T) {
 		{A: 3, B: 4}: 0.8,
 		{A: 5, B: 6}: 0.49,
 	}
-	sim := func(a, b int) float64 {
-		if a > b {
-			a, b = b, a
-		}
-		return sims[lsh.Pair{A: a, B: b}]
-	}
-	var pairs []lsh.Pair
-	for p := range sims {
-		pairs = append(pairs, p)
-	}
-	slices.SortFunc(pairs, func(p, q lsh.Pair) int { return p.A*100 + p.B - q.A*100 - q.B })
-	res := Build(items, pairs, Options{Threshold: 0.5, Similarity: sim})
+	res := Build(items, sortedPairs(sims), Options{Verify: simVerify(sims)})
 	if res.Verified != 4 {
 		t.Errorf("verified %d pairs, want 4", res.Verified)
 	}
-	want := []Cluster{
-		{Members: []Member{{1, 1}, {0, 0.9}, {2, 0.6}}},
-		{Members: []Member{{3, 1}, {4, 0.8}}},
+	want := [][]Member{
+		{{Doc: 1, Match: Match{Jaccard: 1}}, {Doc: 0, Match: Match{Jaccard: 0.9}}, {Doc: 2, Match: Match{Jaccard: 0.6}}},
+		{{Doc: 3, Match: Match{Jaccard: 1}}, {Doc: 4, Match: Match{Jaccard: 0.8}}},
 	}
-	if !slices.EqualFunc(res.Clusters, want, func(a, b Cluster) bool { return slices.Equal(a.Members, b.Members) }) {
-		t.Errorf("clusters = %+v, want %+v", res.Clusters, want)
+	if got := members(res.Clusters); !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("clusters = %+v, want %+v", got, want)
+	}
+	if c := res.Clusters[0].Members[0].Match; c.Reason != Canonical || !c.Verified {
+		t.Errorf("canonical member's match: %+v", c)
+	}
+}
+
+// TestAntiChain: a chain a~b~c~d where only b matches the canonical a.
+// Union-find makes one cluster; anti-chaining keeps {a, b} and re-clusters
+// {c, d}.
+func TestAntiChain(t *testing.T) {
+	items := []Item{{ID: "a", Length: 90}, {ID: "b", Length: 80}, {ID: "c", Length: 70}, {ID: "d", Length: 60}, {ID: "e", Length: 50}}
+	sims := map[lsh.Pair]float64{{A: 0, B: 1}: 0.8, {A: 1, B: 2}: 0.6, {A: 2, B: 3}: 0.7, {A: 3, B: 4}: 0.2}
+	plain := Build(items, sortedPairs(sims), Options{Verify: simVerify(sims)})
+	if len(plain.Clusters) != 1 || len(plain.Clusters[0].Members) != 4 {
+		t.Fatalf("without anti-chaining: %+v", members(plain.Clusters))
+	}
+	if m := plain.Clusters[0].Members[3].Match; m.Verified {
+		t.Errorf("d joined through the chain but its match with a says verified: %+v", m)
+	}
+	res := Build(items, sortedPairs(sims), Options{Verify: simVerify(sims), AntiChain: true})
+	want := [][]Member{
+		{{Doc: 0, Match: Match{Jaccard: 1}}, {Doc: 1, Match: Match{Jaccard: 0.8}}},
+		{{Doc: 2, Match: Match{Jaccard: 1}}, {Doc: 3, Match: Match{Jaccard: 0.7}}},
+	}
+	if got := members(res.Clusters); !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("with anti-chaining: %+v, want %+v", got, want)
 	}
 }
 
 func TestBuildOrdersClusters(t *testing.T) {
+	always := func(int, int) Match { return Match{Jaccard: 0.7, Verified: true} }
 	// Two clusters of equal size: ordered by canonical ID.
 	items := []Item{{ID: "z1"}, {ID: "z2"}, {ID: "a1"}, {ID: "a2"}}
 	pairs := []lsh.Pair{{A: 0, B: 1}, {A: 2, B: 3}}
-	res := Build(items, pairs, Options{Threshold: 0.5, Similarity: func(int, int) float64 { return 1 }})
+	res := Build(items, pairs, Options{Verify: always})
 	if len(res.Clusters) != 2 || items[res.Clusters[0].Canonical()].ID != "a1" || items[res.Clusters[1].Canonical()].ID != "z1" {
 		t.Errorf("cluster order: %+v", res.Clusters)
 	}
 	// Equal similarity: members by ID.
 	items = []Item{{ID: "c", Length: 9}, {ID: "b"}, {ID: "a"}}
 	pairs = []lsh.Pair{{A: 0, B: 1}, {A: 0, B: 2}}
-	res = Build(items, pairs, Options{Threshold: 0.5, Similarity: func(int, int) float64 { return 0.7 }})
+	res = Build(items, pairs, Options{Verify: always})
 	got := []int{res.Clusters[0].Members[0].Doc, res.Clusters[0].Members[1].Doc, res.Clusters[0].Members[2].Doc}
 	if !slices.Equal(got, []int{0, 2, 1}) {
 		t.Errorf("member order %v, want canonical 0 then a(2), b(1)", got)

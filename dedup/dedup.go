@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -33,8 +34,10 @@ type Config struct {
 	Corpus     corpus.Options
 	SkipErrors bool // skip bad records (recorded in Result.Skips) instead of stopping
 	Shingle    shingle.Options
-	LSH        lsh.Params
-	Workers    int // ≤ 0: runtime.NumCPU()
+	LSH        lsh.Params    // signature length, seed, and the banding threshold for candidates
+	Rules      cluster.Rules // verification of candidates
+	AntiChain  bool          // every member verified against its canonical one
+	Workers    int           // ≤ 0: runtime.NumCPU()
 
 	// Progress, if set, is called from one goroutine at a time as work is
 	// done: stage names the step, done counts its units so far, and total
@@ -66,7 +69,8 @@ type Stage struct {
 // Result is the outcome of a run.
 type Result struct {
 	Docs       []Doc
-	Signatures [][]uint64 // per doc; nil for docs without shingles
+	Evidence   []cluster.Evidence // per doc, for verification
+	Rules      cluster.Rules
 	Stats      corpus.Stats
 	Skips      []*corpus.Error // the first MaxSkips skipped records
 	Candidates int             // pairs that shared a band
@@ -76,9 +80,9 @@ type Result struct {
 	Workers    int
 }
 
-// Similarity is the estimated Jaccard similarity of documents a and b.
-func (r *Result) Similarity(a, b int) float64 {
-	return lsh.Similarity(r.Signatures[a], r.Signatures[b])
+// Check verifies documents a and b with the run's rules.
+func (r *Result) Check(a, b int) cluster.Match {
+	return r.Rules.Check(&r.Evidence[a], &r.Evidence[b])
 }
 
 // Duplicates counts the non-canonical members of all clusters.
@@ -91,14 +95,14 @@ func (r *Result) Duplicates() int {
 }
 
 type job struct {
-	doc  int
-	text string
+	doc       int
+	text      string
+	published time.Time
 }
 
 type signed struct {
-	doc      int
-	sig      []uint64
-	shingles int
+	doc int
+	ev  cluster.Evidence
 }
 
 // Run executes the pipeline. It returns an error when the input stops it
@@ -112,7 +116,10 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if progress == nil {
 		progress = func(string, int, int) {}
 	}
-	res := &Result{Workers: cfg.Workers}
+	if cfg.Rules.Threshold == 0 {
+		cfg.Rules.Threshold = cfg.LSH.Threshold
+	}
+	res := &Result{Workers: cfg.Workers, Rules: cfg.Rules}
 	timer := time.Now()
 	lap := func(name string) {
 		now := time.Now()
@@ -124,17 +131,58 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	lap("read_shingle_sign")
+	if err := match(ctx, cfg, res, progress, lap); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
 
+// Rematch finds candidates and clusters again in the signatures of an
+// earlier run, with cfg's LSH threshold, rules and anti-chaining; cfg's
+// hashes and seed must be those of the run. It returns a new Result that
+// shares the documents and evidence of res.
+func Rematch(ctx context.Context, res *Result, cfg Config) (*Result, error) {
+	if len(res.Evidence) > 0 && res.Evidence[0].Signature != nil && len(res.Evidence[0].Signature) != cfg.LSH.Hashes {
+		return nil, fmt.Errorf("dedup: rematch with %d hashes over signatures of %d", cfg.LSH.Hashes, len(res.Evidence[0].Signature))
+	}
+	if cfg.Rules.Threshold == 0 {
+		cfg.Rules.Threshold = cfg.LSH.Threshold
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = runtime.NumCPU()
+	}
+	out := &Result{
+		Docs: res.Docs, Evidence: res.Evidence, Rules: cfg.Rules, Stats: res.Stats, Skips: res.Skips,
+		Workers: cfg.Workers, Stages: slices.Clone(res.Stages[:1]),
+	}
+	timer := time.Now()
+	lap := func(name string) {
+		now := time.Now()
+		out.Stages = append(out.Stages, Stage{Name: name, Seconds: now.Sub(timer).Seconds()})
+		timer = now
+	}
+	progress := cfg.Progress
+	if progress == nil {
+		progress = func(string, int, int) {}
+	}
+	if err := match(ctx, cfg, out, progress, lap); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// match finds candidate pairs in res's signatures, verifies and clusters.
+func match(ctx context.Context, cfg Config, res *Result, progress func(string, int, int), lap func(string)) error {
 	index := lsh.NewIndex(cfg.LSH)
 	items := make([]cluster.Item, len(res.Docs))
 	for i, d := range res.Docs {
 		items[i] = cluster.Item{ID: d.ID, Published: d.Published, Length: d.Length}
 		if d.Shingles > 0 {
-			index.Add(i, res.Signatures[i])
+			index.Add(i, res.Evidence[i].Signature)
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return err
 	}
 	queried := 0
 	pairs := index.Candidates(cfg.Workers, func(n int) {
@@ -145,12 +193,12 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	lap("candidates")
 
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return err
 	}
-	cl := cluster.Build(items, pairs, cluster.Options{Threshold: cfg.LSH.Threshold, Similarity: res.Similarity})
+	cl := cluster.Build(items, pairs, cluster.Options{Verify: res.Check, AntiChain: cfg.AntiChain})
 	res.Clusters, res.Verified = cl.Clusters, cl.Verified
 	lap("cluster")
-	return res, nil
+	return nil
 }
 
 // readAndSign streams the corpus to the workers and collects signatures.
@@ -166,28 +214,27 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 			signer := cfg.LSH.NewSigner()
 			for j := range jobs {
 				sh := cfg.Shingle.Shingles(j.text)
-				s := signed{doc: j.doc, shingles: len(sh)}
+				s := signed{doc: j.doc, ev: cluster.Evidence{Shingles: len(sh), Published: j.published}}
 				if len(sh) > 0 {
-					s.sig = signer.Sign(sh, make([]uint64, 0, cfg.LSH.Hashes))
+					s.ev.Signature = signer.Sign(sh, make([]uint64, 0, cfg.LSH.Hashes))
+					s.ev.Figures = shingle.Figures(j.text)
+					s.ev.Names = shingle.Names(j.text)
 				}
 				results <- s
 			}
 		})
 	}
 
-	var sigs [][]uint64
-	var shingles []int
+	var evs []cluster.Evidence
 	collected := make(chan struct{})
 	go func() {
 		defer close(collected)
 		n := 0
 		for s := range results {
-			for s.doc >= len(sigs) {
-				sigs = append(sigs, nil)
-				shingles = append(shingles, 0)
+			for s.doc >= len(evs) {
+				evs = append(evs, cluster.Evidence{})
 			}
-			sigs[s.doc] = s.sig
-			shingles[s.doc] = s.shingles
+			evs[s.doc] = s.ev
 			n++
 			progress("read+sign", n, -1)
 		}
@@ -206,7 +253,7 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 	stats, err := corpus.Read(ctx, cfg.Inputs, cfg.Stdin, opts, func(d corpus.Document) error {
 		text := d.Text()
 		select {
-		case jobs <- job{doc: len(res.Docs), text: text}:
+		case jobs <- job{doc: len(res.Docs), text: text, published: d.Published}:
 		case <-ctx.Done():
 			return ctx.Err()
 		}
@@ -231,12 +278,12 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 	if stats.Files == 0 && len(res.Skips) == 0 {
 		return errors.New("no input files found (want .txt, .jsonl, .ndjson, .csv or .tsv, optionally gzipped)")
 	}
-	res.Signatures = sigs
+	res.Evidence = evs
 	// An article with text but no words (punctuation only) cannot match:
 	// count it as empty.
 	for i := range res.Docs {
-		res.Docs[i].Shingles = shingles[i]
-		if shingles[i] == 0 {
+		res.Docs[i].Shingles = evs[i].Shingles
+		if evs[i].Shingles == 0 {
 			res.Stats.Read--
 			if res.Stats.Skipped == nil {
 				res.Stats.Skipped = map[corpus.Reason]int{}

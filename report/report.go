@@ -21,6 +21,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/neardup/neardup/cluster"
 	"github.com/neardup/neardup/dedup"
 )
 
@@ -99,11 +100,43 @@ type ClusterLine struct {
 
 // MemberLine is one member of a cluster in clusters.jsonl.
 type MemberLine struct {
-	ID         string  `json:"id"`
-	Title      string  `json:"title"`
-	Similarity float64 `json:"similarity"`
-	Source     string  `json:"source,omitempty"`
-	Date       string  `json:"date,omitempty"`
+	ID         string     `json:"id"`
+	Title      string     `json:"title"`
+	Similarity float64    `json:"similarity"` // estimated Jaccard with the canonical member
+	Source     string     `json:"source,omitempty"`
+	Date       string     `json:"date,omitempty"`
+	Match      *MatchLine `json:"match,omitempty"` // why it joined; absent on the canonical member
+}
+
+// MatchLine explains a member's match with the canonical member.
+type MatchLine struct {
+	// Reason is "jaccard" or "containment" when the member matches the
+	// canonical one directly; any other value (e.g. "below threshold")
+	// means it joined through another member (only without anti-chaining).
+	Reason      string   `json:"reason"`
+	Jaccard     float64  `json:"jaccard"`
+	Containment float64  `json:"containment"`
+	Figures     *float64 `json:"figures_shared,omitempty"` // share of the figures of the article with fewer found in the other
+	Names       *float64 `json:"names_shared,omitempty"`   // likewise for names
+	HoursApart  *float64 `json:"hours_apart,omitempty"`
+}
+
+// NewMatchLine turns a cluster.Match into its output form.
+func NewMatchLine(m cluster.Match) *MatchLine {
+	ml := &MatchLine{Reason: m.Reason, Jaccard: Round4(m.Jaccard), Containment: Round4(m.Containment)}
+	if m.Figures >= 0 {
+		f := Round4(m.Figures)
+		ml.Figures = &f
+	}
+	if m.Names >= 0 {
+		n := Round4(m.Names)
+		ml.Names = &n
+	}
+	if m.Hours >= 0 {
+		h := math.Round(m.Hours*100) / 100
+		ml.HoursApart = &h
+	}
+	return ml
 }
 
 // Round4 rounds a similarity to 4 decimals for output.
@@ -129,10 +162,14 @@ func Clusters(w io.Writer, res *dedup.Result) error {
 		line := ClusterLine{Cluster: i + 1, Size: len(c.Members), Canonical: res.Docs[c.Canonical()].ID}
 		for _, m := range c.Members {
 			d := res.Docs[m.Doc]
-			line.Members = append(line.Members, MemberLine{
-				ID: d.ID, Title: d.Title, Similarity: Round4(m.Similarity),
+			ml := MemberLine{
+				ID: d.ID, Title: d.Title, Similarity: Round4(m.Match.Jaccard),
 				Source: d.Source, Date: FormatDate(d.Published),
-			})
+			}
+			if m.Match.Reason != cluster.Canonical {
+				ml.Match = NewMatchLine(m.Match)
+			}
+			line.Members = append(line.Members, ml)
 		}
 		if err := enc.Encode(line); err != nil {
 			return err

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"io"
 	"maps"
+	"strings"
+	"time"
 
 	"github.com/neardup/neardup/corpus"
 	"github.com/neardup/neardup/dedup"
@@ -49,6 +51,13 @@ type Parameters struct {
 	Bands       int     `json:"bands"`
 	Rows        int     `json:"rows"`
 	Threshold   float64 `json:"threshold"`
+	Candidates  float64 `json:"candidate_threshold"`
+	Containment float64 `json:"containment"`
+	MinRatio    float64 `json:"containment_min_ratio"`
+	Figures     float64 `json:"figures"`
+	Names       float64 `json:"names"`
+	Window      string  `json:"window"`
+	AntiChain   bool    `json:"anti_chain"`
 	Seed        int64   `json:"seed"`
 	OnError     string  `json:"on_error"`
 	MaxBytes    int     `json:"max_bytes"`
@@ -93,7 +102,14 @@ func NewSummary(version string, cfg dedup.Config, res *dedup.Result) *Summary {
 			Hashes:      cfg.LSH.Hashes,
 			Bands:       cfg.LSH.Bands,
 			Rows:        cfg.LSH.Rows,
-			Threshold:   cfg.LSH.Threshold,
+			Threshold:   res.Rules.Threshold,
+			Candidates:  cfg.LSH.Threshold,
+			Containment: res.Rules.Containment,
+			MinRatio:    res.Rules.MinRatio,
+			Figures:     res.Rules.Figures,
+			Names:       res.Rules.Names,
+			Window:      FormatDuration(res.Rules.Window),
+			AntiChain:   cfg.AntiChain,
 			Seed:        cfg.LSH.Seed,
 			OnError:     "fail",
 			MaxBytes:    cfg.Corpus.MaxBytes,
@@ -129,4 +145,12 @@ func (s *Summary) Write(w io.Writer) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(s)
+}
+
+// FormatDuration writes a window as hours ("72h"), or "off" for zero.
+func FormatDuration(d time.Duration) string {
+	if d == 0 {
+		return "off"
+	}
+	return strings.TrimSuffix(strings.TrimSuffix(d.String(), "0s"), "0m")
 }

@@ -231,3 +231,94 @@ func Intersection(a, b []uint64) int {
 	}
 	return n
 }
+
+// Figures returns the sorted, duplicate-free hashes of the figures in text:
+// runs of digits, with '.', ',', ':' or '/' allowed between two digits
+// ("107.2", "3,669,602", "14:30", "1/4"). Templated wire briefs differ
+// exactly there: another company's dividend, another week's estimate.
+func Figures(text string) []uint64 {
+	var out []uint64
+	start := -1 // byte offset of the figure being read
+	end := 0    // byte offset just past its last digit
+	flush := func() {
+		if start >= 0 {
+			out = append(out, hashString(text[start:end]))
+			start = -1
+		}
+	}
+	prevSep := false
+	for i, r := range text {
+		switch {
+		case unicode.IsDigit(r):
+			if start < 0 {
+				start = i
+			}
+			end = i + utf8.RuneLen(r)
+			prevSep = false
+		case start >= 0 && !prevSep && i == end && (r == '.' || r == ',' || r == ':' || r == '/'):
+			prevSep = true
+		default:
+			flush()
+			prevSep = false
+		}
+	}
+	flush()
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// Names returns the sorted, duplicate-free hashes of the capitalised words
+// of text that do not start a sentence (or do, followed by another
+// capitalised word): the companies, places and people a
+// story is about ("Goulds Pumps Inc" against "Russ Togs Inc" in two
+// otherwise identical dividend briefs). Words are case-folded before
+// hashing. A text in capitals throughout (more than half of its words
+// capitalised) has no usable names and gives nil.
+func Names(text string) []uint64 {
+	var out []uint64
+	words, capitalised := 0, 0
+	sentenceStart := true
+	pending := ""
+	i := 0
+	for i < len(text) {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if !isWordRune(r) {
+			if r == '.' || r == '!' || r == '?' || r == ':' || r == '"' || r == '«' || r == '“' || r == '\n' && i+1 < len(text) && text[i+1] == '\n' {
+				sentenceStart = true
+			}
+			i += size
+			continue
+		}
+		start := i
+		for i < len(text) {
+			r2, s2 := utf8.DecodeRuneInString(text[i:])
+			if !isWordRune(r2) {
+				break
+			}
+			i += s2
+		}
+		words++
+		upper := unicode.IsUpper(r)
+		if upper {
+			capitalised++
+		}
+		// A sentence-initial capital is a name only when the next word is
+		// capitalised too: "Goulds Pumps Inc said", not "The company said".
+		if pending != "" && upper {
+			out = append(out, hashString(strings.ToLower(pending)))
+		}
+		pending = ""
+		switch {
+		case upper && sentenceStart:
+			pending = text[start:i]
+		case upper:
+			out = append(out, hashString(strings.ToLower(text[start:i])))
+		}
+		sentenceStart = false
+	}
+	if 2*capitalised > words {
+		return nil
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}

@@ -162,3 +162,50 @@ func FuzzNormalize(f *testing.F) {
 		}
 	})
 }
+
+func TestFigures(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"Shr 20 cts vs 28 cts; Net 393,371 vs 555,989", []string{"20", "28", "393,371", "555,989"}},
+		{"107.2 mln dlrs, a 6-1/4 pct coupon, at 14:30.", []string{"107.2", "6", "1/4", "14:30"}},
+		{"ends with a dot 1987. and comma 5, then", []string{"1987", "5"}},
+		{"no figures here", nil},
+		{"repeated 5 and 5", []string{"5"}},
+		{"full width １２", []string{"１２"}},
+	}
+	for _, tt := range tests {
+		var want []uint64
+		for _, w := range tt.want {
+			want = append(want, shingle.Figures(w)...)
+		}
+		slices.Sort(want)
+		if got := shingle.Figures(tt.text); !slices.Equal(got, want) || len(got) != len(tt.want) {
+			t.Errorf("Figures(%q): %d figures %v, want %v", tt.text, len(got), got, tt.want)
+		}
+	}
+}
+
+func TestNames(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"Goulds Pumps Inc said it set a regular quarterly dividend of 18 cts.", []string{"goulds", "pumps", "inc"}},
+		{"The company said Mobil Oil Corp has received a contract. It said so.", []string{"mobil", "oil", "corp"}},
+		{"le président russe, Vladimir Poutine, a dit « Nous sommes en contact » à Berlin", []string{"vladimir", "poutine", "berlin"}},
+		{"ALL CAPS WIRE FLASH ABOUT EXXON AND MOBIL", nil},
+		{"no names at all here", nil},
+	}
+	for _, tt := range tests {
+		var want []uint64
+		for _, w := range tt.want {
+			want = append(want, shingle.Names("x "+strings.ToUpper(w[:1])+w[1:])...)
+		}
+		slices.Sort(want)
+		if got := shingle.Names(tt.text); !slices.Equal(got, want) {
+			t.Errorf("Names(%q): %d names, want %d %v", tt.text, len(got), len(want), tt.want)
+		}
+	}
+}

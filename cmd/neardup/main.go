@@ -4,6 +4,7 @@
 // Usage:
 //
 //	neardup run [flags] INPUT...
+//	neardup eval (--gold FILE | --pairs FILE) [flags] (--clusters FILE | INPUT...)
 //	neardup help [COMMAND]
 //	neardup version
 //
@@ -91,6 +92,8 @@ rewritten copies of the same story into clusters, one canonical article each.
 
 Usage:
   neardup run [flags] INPUT...   find clusters; write outputs into --out DIR
+  neardup eval --gold G|--pairs P [flags] (--clusters F | INPUT...)
+                                 score clusters against labels; --sweep a grid
   neardup help [COMMAND]         show help
   neardup version                print the version
 
@@ -101,7 +104,7 @@ Examples:
 Exit codes: 0 success, 1 failure, 2 usage error,
             3 finished but input records were skipped (--on-error=skip).
 
-Run 'neardup run --help' for the flags of run.
+Run 'neardup run --help' or 'neardup eval --help' for their flags.
 `
 
 func dispatch(ctx context.Context, args []string, e env) error {
@@ -112,12 +115,17 @@ func dispatch(ctx context.Context, args []string, e env) error {
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "run":
 		return runCmd(ctx, rest, e)
+	case "eval":
+		return evalCmd(ctx, rest, e)
 	case "version", "--version":
 		fmt.Fprintln(e.stdout, "neardup", version)
 		return nil
 	case "help", "-h", "--help":
 		if len(rest) > 0 && rest[0] == "run" {
 			return runCmd(ctx, []string{"--help"}, e)
+		}
+		if len(rest) > 0 && rest[0] == "eval" {
+			return evalCmd(ctx, []string{"--help"}, e)
 		}
 		fmt.Fprint(e.stdout, mainHelp)
 		return nil

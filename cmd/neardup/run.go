@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
+	"github.com/neardup/neardup/cluster"
 	"github.com/neardup/neardup/corpus"
 	"github.com/neardup/neardup/dedup"
 	"github.com/neardup/neardup/lsh"
@@ -20,10 +22,16 @@ import (
 
 // Defaults, explained in README.md ("Why these defaults").
 const (
-	defaultShingle   = "word:5"
-	defaultThreshold = 0.5
-	defaultHashes    = 128
-	defaultSeed      = 1
+	defaultShingle     = "word:5"
+	defaultThreshold   = 0.5
+	defaultContainment = 0
+	defaultMinRatio    = 0
+	defaultFigures     = 0
+	defaultNames       = 0
+	defaultWindow      = "off"
+	defaultAntiChain   = false
+	defaultHashes      = 128
+	defaultSeed        = 1
 )
 
 const runHelp = `Usage: neardup run [flags] INPUT...
@@ -47,31 +55,42 @@ Examples:
 Flags:
 `
 
-// runOptions are the flags of `neardup run`.
-type runOptions struct {
-	out         string
+// matchOptions are the flags that decide what a run reads and matches;
+// run and eval share them.
+type matchOptions struct {
 	shingle     string
 	foldAccents bool
 	threshold   float64
+	candidates  float64
+	containment float64
+	minRatio    float64
+	figures     float64
+	names       float64
+	window      string
+	antiChain   bool
 	hashes      int
 	seed        int64
 	workers     int
-	quiet       bool
 	onError     string
 	maxBytes    int
 	fields      corpus.Fields
 }
 
-func (o *runOptions) addFlags(fs *pflag.FlagSet) {
+func (o *matchOptions) addFlags(fs *pflag.FlagSet) {
 	def := corpus.DefaultFields()
-	fs.StringVarP(&o.out, "out", "o", "", "write outputs into `DIR` (created if missing; required)")
 	fs.StringVar(&o.shingle, "shingle", defaultShingle, "shingles: word:N (word n-grams) or char:N (character n-grams)")
 	fs.BoolVar(&o.foldAccents, "fold-accents", false, "ignore accents: é and e compare equal")
 	fs.Float64Var(&o.threshold, "threshold", defaultThreshold, "estimated Jaccard similarity at which two articles are copies (0-1)")
+	fs.Float64Var(&o.containment, "containment", defaultContainment, "also copies: estimated containment |A∩B|/|smaller| at least this (0: off)")
+	fs.Float64Var(&o.minRatio, "containment-min-ratio", defaultMinRatio, "containment counts only when the smaller text has at least this share of the larger's shingles")
+	fs.Float64Var(&o.figures, "figures", defaultFigures, "veto: share of the shorter text's figures (numbers) the longer must contain (0: off)")
+	fs.Float64Var(&o.names, "names", defaultNames, "veto: share of names (capitalised words) the article with fewer must share with the other (0: off)")
+	fs.StringVar(&o.window, "window", defaultWindow, "veto: dated articles further apart than this are not copies (e.g. 36h, 3d; off)")
+	fs.BoolVar(&o.antiChain, "anti-chain", defaultAntiChain, "keep in a cluster only members verified against its canonical article")
+	fs.Float64Var(&o.candidates, "candidate-threshold", 0, "Jaccard the LSH banding is tuned for (0: the threshold, lower with --containment)")
 	fs.IntVar(&o.hashes, "hashes", defaultHashes, "MinHash signature length: more is more precise and slower")
 	fs.Int64Var(&o.seed, "seed", defaultSeed, "seed of the hash functions (same seed, same output)")
 	fs.IntVarP(&o.workers, "jobs", "j", runtime.NumCPU(), "worker goroutines `N`")
-	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
 	fs.StringVar(&o.onError, "on-error", "fail", "bad input: fail (stop, exit 1, outputs untouched) or skip (record it, go on, exit 3)")
 	fs.IntVar(&o.maxBytes, "max-bytes", corpus.DefaultMaxBytes, "largest article (record, line or file) in bytes; larger is an error")
 	fs.StringVar(&o.fields.ID, "id-field", def.ID, "JSONL key / CSV column of the article ID")
@@ -82,35 +101,52 @@ func (o *runOptions) addFlags(fs *pflag.FlagSet) {
 }
 
 // config validates the options and turns them into a pipeline config.
-func (o *runOptions) config(inputs []string) (dedup.Config, error) {
+func (o *matchOptions) config(cmd string, inputs []string) (dedup.Config, error) {
 	var cfg dedup.Config
-	if o.out == "" {
-		return cfg, usagef("run: --out DIR is required")
-	}
 	if len(inputs) == 0 {
-		return cfg, usagef("run: no INPUT given (a file, a directory, or - for stdin)")
+		return cfg, usagef("%s: no INPUT given (a file, a directory, or - for stdin)", cmd)
 	}
 	sh, err := shingle.Parse(o.shingle)
 	if err != nil {
-		return cfg, usagef("run: --shingle: %v", err)
+		return cfg, usagef("%s: --shingle: %v", cmd, err)
 	}
 	sh.FoldAccents = o.foldAccents
-	params, err := lsh.NewParams(o.hashes, o.threshold, o.seed)
+	window, err := parseWindow(o.window)
 	if err != nil {
-		return cfg, usagef("run: %v", err)
+		return cfg, usagef("%s: --window: %v", cmd, err)
+	}
+	rules := cluster.Rules{Threshold: o.threshold, Containment: o.containment, MinRatio: o.minRatio, Figures: o.figures, Names: o.names, Window: window}
+	for _, v := range []struct {
+		name string
+		v    float64
+	}{{"--containment", o.containment}, {"--containment-min-ratio", o.minRatio}, {"--figures", o.figures}, {"--names", o.names}, {"--candidate-threshold", o.candidates}} {
+		if !(v.v >= 0 && v.v <= 1) {
+			return cfg, usagef("%s: %s %v: want a number from 0 to 1", cmd, v.name, v.v)
+		}
+	}
+	candidates := o.candidates
+	if candidates == 0 {
+		candidates = candidateThreshold(rules)
+	}
+	params, err := lsh.NewParams(o.hashes, candidates, o.seed)
+	if err != nil {
+		return cfg, usagef("%s: %v", cmd, err)
+	}
+	if !(o.threshold > 0 && o.threshold < 1) {
+		return cfg, usagef("%s: --threshold %v: want a number strictly between 0 and 1", cmd, o.threshold)
 	}
 	if o.workers < 1 {
-		return cfg, usagef("run: -j %d: want at least 1 worker", o.workers)
+		return cfg, usagef("%s: -j %d: want at least 1 worker", cmd, o.workers)
 	}
 	if o.onError != "fail" && o.onError != "skip" {
-		return cfg, usagef("run: --on-error=%s: want fail or skip", o.onError)
+		return cfg, usagef("%s: --on-error=%s: want fail or skip", cmd, o.onError)
 	}
 	if o.maxBytes < 1 {
-		return cfg, usagef("run: --max-bytes %d: want a positive size", o.maxBytes)
+		return cfg, usagef("%s: --max-bytes %d: want a positive size", cmd, o.maxBytes)
 	}
 	for _, f := range []string{o.fields.ID, o.fields.Text} {
 		if strings.TrimSpace(f) == "" {
-			return cfg, usagef("run: --id-field and --text-field cannot be empty")
+			return cfg, usagef("%s: --id-field and --text-field cannot be empty", cmd)
 		}
 	}
 	return dedup.Config{
@@ -119,8 +155,58 @@ func (o *runOptions) config(inputs []string) (dedup.Config, error) {
 		SkipErrors: o.onError == "skip",
 		Shingle:    sh,
 		LSH:        params,
+		Rules:      rules,
+		AntiChain:  o.antiChain,
 		Workers:    o.workers,
 	}, nil
+}
+
+// candidateThreshold is the Jaccard similarity the LSH banding is tuned
+// for: the verification threshold, or with containment the lowest Jaccard a
+// pair can have and still pass it, c / (1 + 1/r − c) for containment c of a
+// text r times the size of the other (r from --containment-min-ratio, at
+// least 0.2), and never below 0.1.
+func candidateThreshold(r cluster.Rules) float64 {
+	t := r.Threshold
+	if r.Containment > 0 {
+		ratio := max(r.MinRatio, 0.2)
+		t = min(t, max(0.1, r.Containment/(1+1/ratio-r.Containment)))
+	}
+	return t
+}
+
+// parseWindow reads a duration: Go syntax (36h, 90m) or whole days (3d);
+// "off", "0" or "" is no window.
+func parseWindow(s string) (time.Duration, error) {
+	switch s {
+	case "", "0", "off":
+		return 0, nil
+	}
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 1 {
+			return 0, fmt.Errorf("%q: want whole days like 3d, or a duration like 36h", s)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("%q: want a duration like 36h or 3d, or off", s)
+	}
+	return d, nil
+}
+
+// runOptions are the flags of `neardup run`.
+type runOptions struct {
+	matchOptions
+	out   string
+	quiet bool
+}
+
+func (o *runOptions) addFlags(fs *pflag.FlagSet) {
+	fs.StringVarP(&o.out, "out", "o", "", "write outputs into `DIR` (created if missing; required)")
+	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
+	o.matchOptions.addFlags(fs)
 }
 
 func runCmd(ctx context.Context, args []string, e env) error {
@@ -140,7 +226,10 @@ func runCmd(ctx context.Context, args []string, e env) error {
 		}
 		return usagef("run: %v", err)
 	}
-	cfg, err := o.config(fs.Args())
+	if o.out == "" {
+		return usagef("run: --out DIR is required")
+	}
+	cfg, err := o.config("run", fs.Args())
 	if err != nil {
 		return err
 	}

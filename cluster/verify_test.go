@@ -1,0 +1,78 @@
+package cluster_test
+
+import (
+	"math"
+	"testing"
+	"time"
+
+	"github.com/neardup/neardup/cluster"
+)
+
+// sig returns a 100-value signature sharing its first `same` values with
+// base.
+func sig(same int) []uint64 {
+	s := make([]uint64, 100)
+	for i := range s {
+		if i < same {
+			s[i] = uint64(i)
+		} else {
+			s[i] = uint64(1000 + same*100 + i)
+		}
+	}
+	return s
+}
+
+func TestRulesCheck(t *testing.T) {
+	day := time.Date(1987, 3, 2, 9, 0, 0, 0, time.UTC)
+	base := cluster.Evidence{Signature: sig(100), Shingles: 400, Figures: []uint64{1, 2, 3, 4}, Published: day}
+	tests := []struct {
+		name   string
+		rules  cluster.Rules
+		other  cluster.Evidence
+		reason string
+		check  func(m cluster.Match) bool
+	}{
+		{"jaccard", cluster.Rules{Threshold: 0.5},
+			cluster.Evidence{Signature: sig(60), Shingles: 400}, cluster.ByJaccard,
+			func(m cluster.Match) bool { return m.Jaccard == 0.6 && m.Figures == -1 && m.Hours == -1 }},
+		{"below threshold", cluster.Rules{Threshold: 0.5},
+			cluster.Evidence{Signature: sig(30), Shingles: 400}, cluster.NotSimilar, nil},
+		// A lede-only copy: 100 of 400 shingles, all shared. J = 0.25,
+		// |A∩B| = 0.25·500/1.25 = 100, containment 1.
+		{"containment for a cut copy", cluster.Rules{Threshold: 0.5, Containment: 0.8},
+			cluster.Evidence{Signature: sig(25), Shingles: 100}, cluster.ByContainment,
+			func(m cluster.Match) bool { return math.Abs(m.Containment-1) < 1e-9 }},
+		{"containment off", cluster.Rules{Threshold: 0.5},
+			cluster.Evidence{Signature: sig(25), Shingles: 100}, cluster.NotSimilar, nil},
+		{"containment needs the size ratio", cluster.Rules{Threshold: 0.5, Containment: 0.8, MinRatio: 0.5},
+			cluster.Evidence{Signature: sig(25), Shingles: 100}, cluster.NotSimilar, nil},
+		{"inside the window", cluster.Rules{Threshold: 0.5, Window: 24 * time.Hour},
+			cluster.Evidence{Signature: sig(90), Shingles: 400, Published: day.Add(20 * time.Hour)}, cluster.ByJaccard,
+			func(m cluster.Match) bool { return m.Hours == 20 }},
+		{"outside the window", cluster.Rules{Threshold: 0.5, Window: 24 * time.Hour},
+			cluster.Evidence{Signature: sig(90), Shingles: 400, Published: day.Add(-30 * time.Hour)}, cluster.OutsideWindow, nil},
+		{"window ignores undated", cluster.Rules{Threshold: 0.5, Window: time.Hour},
+			cluster.Evidence{Signature: sig(90), Shingles: 400}, cluster.ByJaccard, nil},
+		{"figures agree", cluster.Rules{Threshold: 0.5, Figures: 0.75},
+			cluster.Evidence{Signature: sig(90), Shingles: 300, Figures: []uint64{1, 2, 4, 9}}, cluster.ByJaccard,
+			func(m cluster.Match) bool { return m.Figures == 0.75 }},
+		{"figures differ", cluster.Rules{Threshold: 0.5, Figures: 0.8},
+			cluster.Evidence{Signature: sig(90), Shingles: 300, Figures: []uint64{1, 2, 4, 9}}, cluster.FiguresDisagree, nil},
+		{"no figures: no veto", cluster.Rules{Threshold: 0.5, Figures: 1},
+			cluster.Evidence{Signature: sig(90), Shingles: 300}, cluster.ByJaccard, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := tt.rules.Check(&base, &tt.other)
+			if m.Reason != tt.reason || m.Verified != (tt.reason == cluster.ByJaccard || tt.reason == cluster.ByContainment) {
+				t.Errorf("%+v, want reason %q", m, tt.reason)
+			}
+			if tt.check != nil && !tt.check(m) {
+				t.Errorf("match %+v", m)
+			}
+			if m2 := tt.rules.Check(&tt.other, &base); m2 != m {
+				t.Errorf("not symmetric: %+v vs %+v", m, m2)
+			}
+		})
+	}
+}

@@ -1,0 +1,436 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/pflag"
+
+	"github.com/neardup/neardup/dedup"
+	"github.com/neardup/neardup/eval"
+	"github.com/neardup/neardup/lsh"
+	"github.com/neardup/neardup/report"
+	"github.com/neardup/neardup/shingle"
+)
+
+const evalHelp = `Usage: neardup eval (--gold FILE | --pairs FILE)... (--clusters FILE | [run flags] INPUT...)
+
+Score clusters against labels, from an earlier run's clusters.jsonl or by
+running on INPUT with the run flags below (nothing is written).
+
+  --gold FILE    JSONL {"id": ..., "cluster": ...}, every article listed:
+                 pairwise and B-cubed precision/recall/F1, adjusted Rand index
+  --pairs FILE   JSONL {"a": ..., "b": ..., "label": "dup"|"distinct",
+                 "stratum": ..., "why": ...}: dup recall, distinct pairs
+                 merged, per stratum, and every miss and false merge with the
+                 evidence that decided it
+
+--sweep runs every combination of --sweep-shingle, --sweep-hashes,
+--sweep-threshold (and --sweep-containment) on INPUT and prints the grid
+with the best setting by F1 and ARI (gold) and by dup recall with at most
+--max-merged distinct pairs merged (pairs).
+
+Examples:
+  neardup eval --gold testdata/wire.gold.jsonl testdata/wire/
+  neardup eval --gold gold.jsonl --clusters out/clusters.jsonl --json
+  neardup eval --pairs pairs-dev.jsonl corpus.jsonl
+  neardup eval --sweep --pairs pairs-dev.jsonl --sweep-threshold 0.3,0.4,0.5 corpus.jsonl
+
+Flags:
+`
+
+type evalOptions struct {
+	matchOptions
+	gold, pairs, clusters string
+	json                  bool
+	sweep                 bool
+	sweepShingle          []string
+	sweepHashes           []int
+	sweepThreshold        []float64
+	sweepContainment      []float64
+	maxMerged             float64
+	showPairs             int
+}
+
+func (o *evalOptions) addFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&o.gold, "gold", "", "gold cluster labels (JSONL id, cluster)")
+	fs.StringVar(&o.pairs, "pairs", "", "pair labels (JSONL a, b, label dup|distinct)")
+	fs.StringVar(&o.clusters, "clusters", "", "score this clusters.jsonl instead of running")
+	fs.BoolVar(&o.json, "json", false, "print JSON instead of tables")
+	fs.BoolVar(&o.sweep, "sweep", false, "run a grid of settings and print each one's scores")
+	fs.StringSliceVar(&o.sweepShingle, "sweep-shingle", []string{"word:3", "word:4", "word:5"}, "shingle specs to sweep")
+	fs.IntSliceVar(&o.sweepHashes, "sweep-hashes", []int{128}, "signature lengths to sweep")
+	fs.Float64SliceVar(&o.sweepThreshold, "sweep-threshold", []float64{0.3, 0.4, 0.5, 0.6, 0.7}, "Jaccard thresholds to sweep")
+	fs.Float64SliceVar(&o.sweepContainment, "sweep-containment", nil, "containment thresholds to sweep (default: --containment only)")
+	fs.Float64Var(&o.maxMerged, "max-merged", 0.05, "sweep with --pairs: best setting merges at most this share of distinct pairs")
+	fs.IntVar(&o.showPairs, "show", 20, "list at most this many misses and false merges each (0: none, -1: all)")
+	o.matchOptions.addFlags(fs)
+}
+
+// evalReport is what eval prints as JSON.
+type evalReport struct {
+	Parameters  *report.Parameters `json:"parameters,omitempty"`
+	Gold        *eval.Scores       `json:"gold,omitempty"`
+	Pairs       *pairReport        `json:"pairs,omitempty"`
+	Articles    int                `json:"articles_read,omitempty"`
+	GoldFile    string             `json:"gold_file,omitempty"`
+	PairsFile   string             `json:"pairs_file,omitempty"`
+	ClusterFile string             `json:"clusters_file,omitempty"`
+}
+
+type pairReport struct {
+	eval.PairScores
+	Misses      []pairDetail `json:"misses"`
+	FalseMerges []pairDetail `json:"false_merges"`
+}
+
+type pairDetail struct {
+	eval.PairLabel
+	TitleA string            `json:"title_a,omitempty"`
+	TitleB string            `json:"title_b,omitempty"`
+	DateA  string            `json:"date_a,omitempty"`
+	DateB  string            `json:"date_b,omitempty"`
+	Match  *report.MatchLine `json:"match,omitempty"` // the direct evidence between a and b
+}
+
+func evalCmd(ctx context.Context, args []string, e env) error {
+	var o evalOptions
+	fs := pflag.NewFlagSet("eval", pflag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.SortFlags = false
+	o.addFlags(fs)
+	fs.Usage = func() {
+		fmt.Fprint(e.stdout, evalHelp)
+		fs.SetOutput(e.stdout)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return nil
+		}
+		return usagef("eval: %v", err)
+	}
+	if o.gold == "" && o.pairs == "" {
+		return usagef("eval: give --gold FILE, --pairs FILE or both")
+	}
+	if o.clusters != "" && (len(fs.Args()) > 0 || o.sweep) {
+		return usagef("eval: --clusters scores a finished run: give no INPUT and no --sweep")
+	}
+	var gold eval.Assignment
+	var pairs []eval.PairLabel
+	var err error
+	if o.gold != "" {
+		if gold, err = eval.LoadGold(o.gold); err != nil {
+			return fmt.Errorf("eval: --gold: %w", err)
+		}
+	}
+	if o.pairs != "" {
+		if pairs, err = eval.LoadPairs(o.pairs); err != nil {
+			return fmt.Errorf("eval: --pairs: %w", err)
+		}
+	}
+	if o.clusters != "" {
+		pred, err := eval.LoadClusters(o.clusters)
+		if err != nil {
+			return fmt.Errorf("eval: --clusters: %w", err)
+		}
+		rep := score(&o, gold, pairs, pred, nil)
+		rep.ClusterFile = o.clusters
+		return printEval(e.stdout, &o, rep)
+	}
+	cfg, err := o.config("eval", fs.Args())
+	if err != nil {
+		return err
+	}
+	cfg.Stdin = e.stdin
+	if o.sweep {
+		return sweep(ctx, e, &o, cfg, gold, pairs)
+	}
+	res, err := dedup.Run(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	rep := score(&o, gold, pairs, assignment(res), res)
+	params := report.NewSummary(version, cfg, res).Parameters
+	rep.Parameters = &params
+	rep.Articles = res.Stats.Read
+	return printEval(e.stdout, &o, rep)
+}
+
+// assignment turns a run's clusters into an ID → cluster label map.
+func assignment(res *dedup.Result) eval.Assignment {
+	pred := eval.Assignment{}
+	for i, c := range res.Clusters {
+		label := strconv.Itoa(i + 1)
+		for _, m := range c.Members {
+			pred[res.Docs[m.Doc].ID] = label
+		}
+	}
+	return pred
+}
+
+// score scores pred; res, when not nil, gives titles, dates and evidence.
+func score(o *evalOptions, gold eval.Assignment, pairs []eval.PairLabel, pred eval.Assignment, res *dedup.Result) *evalReport {
+	rep := &evalReport{GoldFile: o.gold, PairsFile: o.pairs}
+	if gold != nil {
+		s := eval.Score(gold, pred)
+		rep.Gold = &s
+	}
+	if pairs == nil {
+		return rep
+	}
+	var byID map[string]int
+	var read func(string) bool
+	if res != nil {
+		byID = make(map[string]int, len(res.Docs))
+		for i, d := range res.Docs {
+			if d.Shingles > 0 {
+				byID[d.ID] = i
+			}
+		}
+		read = func(id string) bool { _, ok := byID[id]; return ok }
+	}
+	ps := eval.ScorePairs(pairs, pred, read)
+	detail := func(p eval.PairLabel) pairDetail {
+		d := pairDetail{PairLabel: p}
+		a, okA := byID[p.A]
+		b, okB := byID[p.B]
+		if okA {
+			d.TitleA, d.DateA = res.Docs[a].Title, report.FormatDate(res.Docs[a].Published)
+		}
+		if okB {
+			d.TitleB, d.DateB = res.Docs[b].Title, report.FormatDate(res.Docs[b].Published)
+		}
+		if okA && okB {
+			d.Match = report.NewMatchLine(res.Check(a, b))
+		}
+		return d
+	}
+	pr := &pairReport{PairScores: ps, Misses: []pairDetail{}, FalseMerges: []pairDetail{}}
+	for _, p := range ps.Misses {
+		pr.Misses = append(pr.Misses, detail(p))
+	}
+	for _, p := range ps.FalseMerges {
+		pr.FalseMerges = append(pr.FalseMerges, detail(p))
+	}
+	rep.Pairs = pr
+	return rep
+}
+
+func printEval(w io.Writer, o *evalOptions, rep *evalReport) error {
+	if o.json {
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	if p := rep.Parameters; p != nil {
+		fmt.Fprintf(tw, "settings: shingle %s, hashes %d, bands %d x rows %d, threshold %g, containment %g (min ratio %g), figures %g, names %g, window %s, anti-chain %v\n",
+			p.Shingle, p.Hashes, p.Bands, p.Rows, p.Threshold, p.Containment, p.MinRatio, p.Figures, p.Names, p.Window, p.AntiChain)
+	}
+	if g := rep.Gold; g != nil {
+		fmt.Fprintf(tw, "gold %s: %d articles, %d clusters of 2+; predicted %d clusters of 2+", rep.GoldFile, g.Articles, g.GoldClusters, g.PredClusters)
+		if g.Unknown > 0 {
+			fmt.Fprintf(tw, " (%d predicted articles not in gold, ignored)", g.Unknown)
+		}
+		fmt.Fprintln(tw)
+		fmt.Fprintln(tw, "\tprecision\trecall\tF1\t")
+		fmt.Fprintf(tw, "pairwise\t%.4f\t%.4f\t%.4f\t(pairs: %d gold, %d predicted, %d true)\n",
+			g.Pairwise.Precision, g.Pairwise.Recall, g.Pairwise.F1, g.GoldPairs, g.PredPairs, g.TruePairs)
+		fmt.Fprintf(tw, "B-cubed\t%.4f\t%.4f\t%.4f\t\n", g.BCubed.Precision, g.BCubed.Recall, g.BCubed.F1)
+		fmt.Fprintf(tw, "ARI\t%.4f\t\t\t\n", g.ARI)
+	}
+	if p := rep.Pairs; p != nil {
+		if rep.Gold != nil {
+			fmt.Fprintln(tw)
+		}
+		fmt.Fprintf(tw, "pairs %s: %d dup, %d distinct", rep.PairsFile, p.Dup, p.Distinct)
+		if p.MissingArticle > 0 {
+			fmt.Fprintf(tw, " (%d name an article the run did not match)", p.MissingArticle)
+		}
+		fmt.Fprintln(tw)
+		fmt.Fprintf(tw, "dup recall\t%.4f\t(%d of %d)\n", p.DupRecall, p.DupFound, p.Dup)
+		fmt.Fprintf(tw, "distinct merged\t%.4f\t(%d of %d)\n", p.DistinctRate, p.DistinctMerged, p.Distinct)
+		fmt.Fprintln(tw, "stratum\tdup found\tdistinct merged\t")
+		for _, s := range p.Strata {
+			fmt.Fprintf(tw, "%s\t%d/%d\t%d/%d\t\n", s.Stratum, s.DupFound, s.Dup, s.DistinctMerged, s.Distinct)
+		}
+		printPairs(tw, "misses (dup pairs left apart)", p.Misses, o.showPairs)
+		printPairs(tw, "false merges (distinct pairs put together)", p.FalseMerges, o.showPairs)
+	}
+	return tw.Flush()
+}
+
+func printPairs(w io.Writer, what string, ps []pairDetail, limit int) {
+	if len(ps) == 0 || limit == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n%s: %d\n", what, len(ps))
+	for i, p := range ps {
+		if limit > 0 && i == limit {
+			fmt.Fprintf(w, "  ... %d more (--show -1 lists all, --json gives them all)\n", len(ps)-limit)
+			break
+		}
+		fmt.Fprintf(w, "  %s ~ %s  [%s] %s\n", p.A, p.B, p.Stratum, p.Why)
+		if p.TitleA != "" || p.TitleB != "" {
+			fmt.Fprintf(w, "      %s  %s\n      %s  %s\n", p.DateA, p.TitleA, p.DateB, p.TitleB)
+		}
+		if m := p.Match; m != nil {
+			fmt.Fprintf(w, "      %s\n", describeMatch(m))
+		}
+	}
+}
+
+func describeMatch(m *report.MatchLine) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "jaccard %.2f, containment %.2f", m.Jaccard, m.Containment)
+	if m.Figures != nil {
+		fmt.Fprintf(&b, ", figures shared %.2f", *m.Figures)
+	}
+	if m.Names != nil {
+		fmt.Fprintf(&b, ", names shared %.2f", *m.Names)
+	}
+	if m.HoursApart != nil {
+		fmt.Fprintf(&b, ", %.1f h apart", *m.HoursApart)
+	}
+	fmt.Fprintf(&b, ": %s", m.Reason)
+	return b.String()
+}
+
+// sweepRow is one setting of a sweep and its scores.
+type sweepRow struct {
+	Shingle     string        `json:"shingle"`
+	Hashes      int           `json:"hashes"`
+	Threshold   float64       `json:"threshold"`
+	Containment float64       `json:"containment"`
+	Gold        *eval.Scores  `json:"gold,omitempty"`
+	Pairs       *sweepPairRow `json:"pairs,omitempty"`
+}
+
+type sweepPairRow struct {
+	DupRecall    float64 `json:"dup_recall"`
+	DistinctRate float64 `json:"distinct_merged_rate"`
+}
+
+// sweep runs every combination of the sweep flags. Signatures are computed
+// once per shingle spec and hash count; thresholds only rematch.
+func sweep(ctx context.Context, e env, o *evalOptions, base dedup.Config, gold eval.Assignment, pairs []eval.PairLabel) error {
+	containments := o.sweepContainment
+	if len(containments) == 0 {
+		containments = []float64{o.containment}
+	}
+	if len(o.sweepShingle) == 0 || len(o.sweepHashes) == 0 || len(o.sweepThreshold) == 0 {
+		return usagef("eval: --sweep needs at least one value of each --sweep-* list")
+	}
+	var rows []sweepRow
+	for _, spec := range o.sweepShingle {
+		sh, err := shingle.Parse(spec)
+		if err != nil {
+			return usagef("eval: --sweep-shingle: %v", err)
+		}
+		sh.FoldAccents = base.Shingle.FoldAccents
+		for _, hashes := range o.sweepHashes {
+			var first *dedup.Result
+			for _, t := range o.sweepThreshold {
+				for _, c := range containments {
+					cfg := base
+					cfg.Shingle = sh
+					cfg.Rules.Threshold, cfg.Rules.Containment = t, c
+					candidates := o.candidates
+					if candidates == 0 {
+						candidates = candidateThreshold(cfg.Rules)
+					}
+					if cfg.LSH, err = lsh.NewParams(hashes, candidates, o.seed); err != nil {
+						return usagef("eval: %v", err)
+					}
+					if !(t > 0 && t < 1) || !(c >= 0 && c <= 1) {
+						return usagef("eval: sweep threshold %g / containment %g out of range", t, c)
+					}
+					var res *dedup.Result
+					if first == nil {
+						res, err = dedup.Run(ctx, cfg)
+						first = res
+					} else {
+						res, err = dedup.Rematch(ctx, first, cfg)
+					}
+					if err != nil {
+						return err
+					}
+					rep := score(o, gold, pairs, assignment(res), nil)
+					row := sweepRow{Shingle: spec, Hashes: hashes, Threshold: t, Containment: c, Gold: rep.Gold}
+					if rep.Pairs != nil {
+						row.Pairs = &sweepPairRow{DupRecall: rep.Pairs.DupRecall, DistinctRate: rep.Pairs.DistinctRate}
+					}
+					rows = append(rows, row)
+				}
+			}
+		}
+	}
+	if o.json {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			Rows []sweepRow `json:"rows"`
+		}{rows})
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprint(tw, "shingle\thashes\tthreshold\tcontainment\t")
+	if gold != nil {
+		fmt.Fprint(tw, "pair P\tpair R\tpair F1\tB3 F1\tARI\t")
+	}
+	if pairs != nil {
+		fmt.Fprint(tw, "dup recall\tdistinct merged\t")
+	}
+	fmt.Fprintln(tw)
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%d\t%g\t%g\t", r.Shingle, r.Hashes, r.Threshold, r.Containment)
+		if g := r.Gold; g != nil {
+			fmt.Fprintf(tw, "%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t", g.Pairwise.Precision, g.Pairwise.Recall, g.Pairwise.F1, g.BCubed.F1, g.ARI)
+		}
+		if p := r.Pairs; p != nil {
+			fmt.Fprintf(tw, "%.4f\t%.4f\t", p.DupRecall, p.DistinctRate)
+		}
+		fmt.Fprintln(tw)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	describe := func(r sweepRow) string {
+		return fmt.Sprintf("--shingle %s --hashes %d --threshold %g --containment %g", r.Shingle, r.Hashes, r.Threshold, r.Containment)
+	}
+	if gold != nil {
+		bestF1, bestARI := rows[0], rows[0]
+		for _, r := range rows {
+			if r.Gold.Pairwise.F1 > bestF1.Gold.Pairwise.F1 {
+				bestF1 = r
+			}
+			if r.Gold.ARI > bestARI.Gold.ARI {
+				bestARI = r
+			}
+		}
+		fmt.Fprintf(e.stdout, "best by pairwise F1 (%.4f): %s\n", bestF1.Gold.Pairwise.F1, describe(bestF1))
+		fmt.Fprintf(e.stdout, "best by ARI (%.4f): %s\n", bestARI.Gold.ARI, describe(bestARI))
+	}
+	if pairs != nil {
+		var best *sweepRow
+		for i, r := range rows {
+			if r.Pairs.DistinctRate <= o.maxMerged && (best == nil || r.Pairs.DupRecall > best.Pairs.DupRecall) {
+				best = &rows[i]
+			}
+		}
+		if best == nil {
+			fmt.Fprintf(e.stdout, "no setting merges at most %.1f%% of distinct pairs\n", 100*o.maxMerged)
+		} else {
+			fmt.Fprintf(e.stdout, "best dup recall with at most %.1f%% distinct merged (%.4f, %.4f): %s\n",
+				100*o.maxMerged, best.Pairs.DupRecall, best.Pairs.DistinctRate, describe(*best))
+		}
+	}
+	return nil
+}

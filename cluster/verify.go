@@ -24,7 +24,10 @@ type Evidence struct {
 // are within Window; the figures of the article with fewer of them are
 // found in the other (share ≥ Figures): an extended version adds figures, a
 // templated brief for another company or day changes them; and likewise for
-// the names (share ≥ Names): another company, fund or place.
+// the names (share ≥ Names): another company, fund or place. Those two
+// vetoes apply only to short articles (VetoBelow): a long story trimmed of
+// one paragraph and extended by another legitimately changes a few figures
+// and names, and its wording is evidence enough.
 type Rules struct {
 	Threshold   float64       // Jaccard threshold, (0, 1)
 	Containment float64       // containment threshold; 0: off
@@ -32,6 +35,7 @@ type Rules struct {
 	Window      time.Duration // 0: off; pairs with both dates further apart are rejected
 	Figures     float64       // 0: off; minimum share of figures shared (see Match.Figures)
 	Names       float64       // 0: off; minimum share of names shared (see Match.Names)
+	VetoBelow   int           // figures and names vetoes apply when the smaller article has fewer shingles than this; 0: always
 }
 
 // Match is the evidence for one pair and the verdict: what an editor needs
@@ -86,11 +90,12 @@ func (r Rules) Check(a, b *Evidence) Match {
 		m.Reason = OutsideWindow
 		return m
 	}
-	if r.Figures > 0 && m.Figures >= 0 && m.Figures < r.Figures {
+	short := r.VetoBelow == 0 || small.Shingles < r.VetoBelow
+	if short && r.Figures > 0 && m.Figures >= 0 && m.Figures < r.Figures {
 		m.Reason = FiguresDisagree
 		return m
 	}
-	if r.Names > 0 && m.Names >= 0 && m.Names < r.Names {
+	if short && r.Names > 0 && m.Names >= 0 && m.Names < r.Names {
 		m.Reason = NamesDisagree
 		return m
 	}

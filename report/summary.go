@@ -56,6 +56,7 @@ type Parameters struct {
 	MinRatio    float64 `json:"containment_min_ratio"`
 	Figures     float64 `json:"figures"`
 	Names       float64 `json:"names"`
+	VetoBelow   int     `json:"veto_below"`
 	Window      string  `json:"window"`
 	AntiChain   bool    `json:"anti_chain"`
 	Seed        int64   `json:"seed"`
@@ -108,6 +109,7 @@ func NewSummary(version string, cfg dedup.Config, res *dedup.Result) *Summary {
 			MinRatio:    res.Rules.MinRatio,
 			Figures:     res.Rules.Figures,
 			Names:       res.Rules.Names,
+			VetoBelow:   res.Rules.VetoBelow,
 			Window:      FormatDuration(res.Rules.Window),
 			AntiChain:   cfg.AntiChain,
 			Seed:        cfg.LSH.Seed,

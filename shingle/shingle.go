@@ -234,8 +234,10 @@ func Intersection(a, b []uint64) int {
 
 // Figures returns the sorted, duplicate-free hashes of the figures in text:
 // runs of digits, with '.', ',', ':' or '/' allowed between two digits
-// ("107.2", "3,669,602", "14:30", "1/4"). Templated wire briefs differ
-// exactly there: another company's dividend, another week's estimate.
+// ("107.2", "3,669,602", "14:30", "1/4"), and the English number words
+// zero to twenty and the tens, as their digits. Templated wire briefs
+// differ exactly there: another company's dividend, another week's
+// estimate.
 func Figures(text string) []uint64 {
 	var out []uint64
 	start := -1 // byte offset of the figure being read
@@ -263,8 +265,26 @@ func Figures(text string) []uint64 {
 		}
 	}
 	flush()
+	for w := range strings.FieldsFuncSeq(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if len(w) <= len("seventeen") {
+			if v, ok := numberWords[strings.ToLower(w)]; ok {
+				out = append(out, hashString(v))
+			}
+		}
+	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// numberWords are the English words wire copy uses for small figures
+// ("Record April three", "six cts"), mapped to their digits so that "three"
+// and "3" are the same figure.
+var numberWords = map[string]string{
+	"zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+	"seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
+	"thirteen": "13", "fourteen": "14", "fifteen": "15", "sixteen": "16", "seventeen": "17",
+	"eighteen": "18", "nineteen": "19", "twenty": "20", "thirty": "30", "forty": "40",
+	"fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90",
 }
 
 // Names returns the sorted, duplicate-free hashes of the capitalised words
@@ -283,7 +303,7 @@ func Names(text string) []uint64 {
 	for i < len(text) {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		if !isWordRune(r) {
-			if r == '.' || r == '!' || r == '?' || r == ':' || r == '"' || r == '«' || r == '“' || r == '\n' && i+1 < len(text) && text[i+1] == '\n' {
+			if r == '.' || r == '!' || r == '?' || r == ':' || r == '"' || r == '«' || r == '“' || r == '\n' && paragraphStart(text[i+1:]) {
 				sentenceStart = true
 			}
 			i += size
@@ -321,4 +341,12 @@ func Names(text string) []uint64 {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// paragraphStart reports whether the text after a newline starts a
+// paragraph or a table row: a blank line, or an indent of two spaces or a
+// tab. A bare newline is a hard wrap inside a sentence.
+func paragraphStart(rest string) bool {
+	return strings.HasPrefix(rest, "\n") || strings.HasPrefix(rest, "\r\n") ||
+		strings.HasPrefix(rest, "  ") || strings.HasPrefix(rest, "\t")
 }

@@ -174,6 +174,7 @@ func TestFigures(t *testing.T) {
 		{"no figures here", nil},
 		{"repeated 5 and 5", []string{"5"}},
 		{"full width １２", []string{"１２"}},
+		{"Record April three, pay in Twenty days; 3 and three are one figure", []string{"3", "20", "1"}},
 	}
 	for _, tt := range tests {
 		var want []uint64
@@ -197,6 +198,7 @@ func TestNames(t *testing.T) {
 		{"le président russe, Vladimir Poutine, a dit « Nous sommes en contact » à Berlin", []string{"vladimir", "poutine", "berlin"}},
 		{"ALL CAPS WIRE FLASH ABOUT EXXON AND MOBIL", nil},
 		{"no names at all here", nil},
+		{"Shr profit 13 cts\n    Sales 41.1 mln\n    Revs 4 mln, said Mobil\nOil Corp", []string{"mobil", "oil", "corp"}},
 	}
 	for _, tt := range tests {
 		var want []uint64

@@ -18,6 +18,7 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 
 const (
 	wireDir   = "../../testdata/wire"
+	briefsDir = "../../testdata/briefs"
 	goldenDir = "../../testdata/golden"
 )
 
@@ -59,22 +60,131 @@ func readFile(t *testing.T, path string) string {
 	return string(b)
 }
 
-func TestGoldenWire(t *testing.T) {
+func TestGolden(t *testing.T) {
+	for name, input := range map[string]string{"wire": wireDir, "briefs": briefsDir} {
+		t.Run(name, func(t *testing.T) {
+			out := t.TempDir()
+			if code, _, stderr := neardup(t, "", "run", "-q", "--out", out, input); code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			for _, file := range []string{"clusters.jsonl", "drop.txt"} {
+				got := readFile(t, filepath.Join(out, file))
+				golden := filepath.Join(goldenDir, name+"."+file)
+				if *update {
+					if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				}
+				if want := readFile(t, golden); got != want {
+					t.Errorf("%s differs from %s (run go test ./cmd/neardup -update to accept):\ngot:\n%s\nwant:\n%s", file, golden, got, want)
+				}
+			}
+		})
+	}
+}
+
+// clusterIDs runs neardup on input with args and returns each cluster's
+// member IDs, canonical first.
+func clusterIDs(t *testing.T, input string, args ...string) string {
+	t.Helper()
 	out := t.TempDir()
-	if code, _, stderr := neardup(t, "", "run", "-q", "--out", out, wireDir); code != 0 {
+	if code, _, stderr := neardup(t, "", append(append([]string{"run", "-q", "--out", out}, args...), input)...); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, name := range []string{"clusters.jsonl", "drop.txt"} {
-		got := readFile(t, filepath.Join(out, name))
-		golden := filepath.Join(goldenDir, "wire."+name)
-		if *update {
-			if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
+	var groups []string
+	for _, c := range readClusters(t, filepath.Join(out, "clusters.jsonl")) {
+		var ids []string
+		for _, m := range c.Members {
+			ids = append(ids, m.ID)
 		}
-		if want := readFile(t, golden); got != want {
-			t.Errorf("%s differs from %s (run go test ./cmd/neardup -update to accept):\ngot:\n%s\nwant:\n%s", name, golden, got, want)
+		groups = append(groups, strings.Join(ids, "+"))
+	}
+	return strings.Join(groups, " ")
+}
+
+// TestLevers: each news-aware lever, switched off, changes what the
+// briefs in testdata/briefs become — so each one is shown to do its job.
+func TestLevers(t *testing.T) {
+	defaults := "earn-orcas+earn-orcas-corr port-lede+port-full"
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"defaults", nil, defaults},
+		{"no containment: the lede-only cut stays apart", []string{"--containment", "0"}, "earn-orcas+earn-orcas-corr"},
+		{"no figures or names: two companies' dividends merge", []string{"--figures", "0", "--names", "0"},
+			"div-harrow+div-pellam " + defaults},
+		{"names alone keep the dividends apart", []string{"--figures", "0"}, defaults},
+		{"figures alone keep the dividends apart", []string{"--names", "0"}, defaults},
+		{"no window and no figures: two weeks' reports merge", []string{"--window", "off", "--figures", "0"},
+			"earn-orcas+earn-orcas-corr grain-wk18+grain-wk19 port-lede+port-full"},
+		{"--veto-below 1 switches figures and names off", []string{"--veto-below", "1"}, "div-harrow+div-pellam " + defaults},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := clusterIDs(t, briefsDir, tt.args...); got != tt.want {
+				t.Errorf("clusters %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestEval(t *testing.T) {
+	code, stdout, stderr := neardup(t, "", "eval", "--gold", "../../testdata/briefs.gold.jsonl", briefsDir)
+	if code != 0 || !strings.Contains(stdout, "ARI       1.0000") || !strings.Contains(stdout, "pairwise  1.0000     1.0000  1.0000") {
+		t.Errorf("eval --gold: exit %d\n%s%s", code, stdout, stderr)
+	}
+	pairs := filepath.Join(t.TempDir(), "pairs.jsonl")
+	os.WriteFile(pairs, []byte(strings.Join([]string{
+		`{"a": "earn-orcas", "b": "earn-orcas-corr", "label": "dup", "stratum": "correction"}`,
+		`{"a": "port-full", "b": "port-lede", "label": "dup", "stratum": "cut"}`,
+		`{"a": "div-harrow", "b": "div-pellam", "label": "distinct", "stratum": "template", "why": "two companies"}`,
+		`{"a": "grain-wk18", "b": "grain-wk19", "label": "distinct", "stratum": "template"}`,
+	}, "\n")), 0o644)
+	// With containment off the cut copy is a miss, listed with its evidence.
+	code, stdout, _ = neardup(t, "", "eval", "--pairs", pairs, "--containment", "0", "--json", briefsDir)
+	var rep struct {
+		Pairs struct {
+			DupRecall float64 `json:"dup_recall"`
+			Merged    float64 `json:"distinct_merged_rate"`
+			Misses    []struct {
+				A, B   string
+				TitleA string `json:"title_a"`
+				Match  struct {
+					Reason      string
+					Containment float64
+				}
+			} `json:"misses"`
+		} `json:"pairs"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil || code != 0 {
+		t.Fatalf("eval --json: exit %d, %v\n%s", code, err, stdout)
+	}
+	p := rep.Pairs
+	if p.DupRecall != 0.5 || p.Merged != 0 || len(p.Misses) != 1 || p.Misses[0].Match.Reason != "below threshold" ||
+		p.Misses[0].Match.Containment < 0.9 || p.Misses[0].TitleA == "" {
+		t.Errorf("eval --pairs: %+v", p)
+	}
+	// Scoring a finished run's clusters.jsonl gives the same recall.
+	out := t.TempDir()
+	neardup(t, "", "run", "-q", "--out", out, briefsDir)
+	code, stdout, _ = neardup(t, "", "eval", "--pairs", pairs, "--clusters", filepath.Join(out, "clusters.jsonl"))
+	if code != 0 || !strings.Contains(stdout, "dup recall       1.0000") {
+		t.Errorf("eval --clusters: exit %d\n%s", code, stdout)
+	}
+	// A sweep prints one row per setting and the best one.
+	code, stdout, _ = neardup(t, "", "eval", "--sweep", "--gold", "../../testdata/briefs.gold.jsonl", "--pairs", pairs,
+		"--sweep-shingle", "word:3,word:5", "--sweep-threshold", "0.3,0.6", briefsDir)
+	if code != 0 || strings.Count(stdout, "\nword:") != 4 || !strings.Contains(stdout, "best by ARI") ||
+		!strings.Contains(stdout, "best dup recall with at most 5.0% distinct merged") {
+		t.Errorf("eval --sweep: exit %d\n%s", code, stdout)
+	}
+	// Usage errors.
+	for _, args := range [][]string{{"eval", briefsDir}, {"eval", "--gold", "x", "--clusters", "y", briefsDir}} {
+		if code, _, _ := neardup(t, "", args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
 		}
 	}
 }

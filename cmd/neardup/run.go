@@ -20,16 +20,18 @@ import (
 	"github.com/neardup/neardup/shingle"
 )
 
-// Defaults, explained in README.md ("Why these defaults").
+// Defaults, measured in benchmarks/QUALITY.md and explained in README.md
+// ("Why these defaults").
 const (
-	defaultShingle     = "word:5"
-	defaultThreshold   = 0.5
-	defaultContainment = 0
-	defaultMinRatio    = 0
-	defaultFigures     = 0
-	defaultNames       = 0
-	defaultWindow      = "off"
-	defaultAntiChain   = false
+	defaultShingle     = "word:3"
+	defaultThreshold   = 0.3
+	defaultContainment = 0.6
+	defaultMinRatio    = 0.15
+	defaultFigures     = 0.75
+	defaultNames       = 0.8
+	defaultVetoBelow   = 150
+	defaultWindow      = "48h"
+	defaultAntiChain   = true
 	defaultHashes      = 128
 	defaultSeed        = 1
 )
@@ -66,6 +68,7 @@ type matchOptions struct {
 	minRatio    float64
 	figures     float64
 	names       float64
+	vetoBelow   int
 	window      string
 	antiChain   bool
 	hashes      int
@@ -85,6 +88,7 @@ func (o *matchOptions) addFlags(fs *pflag.FlagSet) {
 	fs.Float64Var(&o.minRatio, "containment-min-ratio", defaultMinRatio, "containment counts only when the smaller text has at least this share of the larger's shingles")
 	fs.Float64Var(&o.figures, "figures", defaultFigures, "veto: share of the shorter text's figures (numbers) the longer must contain (0: off)")
 	fs.Float64Var(&o.names, "names", defaultNames, "veto: share of names (capitalised words) the article with fewer must share with the other (0: off)")
+	fs.IntVar(&o.vetoBelow, "veto-below", defaultVetoBelow, "--figures and --names apply when the shorter article has fewer shingles than this (0: always)")
 	fs.StringVar(&o.window, "window", defaultWindow, "veto: dated articles further apart than this are not copies (e.g. 36h, 3d; off)")
 	fs.BoolVar(&o.antiChain, "anti-chain", defaultAntiChain, "keep in a cluster only members verified against its canonical article")
 	fs.Float64Var(&o.candidates, "candidate-threshold", 0, "Jaccard the LSH banding is tuned for (0: the threshold, lower with --containment)")
@@ -115,7 +119,7 @@ func (o *matchOptions) config(cmd string, inputs []string) (dedup.Config, error)
 	if err != nil {
 		return cfg, usagef("%s: --window: %v", cmd, err)
 	}
-	rules := cluster.Rules{Threshold: o.threshold, Containment: o.containment, MinRatio: o.minRatio, Figures: o.figures, Names: o.names, Window: window}
+	rules := cluster.Rules{Threshold: o.threshold, Containment: o.containment, MinRatio: o.minRatio, Figures: o.figures, Names: o.names, VetoBelow: o.vetoBelow, Window: window}
 	for _, v := range []struct {
 		name string
 		v    float64
@@ -134,6 +138,9 @@ func (o *matchOptions) config(cmd string, inputs []string) (dedup.Config, error)
 	}
 	if !(o.threshold > 0 && o.threshold < 1) {
 		return cfg, usagef("%s: --threshold %v: want a number strictly between 0 and 1", cmd, o.threshold)
+	}
+	if o.vetoBelow < 0 {
+		return cfg, usagef("%s: --veto-below %d: want 0 or more", cmd, o.vetoBelow)
 	}
 	if o.workers < 1 {
 		return cfg, usagef("%s: -j %d: want at least 1 worker", cmd, o.workers)

@@ -29,15 +29,16 @@ import (
 
 // Config is everything a run needs.
 type Config struct {
-	Inputs     []string
-	Stdin      io.Reader // for the input "-"
-	Corpus     corpus.Options
-	SkipErrors bool // skip bad records (recorded in Result.Skips) instead of stopping
-	Shingle    shingle.Options
-	LSH        lsh.Params    // signature length, seed, and the banding threshold for candidates
-	Rules      cluster.Rules // verification of candidates
-	AntiChain  bool          // every member verified against its canonical one
-	Workers    int           // ≤ 0: runtime.NumCPU()
+	Inputs      []string
+	Stdin       io.Reader // for the input "-"
+	Corpus      corpus.Options
+	SkipErrors  bool // skip bad records (recorded in Result.Skips) instead of stopping
+	Shingle     shingle.Options
+	LSH         lsh.Params    // signature length, seed, and the banding threshold for candidates
+	Rules       cluster.Rules // verification of candidates
+	AntiChain   bool          // every member verified against its canonical one
+	Boilerplate bool          // strip wire boilerplate (shingle.StripBoilerplate) before matching
+	Workers     int           // ≤ 0: runtime.NumCPU()
 
 	// Progress, if set, is called from one goroutine at a time as work is
 	// done: stage names the step, done counts its units so far, and total
@@ -213,12 +214,16 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 		workers.Go(func() {
 			signer := cfg.LSH.NewSigner()
 			for j := range jobs {
-				sh := cfg.Shingle.Shingles(j.text)
+				text := j.text
+				if cfg.Boilerplate {
+					text = shingle.StripBoilerplate(text)
+				}
+				sh := cfg.Shingle.Shingles(text)
 				s := signed{doc: j.doc, ev: cluster.Evidence{Shingles: len(sh), Published: j.published}}
 				if len(sh) > 0 {
 					s.ev.Signature = signer.Sign(sh, make([]uint64, 0, cfg.LSH.Hashes))
-					s.ev.Figures = shingle.Figures(j.text)
-					s.ev.Names = shingle.Names(j.text)
+					s.ev.Figures = shingle.Figures(text)
+					s.ev.Names = shingle.Names(text)
 				}
 				results <- s
 			}

@@ -59,6 +59,7 @@ type Parameters struct {
 	VetoBelow   int     `json:"veto_below"`
 	Window      string  `json:"window"`
 	AntiChain   bool    `json:"anti_chain"`
+	Boilerplate bool    `json:"boilerplate"`
 	Seed        int64   `json:"seed"`
 	OnError     string  `json:"on_error"`
 	MaxBytes    int     `json:"max_bytes"`
@@ -112,6 +113,7 @@ func NewSummary(version string, cfg dedup.Config, res *dedup.Result) *Summary {
 			VetoBelow:   res.Rules.VetoBelow,
 			Window:      FormatDuration(res.Rules.Window),
 			AntiChain:   cfg.AntiChain,
+			Boilerplate: cfg.Boilerplate,
 			Seed:        cfg.LSH.Seed,
 			OnError:     "fail",
 			MaxBytes:    cfg.Corpus.MaxBytes,

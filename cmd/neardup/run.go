@@ -32,6 +32,7 @@ const (
 	defaultVetoBelow   = 150
 	defaultWindow      = "48h"
 	defaultAntiChain   = true
+	defaultBoilerplate = true
 	defaultHashes      = 128
 	defaultSeed        = 1
 )
@@ -71,6 +72,7 @@ type matchOptions struct {
 	vetoBelow   int
 	window      string
 	antiChain   bool
+	boilerplate bool
 	hashes      int
 	seed        int64
 	workers     int
@@ -90,6 +92,7 @@ func (o *matchOptions) addFlags(fs *pflag.FlagSet) {
 	fs.Float64Var(&o.names, "names", defaultNames, "veto: share of names (capitalised words) the article with fewer must share with the other (0: off)")
 	fs.IntVar(&o.vetoBelow, "veto-below", defaultVetoBelow, "--figures and --names apply when the shorter article has fewer shingles than this (0: always)")
 	fs.StringVar(&o.window, "window", defaultWindow, "veto: dated articles further apart than this are not copies (e.g. 36h, 3d; off)")
+	fs.BoolVar(&o.boilerplate, "boilerplate", defaultBoilerplate, "ignore wire boilerplate when matching: datelines, bylines, credits, agency tails")
 	fs.BoolVar(&o.antiChain, "anti-chain", defaultAntiChain, "keep in a cluster only members verified against its canonical article")
 	fs.Float64Var(&o.candidates, "candidate-threshold", 0, "Jaccard the LSH banding is tuned for (0: the threshold, lower with --containment)")
 	fs.IntVar(&o.hashes, "hashes", defaultHashes, "MinHash signature length: more is more precise and slower")
@@ -157,14 +160,15 @@ func (o *matchOptions) config(cmd string, inputs []string) (dedup.Config, error)
 		}
 	}
 	return dedup.Config{
-		Inputs:     inputs,
-		Corpus:     corpus.Options{Fields: o.fields, MaxBytes: o.maxBytes},
-		SkipErrors: o.onError == "skip",
-		Shingle:    sh,
-		LSH:        params,
-		Rules:      rules,
-		AntiChain:  o.antiChain,
-		Workers:    o.workers,
+		Inputs:      inputs,
+		Corpus:      corpus.Options{Fields: o.fields, MaxBytes: o.maxBytes},
+		SkipErrors:  o.onError == "skip",
+		Shingle:     sh,
+		LSH:         params,
+		Rules:       rules,
+		AntiChain:   o.antiChain,
+		Boilerplate: o.boilerplate,
+		Workers:     o.workers,
 	}, nil
 }
 

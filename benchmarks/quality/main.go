@@ -1,0 +1,226 @@
+// Command quality measures neardup's detection quality and prints the
+// tables of benchmarks/QUALITY.md: one row per configuration, each with the
+// exact neardup command that reproduces it.
+//
+//	go run ./benchmarks/quality [-shared ../shared] [-neardup PATH] > QUALITY-tables.md
+//
+// Data sets: testdata/wire and testdata/briefs (gold clusters, in the
+// repository); Reuters-21578 pairs-dev (pair labels) and the SemEval-2022
+// Task 8 pairs rated different (a precision set), read in place from
+// ../shared/data, which is never copied into the repository. A data set
+// whose files are missing is reported as skipped.
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// config is one row: a name and the flags that differ from the defaults.
+type config struct {
+	name string
+	args []string
+}
+
+var peerBaseline = []string{"--shingle", "word:5", "--threshold", "0.5", "--containment", "0", "--figures", "0",
+	"--names", "0", "--window", "off", "--anti-chain=false", "--boilerplate=false"}
+
+var configs = []config{
+	{"plain MinHash-LSH: word 5-grams, Jaccard ≥ 0.5, nothing else (issue 2 defaults, peers' region)", peerBaseline},
+	{"**neardup defaults**", nil},
+	{"defaults, containment off", []string{"--containment", "0"}},
+	{"defaults, figures veto off", []string{"--figures", "0"}},
+	{"defaults, names veto off", []string{"--names", "0"}},
+	{"defaults, figures and names vetoes off", []string{"--figures", "0", "--names", "0"}},
+	{"defaults, vetoes on long articles too (--veto-below 0)", []string{"--veto-below", "0"}},
+	{"defaults, window off", []string{"--window", "off"}},
+	{"defaults, anti-chaining off", []string{"--anti-chain=false"}},
+	{"defaults, boilerplate kept", []string{"--boilerplate=false"}},
+	{"defaults with word 4-grams", []string{"--shingle", "word:4"}},
+	{"defaults with word 5-grams", []string{"--shingle", "word:5"}},
+	{"defaults with Jaccard threshold 0.5", []string{"--threshold", "0.5"}},
+}
+
+type scores struct {
+	Gold *struct {
+		Pairwise struct{ Precision, Recall, F1 float64 }
+		BCubed   struct{ F1 float64 }
+		ARI      float64
+	}
+	Pairs *struct {
+		Dup            int     `json:"dup"`
+		DupFound       int     `json:"dup_found"`
+		Distinct       int     `json:"distinct"`
+		DistinctMerged int     `json:"distinct_merged"`
+		DupRecall      float64 `json:"dup_recall"`
+		DistinctRate   float64 `json:"distinct_merged_rate"`
+	}
+}
+
+func main() {
+	shared := flag.String("shared", "../shared", "the shared folder holding data/")
+	bin := flag.String("neardup", "", "neardup binary (default: build one)")
+	flag.Parse()
+	if *bin == "" {
+		dir, err := os.MkdirTemp("", "quality")
+		check(err)
+		defer os.RemoveAll(dir)
+		*bin = filepath.Join(dir, "neardup")
+		out, err := exec.Command("go", "build", "-o", *bin, "./cmd/neardup").CombinedOutput()
+		if err != nil {
+			fail("building neardup: %v\n%s", err, out)
+		}
+	}
+	reuters := filepath.Join(*shared, "data/reuters21578")
+	sets := []struct {
+		title, labels, input, flag string
+	}{
+		{"testdata/wire — French wire rewrites (gold clusters)", "testdata/wire.gold.jsonl", "testdata/wire/", "--gold"},
+		{"testdata/briefs — look-alike briefs (gold clusters)", "testdata/briefs.gold.jsonl", "testdata/briefs/", "--gold"},
+		{"Reuters-21578 pairs-dev — 150 dup / 145 distinct pairs labelled by reading", filepath.Join(reuters, "pairs-dev.jsonl"),
+			filepath.Join(reuters, "reuters21578.jsonl"), "--pairs"},
+	}
+	for _, s := range sets {
+		table(*bin, s.title, s.flag, s.labels, s.input)
+	}
+	semeval(*bin, filepath.Join(*shared, "data/semeval2022-task8/pairs_with_text.jsonl"))
+}
+
+func table(bin, title, flagName, labels, input string) {
+	fmt.Printf("### %s\n\n", title)
+	if _, err := os.Stat(labels); err != nil {
+		fmt.Printf("Skipped: %v\n\n", err)
+		return
+	}
+	if flagName == "--gold" {
+		fmt.Println("| configuration | pair P | pair R | pair F1 | B³ F1 | ARI | command |")
+		fmt.Println("|---|---|---|---|---|---|---|")
+	} else {
+		fmt.Println("| configuration | dup recall | distinct merged | command |")
+		fmt.Println("|---|---|---|---|")
+	}
+	for _, c := range configs {
+		args := append([]string{"eval", flagName, labels, "--json"}, c.args...)
+		args = append(args, input)
+		s := run(bin, args)
+		cmd := "`neardup " + strings.Join(quote(args), " ") + "`"
+		if g := s.Gold; g != nil {
+			fmt.Printf("| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %s |\n", c.name, g.Pairwise.Precision, g.Pairwise.Recall,
+				g.Pairwise.F1, g.BCubed.F1, g.ARI, cmd)
+		} else {
+			p := s.Pairs
+			fmt.Printf("| %s | %.3f (%d/%d) | %.1f%% (%d/%d) | %s |\n", c.name, p.DupRecall, p.DupFound, p.Dup,
+				100*p.DistinctRate, p.DistinctMerged, p.Distinct, cmd)
+		}
+	}
+	fmt.Println()
+}
+
+// semeval builds, in a temporary folder, a corpus of the SemEval articles
+// (machine-translated rows left out) and the pairs people rated different
+// (Overall ≥ 3.5), and reports how many of those a run merges.
+func semeval(bin, path string) {
+	fmt.Printf("### SemEval-2022 Task 8 — %s\n\n", "pairs rated different stories (Overall ≥ 3.5): a precision set")
+	f, err := os.Open(path)
+	if err != nil {
+		fmt.Printf("Skipped: %v\n\n", err)
+		return
+	}
+	defer f.Close()
+	dir, err := os.MkdirTemp("", "semeval")
+	check(err)
+	defer os.RemoveAll(dir)
+	corpus, err := os.Create(filepath.Join(dir, "semeval.jsonl"))
+	check(err)
+	pairs, err := os.Create(filepath.Join(dir, "different.jsonl"))
+	check(err)
+	seen := map[string]bool{}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 16<<20)
+	n := 0
+	for sc.Scan() {
+		var r struct {
+			PairID    string  `json:"pair_id"`
+			Augmented bool    `json:"augmented_translation"`
+			Overall   float64 `json:"Overall"`
+		}
+		var raw map[string]any
+		check(json.Unmarshal(sc.Bytes(), &raw))
+		check(json.Unmarshal(sc.Bytes(), &r))
+		if r.Augmented {
+			continue
+		}
+		ids := strings.SplitN(r.PairID, "_", 2)
+		if len(ids) != 2 || ids[0] == ids[1] {
+			continue
+		}
+		for i, key := range []string{"text1", "text2"} {
+			if !seen[ids[i]] {
+				seen[ids[i]] = true
+				text, _ := raw[key].(string)
+				check(json.NewEncoder(corpus).Encode(map[string]string{"id": ids[i], "text": text}))
+			}
+		}
+		if r.Overall >= 3.5 {
+			n++
+			check(json.NewEncoder(pairs).Encode(map[string]string{"a": ids[0], "b": ids[1], "label": "distinct", "stratum": "overall>=3.5"}))
+		}
+	}
+	check(sc.Err())
+	check(corpus.Close())
+	check(pairs.Close())
+	fmt.Printf("%d articles, %d pairs rated different. Built by `go run ./benchmarks/quality` from %s; the command below runs on the files it writes.\n\n", len(seen), n, path)
+	fmt.Println("| configuration | different pairs merged | command |")
+	fmt.Println("|---|---|---|")
+	for _, c := range []config{configs[0], configs[1]} {
+		args := append([]string{"eval", "--pairs", "different.jsonl", "--json"}, c.args...)
+		args = append(args, "semeval.jsonl")
+		full := append([]string{}, args...)
+		full[2] = filepath.Join(dir, "different.jsonl")
+		full[len(full)-1] = filepath.Join(dir, "semeval.jsonl")
+		p := run(bin, full).Pairs
+		fmt.Printf("| %s | %.1f%% (%d/%d) | `neardup %s` |\n", c.name, 100*p.DistinctRate, p.DistinctMerged, p.Distinct, strings.Join(quote(args), " "))
+	}
+	fmt.Println()
+}
+
+func run(bin string, args []string) scores {
+	out, err := exec.Command(bin, args...).Output()
+	if err != nil {
+		fail("neardup %s: %v", strings.Join(args, " "), err)
+	}
+	var s scores
+	check(json.Unmarshal(out, &s))
+	return s
+}
+
+func quote(args []string) []string {
+	var q []string
+	for _, a := range args {
+		if a == "--json" {
+			continue
+		}
+		if strings.ContainsAny(a, " *") {
+			a = "'" + a + "'"
+		}
+		q = append(q, a)
+	}
+	return q
+}
+
+func check(err error) {
+	if err != nil {
+		fail("%v", err)
+	}
+}
+
+func fail(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "quality: "+format+"\n", args...)
+	os.Exit(1)
+}

@@ -1,0 +1,36 @@
+package shingle_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/neardup/neardup/shingle"
+)
+
+func TestStripBoilerplate(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"AFP dateline", "MOSCOU, 21 févr. 2020 (AFP) - Le président russe a assuré", "Le président russe a assuré"},
+		{"AFP short dateline", "BERLIN, 14 sept. (AFP) – Le chef de la diplomatie", "Le chef de la diplomatie"},
+		{"AP dateline", "WASHINGTON (AP) — The Senate voted", "The Senate voted"},
+		{"byline line", "By Jane Doe\nThe Senate voted on Tuesday.", "The Senate voted on Tuesday."},
+		{"French byline with bureau", "Par Anne LEROY, avec le bureau de l'AFP à Moscou\n\nJeudi, la chancellerie", "\nJeudi, la chancellerie"},
+		{"credits", "The deal closed.\n(Reporting by Jane Doe; Editing by John Roe)", "The deal closed."},
+		{"Reuters tail", "Shr 20 cts vs 28 cts\n    Net 393,371 vs 555,989\n REUTER", "Shr 20 cts vs 28 cts\n    Net 393,371 vs 555,989"},
+		{"desk initials and avec", "Fin du texte.\n\n(Avec AFP)\nbur/pz", "Fin du texte.\n"},
+		{"copyright", "Body.\n© 2024 Agence France-Presse", "Body."},
+		{"cité par", "a fait savoir Dmitri Peskov, cité par Sputnik.", "a fait savoir Dmitri Peskov."},
+		{"more follows", "First paragraph.\n    More follows.", "First paragraph."},
+		{"prose is kept", "By the end of the year, the company said, sales would rise.", "By the end of the year, the company said, sales would rise."},
+		{"a sentence about AP is kept", "AP reported that the vote was delayed.", "AP reported that the vote was delayed."},
+		{"capitals that are not a dateline", "NEW YORK stocks rose on Monday.", "NEW YORK stocks rose on Monday."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := shingle.StripBoilerplate(tt.in); strings.TrimRight(got, "\n ") != strings.TrimRight(tt.want, "\n ") {
+				t.Errorf("StripBoilerplate(%q)\n = %q\nwant %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}

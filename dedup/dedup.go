@@ -38,6 +38,7 @@ type Config struct {
 	Rules       cluster.Rules // verification of candidates
 	AntiChain   bool          // every member verified against its canonical one
 	Boilerplate bool          // strip wire boilerplate (shingle.StripBoilerplate) before matching
+	KeepText    bool          // keep each article's text in Doc.Text (for a report over stdin)
 	Workers     int           // ≤ 0: runtime.NumCPU()
 
 	// Progress, if set, is called from one goroutine at a time as work is
@@ -58,7 +59,8 @@ type Doc struct {
 	Published time.Time
 	Length    int // bytes of matched text
 	Pos       corpus.Position
-	Shingles  int // distinct shingles; 0: no words, left out of matching
+	Shingles  int    // distinct shingles; 0: no words, left out of matching
+	Text      string // the matched text, only with Config.KeepText
 }
 
 // Stage is one timed step of a run.
@@ -262,10 +264,14 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		res.Docs = append(res.Docs, Doc{
+		doc := Doc{
 			ID: d.ID, Title: d.Title, Source: d.Source, Published: d.Published,
 			Length: len(text), Pos: d.Pos,
-		})
+		}
+		if cfg.KeepText {
+			doc.Text = text
+		}
+		res.Docs = append(res.Docs, doc)
 		return nil
 	})
 	close(jobs)

@@ -1,5 +1,5 @@
-// Package report writes the outputs of a run: clusters.jsonl, drop.txt and
-// summary.json.
+// Package report writes the outputs of a run: clusters.jsonl, drop.txt,
+// summary.json, and the editors' HTML report (HTML).
 //
 // Every file is written to a temporary name in the target directory,
 // synced, and renamed into place (WriteFileAtomic), so a run killed at any
@@ -12,6 +12,7 @@ package report
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -22,6 +23,7 @@ import (
 	"time"
 
 	"github.com/neardup/neardup/cluster"
+	"github.com/neardup/neardup/corpus"
 	"github.com/neardup/neardup/dedup"
 )
 
@@ -154,10 +156,9 @@ func FormatDate(t time.Time) string {
 	return t.Format(time.RFC3339)
 }
 
-// Clusters writes clusters.jsonl: one JSON object per cluster, largest first.
-func Clusters(w io.Writer, res *dedup.Result) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
+// ClusterLines describes a run's clusters as clusters.jsonl has them.
+func ClusterLines(res *dedup.Result) []ClusterLine {
+	lines := make([]ClusterLine, 0, len(res.Clusters))
 	for i, c := range res.Clusters {
 		line := ClusterLine{Cluster: i + 1, Size: len(c.Members), Canonical: res.Docs[c.Canonical()].ID}
 		for _, m := range c.Members {
@@ -171,11 +172,83 @@ func Clusters(w io.Writer, res *dedup.Result) error {
 			}
 			line.Members = append(line.Members, ml)
 		}
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+// Clusters writes clusters.jsonl: one JSON object per cluster, largest first.
+func Clusters(w io.Writer, res *dedup.Result) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for _, line := range ClusterLines(res) {
 		if err := enc.Encode(line); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// ReadClusters reads a clusters.jsonl file.
+func ReadClusters(path string) ([]ClusterLine, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var lines []ClusterLine
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 256<<20)
+	for n := 1; sc.Scan(); n++ {
+		var l ClusterLine
+		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+			return nil, fmt.Errorf("%s:%d: %v", path, n, err)
+		}
+		if len(l.Members) == 0 {
+			return nil, fmt.Errorf("%s:%d: cluster without members", path, n)
+		}
+		lines = append(lines, l)
+	}
+	return lines, sc.Err()
+}
+
+// ReadSummary reads a summary.json file.
+func ReadSummary(path string) (*Summary, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var s Summary
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return &s, nil
+}
+
+// LoadTexts reads the inputs again and returns the text of the articles
+// whose IDs are wanted. Input problems were reported by the run; here they
+// are passed over.
+func LoadTexts(ctx context.Context, inputs []string, stdin io.Reader, opts corpus.Options, wanted map[string]bool) (map[string]Article, error) {
+	texts := make(map[string]Article, len(wanted))
+	opts.OnError = func(*corpus.Error) error { return nil }
+	_, err := corpus.Read(ctx, inputs, stdin, opts, func(d corpus.Document) error {
+		if wanted[d.ID] {
+			texts[d.ID] = Article{Title: d.Title, Text: d.Text()}
+		}
+		return nil
+	})
+	return texts, err
+}
+
+// MemberIDs is the set of IDs of every cluster member.
+func MemberIDs(clusters []ClusterLine) map[string]bool {
+	ids := map[string]bool{}
+	for _, c := range clusters {
+		for _, m := range c.Members {
+			ids[m.ID] = true
+		}
+	}
+	return ids
 }
 
 // Drop writes drop.txt: the sorted IDs of every non-canonical member, one

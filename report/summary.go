@@ -63,6 +63,17 @@ type Parameters struct {
 	Seed        int64   `json:"seed"`
 	OnError     string  `json:"on_error"`
 	MaxBytes    int     `json:"max_bytes"`
+	Fields      Fields  `json:"fields"`
+}
+
+// Fields are the input field names of the run, so that the report can read
+// the inputs again the same way.
+type Fields struct {
+	ID     string `json:"id"`
+	Title  string `json:"title"`
+	Text   string `json:"text"`
+	Source string `json:"source"`
+	Date   string `json:"date"`
 }
 
 // SkipEntry records one skipped record.
@@ -117,6 +128,7 @@ func NewSummary(version string, cfg dedup.Config, res *dedup.Result) *Summary {
 			Seed:        cfg.LSH.Seed,
 			OnError:     "fail",
 			MaxBytes:    cfg.Corpus.MaxBytes,
+			Fields:      Fields(fieldsOrDefault(cfg.Corpus.Fields)),
 		},
 		Workers: res.Workers,
 		Seconds: Seconds{Stages: map[string]float64{}},
@@ -157,4 +169,11 @@ func FormatDuration(d time.Duration) string {
 		return "off"
 	}
 	return strings.TrimSuffix(strings.TrimSuffix(d.String(), "0s"), "0m")
+}
+
+func fieldsOrDefault(f corpus.Fields) corpus.Fields {
+	if f == (corpus.Fields{}) {
+		return corpus.DefaultFields()
+	}
+	return f
 }

@@ -92,6 +92,9 @@ func (o Options) String() string {
 // Normalize returns the normalised form of s: its words, case- (and
 // optionally accent-) folded, separated by single spaces.
 func Normalize(s string, foldAccents bool) string {
+	if isASCII(s) {
+		return normalizeASCII(s)
+	}
 	ts := []transform.Transformer{norm.NFKC, cases.Fold()}
 	if foldAccents {
 		ts = append(ts, norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
@@ -113,6 +116,39 @@ func Normalize(s string, foldAccents bool) string {
 		}
 	}
 	return b.String()
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// normalizeASCII is Normalize for ASCII text, where NFKC changes nothing,
+// case folding is lower-casing and there are no accents.
+func normalizeASCII(s string) string {
+	b := make([]byte, 0, len(s))
+	space := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		default:
+			space = true
+			continue
+		}
+		if space && len(b) > 0 {
+			b = append(b, ' ')
+		}
+		space = false
+		b = append(b, c)
+	}
+	return string(b)
 }
 
 func isWordRune(r rune) bool {
@@ -150,13 +186,18 @@ func wordShingles(norm string, n int) []uint64 {
 	}
 	out := make([]uint64, 0, len(words)-n+1)
 	for i := 0; i+n <= len(words); i++ {
-		h := uint64(n) * prime64
-		for _, w := range words[i : i+n] {
-			h = (h ^ w) * prime64
-		}
-		out = append(out, mix64(h))
+		out = append(out, ngramHash(words[i:i+n]))
 	}
 	return out
+}
+
+// ngramHash combines the hashes of consecutive words into a shingle hash.
+func ngramHash(words []uint64) uint64 {
+	h := uint64(len(words)) * prime64
+	for _, w := range words {
+		h = (h ^ w) * prime64
+	}
+	return mix64(h)
 }
 
 func charShingles(norm string, n int) []uint64 {

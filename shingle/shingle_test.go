@@ -148,6 +148,11 @@ func FuzzNormalize(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		n := shingle.Normalize(s, false)
+		// The ASCII fast path must agree with the full Unicode path: a
+		// non-ASCII rune that is a separator cannot change the words.
+		if s2 := s + "\u00a0"; shingle.Normalize(s2, false) != n {
+			t.Fatalf("Normalize(%q) = %q but Normalize(%q) = %q", s, n, s2, shingle.Normalize(s2, false))
+		}
 		if !utf8.ValidString(n) {
 			t.Fatalf("Normalize(%q) = %q: invalid UTF-8", s, n)
 		}
@@ -208,6 +213,33 @@ func TestNames(t *testing.T) {
 		slices.Sort(want)
 		if got := shingle.Names(tt.text); !slices.Equal(got, want) {
 			t.Errorf("Names(%q): %d names, want %d %v", tt.text, len(got), len(want), tt.want)
+		}
+	}
+}
+
+func TestSharedWords(t *testing.T) {
+	o := shingle.Options{Kind: shingle.Word, N: 3}
+	canon := "Le président russe, Vladimir Poutine, s’est dit préoccupé par la situation à Idlib."
+	copyText := "MOSCOU (AFP) – Le Président russe Vladimir Poutine s'est dit « préoccupé » hier."
+	spans, shared := o.SharedWords(copyText, o.Shingles(canon))
+	var got []string
+	for i, sp := range spans {
+		if shared[i] {
+			got = append(got, copyText[sp.Start:sp.End])
+		}
+	}
+	want := "Le Président russe Vladimir Poutine s est dit préoccupé"
+	if strings.Join(got, " ") != want {
+		t.Errorf("shared words %q, want %q", strings.Join(got, " "), want)
+	}
+	if spans, shared := o.SharedWords("", nil); len(spans) != 0 || len(shared) != 0 {
+		t.Error("empty text has words")
+	}
+	// Every word of an identical text is shared, whatever its length.
+	for _, text := range []string{"one", "two words", "five words in a row"} {
+		_, shared := o.SharedWords(text, o.Shingles(text))
+		if slices.Contains(shared, false) {
+			t.Errorf("%q: not every word shared with itself: %v", text, shared)
 		}
 	}
 }

@@ -5,6 +5,7 @@
 //
 //	neardup run [flags] INPUT...
 //	neardup eval (--gold FILE | --pairs FILE) [flags] (--clusters FILE | INPUT...)
+//	neardup report --out DIR [flags] [INPUT...]
 //	neardup help [COMMAND]
 //	neardup version
 //
@@ -94,6 +95,8 @@ Usage:
   neardup run [flags] INPUT...   find clusters; write outputs into --out DIR
   neardup eval --gold G|--pairs P [flags] (--clusters F | INPUT...)
                                  score clusters against labels; --sweep a grid
+  neardup report --out DIR [INPUT...]
+                                 (re)build the editors' HTML report of a run
   neardup help [COMMAND]         show help
   neardup version                print the version
 
@@ -104,7 +107,7 @@ Examples:
 Exit codes: 0 success, 1 failure, 2 usage error,
             3 finished but input records were skipped (--on-error=skip).
 
-Run 'neardup run --help' or 'neardup eval --help' for their flags.
+Run 'neardup COMMAND --help' for the flags of run, eval and report.
 `
 
 func dispatch(ctx context.Context, args []string, e env) error {
@@ -117,6 +120,8 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return runCmd(ctx, rest, e)
 	case "eval":
 		return evalCmd(ctx, rest, e)
+	case "report":
+		return reportCmd(ctx, rest, e)
 	case "version", "--version":
 		fmt.Fprintln(e.stdout, "neardup", version)
 		return nil
@@ -126,6 +131,9 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		}
 		if len(rest) > 0 && rest[0] == "eval" {
 			return evalCmd(ctx, []string{"--help"}, e)
+		}
+		if len(rest) > 0 && rest[0] == "report" {
+			return reportCmd(ctx, []string{"--help"}, e)
 		}
 		fmt.Fprint(e.stdout, mainHelp)
 		return nil

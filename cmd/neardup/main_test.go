@@ -437,3 +437,40 @@ func TestBinaryEndToEnd(t *testing.T) {
 		t.Errorf("usage error: %v, exit %d, want 2", err, cmd.ProcessState.ExitCode())
 	}
 }
+
+// TestReportCommand: rebuilding the report from a run's outputs gives the
+// same file as run --html (with a fixed date), and a run over standard
+// input cannot be rebuilt without its files.
+func TestReportCommand(t *testing.T) {
+	t.Setenv("SOURCE_DATE_EPOCH", "1700000000")
+	out := t.TempDir()
+	first := filepath.Join(out, "first.html")
+	if code, _, stderr := neardup(t, "", "run", "-q", "--out", out, "--html", first, briefsDir); code != 0 {
+		t.Fatalf("run --html: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := neardup(t, "", "report", "--out", out); code != 0 {
+		t.Fatalf("report: exit %d: %s", code, stderr)
+	}
+	a, b := readFile(t, first), readFile(t, filepath.Join(out, "report.html"))
+	if a != b {
+		t.Error("report --out differs from run --html")
+	}
+	if !strings.Contains(a, "2023-11-14 22:13 UTC") || !strings.Contains(a, "Orcas Marine Ltd operates ferries") {
+		t.Error("report lacks its date or a member's text")
+	}
+
+	in, _ := os.ReadFile(filepath.Join(briefsDir, "briefs.jsonl"))
+	out2 := t.TempDir()
+	if code, _, stderr := neardup(t, string(in), "run", "-q", "--out", out2, "--html", filepath.Join(out2, "r.html"), "-"); code != 0 {
+		t.Fatalf("run --html over stdin: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(readFile(t, filepath.Join(out2, "r.html")), "Orcas Marine Ltd operates ferries") {
+		t.Error("report over stdin lacks a member's text")
+	}
+	if code, _, stderr := neardup(t, "", "report", "--out", out2); code != 2 || !strings.Contains(stderr, "standard input") {
+		t.Errorf("report of a stdin run: exit %d, %s", code, stderr)
+	}
+	if code, _, _ := neardup(t, "", "report"); code != 2 {
+		t.Errorf("report without --out: exit %d, want 2", code)
+	}
+}

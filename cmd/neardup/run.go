@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,6 +44,7 @@ Find duplicate and near-duplicate articles in INPUT and write into --out DIR:
   clusters.jsonl  one line per cluster of 2+ articles, largest first
   drop.txt        IDs of the non-canonical members, sorted (what to hide)
   summary.json    counts, every parameter used, seconds per stage
+  (--html FILE)   the editors' report: one self-contained HTML page
 
 INPUT is a file, a directory (walked recursively, in sorted order) or - for
 JSONL on standard input. Formats by extension: .txt (one article per file,
@@ -51,6 +53,7 @@ row; any of them may be gzip-compressed.
 
 Examples:
   neardup run --out out/ testdata/wire/
+  neardup run --out out/ --html out/report.html testdata/wire/
   neardup run --out out/ --shingle char:5 --threshold 0.6 articles.csv
   neardup run --out out/ --on-error=skip --text-field body feed.jsonl.gz
   zcat feed.jsonl.gz | neardup run -q --out out/ -
@@ -210,13 +213,15 @@ func parseWindow(s string) (time.Duration, error) {
 // runOptions are the flags of `neardup run`.
 type runOptions struct {
 	matchOptions
-	out   string
-	quiet bool
+	report reportOptions
+	out    string
+	quiet  bool
 }
 
 func (o *runOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.out, "out", "o", "", "write outputs into `DIR` (created if missing; required)")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
+	o.report.addFlags(fs, "also write the editors' HTML report to `FILE`")
 	o.matchOptions.addFlags(fs)
 }
 
@@ -245,6 +250,12 @@ func runCmd(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	cfg.Stdin = e.stdin
+	cfg.KeepText = o.report.html != "" && slices.Contains(cfg.Inputs, "-")
+	if o.report.html != "" {
+		if _, err := o.report.options(); err != nil {
+			return err
+		}
+	}
 	var bar *progress
 	if e.stderrTTY && !o.quiet {
 		bar = newProgress(e.stderr)
@@ -263,6 +274,11 @@ func runCmd(ctx context.Context, args []string, e env) error {
 	sum := report.NewSummary(version, cfg, res)
 	if err := report.WriteAll(o.out, res, sum); err != nil {
 		return err
+	}
+	if o.report.html != "" {
+		if err := runReport(ctx, &o.report, cfg, res, sum); err != nil {
+			return err
+		}
 	}
 	if !o.quiet {
 		printSummary(e, o.out, sum, time.Since(start))

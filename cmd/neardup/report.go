@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/neardup/neardup/corpus"
+	"github.com/neardup/neardup/dedup"
+	"github.com/neardup/neardup/report"
+)
+
+const reportHelp = `Usage: neardup report --out DIR [flags] [INPUT...]
+
+(Re)build the editors' HTML report of an earlier run from its outputs in
+DIR (clusters.jsonl, summary.json) and the original inputs, which are read
+again for the texts of cluster members. INPUT defaults to the inputs the run
+recorded in summary.json; the field names too.
+
+The report is one self-contained HTML file (no network access): the run's
+summary, the clusters largest first with a filter and keyboard navigation
+(j/k or arrows), and for each cluster the canonical article beside each copy
+with shared passages highlighted and what the copy adds and drops.
+
+Examples:
+  neardup report --out out/
+  neardup report --out out/ --html /srv/www/today.html feed.jsonl
+
+Flags:
+`
+
+// reportOptions are the flags of the report's size budget, shared by run
+// --html and report.
+type reportOptions struct {
+	html      string
+	maxCopies int
+	maxText   int
+	budget    int
+}
+
+func (o *reportOptions) addFlags(fs *pflag.FlagSet, htmlUsage string) {
+	def := report.DefaultHTMLOptions()
+	fs.StringVar(&o.html, "html", "", htmlUsage)
+	fs.IntVar(&o.maxCopies, "html-max-copies", def.MaxCopies, "report: copies per cluster shown with their text")
+	fs.IntVar(&o.maxText, "html-max-text", def.MaxText, "report: bytes of text shown per article")
+	fs.IntVar(&o.budget, "html-budget", def.Budget, "report: bytes of text in all; later clusters are listed without text")
+}
+
+func (o *reportOptions) options() (report.HTMLOptions, error) {
+	if o.maxCopies < 0 || o.maxText < 1 || o.budget < 1 {
+		return report.HTMLOptions{}, usagef("--html-max-copies, --html-max-text and --html-budget must be positive")
+	}
+	return report.HTMLOptions{MaxCopies: o.maxCopies, MaxText: o.maxText, Budget: o.budget, Generated: generated()}, nil
+}
+
+// generated is the report's date: now, or SOURCE_DATE_EPOCH when set, so
+// that a report can be rebuilt byte for byte.
+func generated() time.Time {
+	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
+		if sec, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return time.Unix(sec, 0)
+		}
+	}
+	return time.Now()
+}
+
+// writeHTML writes the report atomically.
+func writeHTML(path string, sum *report.Summary, clusters []report.ClusterLine, texts map[string]report.Article, opts report.HTMLOptions) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return report.WriteFileAtomic(path, func(w io.Writer) error { return report.HTML(w, sum, clusters, texts, opts) })
+}
+
+// runReport writes the HTML report at the end of `neardup run`.
+func runReport(ctx context.Context, o *reportOptions, cfg dedup.Config, res *dedup.Result, sum *report.Summary) error {
+	opts, err := o.options()
+	if err != nil {
+		return err
+	}
+	clusters := report.ClusterLines(res)
+	var texts map[string]report.Article
+	if cfg.KeepText {
+		texts = map[string]report.Article{}
+		for _, c := range res.Clusters {
+			for _, m := range c.Members {
+				d := res.Docs[m.Doc]
+				texts[d.ID] = report.Article{Title: d.Title, Text: d.Text}
+			}
+		}
+	} else if texts, err = report.LoadTexts(ctx, cfg.Inputs, nil, cfg.Corpus, report.MemberIDs(clusters)); err != nil {
+		return fmt.Errorf("report: reading texts: %w", err)
+	}
+	if err := writeHTML(o.html, sum, clusters, texts, opts); err != nil {
+		return fmt.Errorf("writing %s: %w", o.html, err)
+	}
+	return nil
+}
+
+func reportCmd(ctx context.Context, args []string, e env) error {
+	var o reportOptions
+	var out string
+	var maxBytes int
+	fs := pflag.NewFlagSet("report", pflag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.SortFlags = false
+	fs.StringVarP(&out, "out", "o", "", "the run's output `DIR` (required)")
+	o.addFlags(fs, "write the report to `FILE` (default DIR/report.html)")
+	fs.IntVar(&maxBytes, "max-bytes", corpus.DefaultMaxBytes, "largest article in bytes, as for run")
+	fs.Usage = func() {
+		fmt.Fprint(e.stdout, reportHelp)
+		fs.SetOutput(e.stdout)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return nil
+		}
+		return usagef("report: %v", err)
+	}
+	if out == "" {
+		return usagef("report: --out DIR is required")
+	}
+	if o.html == "" {
+		o.html = filepath.Join(out, "report.html")
+	}
+	opts, err := o.options()
+	if err != nil {
+		return err
+	}
+	sum, err := report.ReadSummary(filepath.Join(out, report.SummaryFile))
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	clusters, err := report.ReadClusters(filepath.Join(out, report.ClustersFile))
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	inputs := fs.Args()
+	if len(inputs) == 0 {
+		inputs = sum.Inputs
+	}
+	if slices.Contains(inputs, "-") {
+		return usagef("report: the run read standard input, which cannot be read again: give the INPUT files, or use run --html")
+	}
+	f := sum.Parameters.Fields
+	copts := corpus.Options{Fields: corpus.Fields(f), MaxBytes: maxBytes}
+	if copts.Fields.ID == "" {
+		copts.Fields = corpus.DefaultFields()
+	}
+	texts, err := report.LoadTexts(ctx, inputs, nil, copts, report.MemberIDs(clusters))
+	if err != nil {
+		return fmt.Errorf("report: reading texts: %w", err)
+	}
+	if err := writeHTML(o.html, sum, clusters, texts, opts); err != nil {
+		return fmt.Errorf("writing %s: %w", o.html, err)
+	}
+	fmt.Fprintf(e.stderr, "neardup: wrote %s (%d clusters)\n", o.html, len(clusters))
+	return nil
+}

@@ -1,0 +1,190 @@
+(function () {
+  "use strict";
+  // Article text is only ever inserted as text nodes (textContent,
+  // createTextNode): never as markup.
+  var data = JSON.parse(document.getElementById("data").textContent);
+  var all = data.clusters, shown = all, page = 0, sel = -1, PAGE = 100;
+  function $(id) { return document.getElementById(id); }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+  function pct(x) { return Math.round(x * 100) + "%"; }
+  // Words as package shingle finds them: runs of letters, decimal digits
+  // and marks. words returns their [start, end) offsets, flattened.
+  var WORD = /[\p{L}\p{Nd}\p{M}]+/gu;
+  function words(t) {
+    var out = [], m;
+    WORD.lastIndex = 0;
+    while ((m = WORD.exec(t))) out.push(m.index, m.index + m[0].length);
+    return out;
+  }
+  function search(c) {
+    if (c._q == null) c._q = [c.canon.id, c.title].concat(c.copies.map(function (x) { return x.title; })).join("\n").toLowerCase();
+    return c._q;
+  }
+
+  function renderList() {
+    var ol = $("clusters");
+    ol.textContent = "";
+    var pages = Math.max(1, Math.ceil(shown.length / PAGE));
+    page = Math.min(page, pages - 1);
+    var frag = document.createDocumentFragment();
+    for (var i = page * PAGE; i < Math.min(shown.length, (page + 1) * PAGE); i++) {
+      var c = shown[i], li = el("li", i === sel ? "sel" : null);
+      li.setAttribute("data-i", i);
+      var head = el("div", "head");
+      head.appendChild(el("span", "size", String(c.size)));
+      head.appendChild(document.createTextNode(c.title || c.canon.id));
+      li.appendChild(head);
+      var meta = el("div", "meta");
+      if (c.span) meta.appendChild(el("span", null, c.span));
+      if (c.sources && c.sources.length) meta.appendChild(el("span", null, c.sources.join(", ")));
+      meta.appendChild(el("span", null, "similarity " + pct(c.worst) + (c.best !== c.worst ? "–" + pct(c.best) : "")));
+      li.appendChild(meta);
+      frag.appendChild(li);
+    }
+    ol.appendChild(frag);
+    $("count").textContent = shown.length === all.length ? all.length + " clusters" : shown.length + " of " + all.length;
+    $("page").textContent = "page " + (page + 1) + " of " + pages;
+    $("prev").disabled = page === 0;
+    $("next").disabled = page >= pages - 1;
+    var s = ol.querySelector(".sel");
+    if (s && s.scrollIntoView) s.scrollIntoView({ block: "nearest" });
+  }
+
+  // flags expands run lengths (not shared, shared, …) over n words.
+  function flags(runs, n) {
+    var f = new Uint8Array(n), k = 0, v = 0;
+    for (var r = 0; r < runs.length; r++) {
+      for (var j = 0; j < runs[r] && k < n; j++) f[k++] = v;
+      v ^= 1;
+    }
+    return f;
+  }
+  function count(f, v) { var n = 0; for (var i = 0; i < f.length; i++) if (f[i] === v) n++; return n; }
+
+  // textBlock renders an article's text with its shared words marked and
+  // the others in restClass; punctuation between two words of one kind
+  // takes that kind.
+  function textBlock(a, f, restClass) {
+    var div = el("div", "text"), t = a.text, w = a._w || (a._w = words(t)), pos = 0, i = 0, n = w.length / 2;
+    if (!f) { div.textContent = t; return div; }
+    while (i < n) {
+      var v = f[i], j = i;
+      while (j + 1 < n && f[j + 1] === v) j++;
+      var s = w[2 * i], e = w[2 * j + 1];
+      if (s > pos) div.appendChild(document.createTextNode(t.slice(pos, s)));
+      div.appendChild(el(v ? "mark" : "span", v ? "shared" : restClass, t.slice(s, e)));
+      pos = e;
+      i = j + 1;
+    }
+    if (pos < t.length) div.appendChild(document.createTextNode(t.slice(pos)));
+    if (a.cut) div.appendChild(el("div", "cut", "… text cut to the report's size budget"));
+    return div;
+  }
+
+  function column(role, a, f, restClass) {
+    var col = el("div", "col");
+    col.appendChild(el("div", "role", role));
+    col.appendChild(el("h3", null, a.title || a.id));
+    var meta = el("div", "meta");
+    meta.appendChild(el("span", null, a.id));
+    if (a.source) meta.appendChild(el("span", null, a.source));
+    if (a.date) meta.appendChild(el("span", null, a.date));
+    col.appendChild(meta);
+    if (a.text) col.appendChild(textBlock(a, f, restClass));
+    else col.appendChild(el("div", "notext", "text not included"));
+    return col;
+  }
+
+  function why(m) {
+    if (!m) return "";
+    var parts = ["matched by " + m.reason, "Jaccard " + m.jaccard.toFixed(2), "containment " + m.containment.toFixed(2)];
+    if (m.figures_shared != null) parts.push("figures shared " + pct(m.figures_shared));
+    if (m.names_shared != null) parts.push("names shared " + pct(m.names_shared));
+    if (m.hours_apart != null) parts.push(m.hours_apart.toFixed(1) + " h apart");
+    return parts.join(" · ");
+  }
+
+  function renderView(c) {
+    var v = $("view");
+    v.textContent = "";
+    v.appendChild(el("h1", null, c.title || c.canon.id));
+    var meta = el("div", "meta");
+    meta.appendChild(el("span", null, "cluster " + c.n));
+    meta.appendChild(el("span", null, c.size + " articles"));
+    if (c.span) meta.appendChild(el("span", null, c.span));
+    if (c.sources && c.sources.length) meta.appendChild(el("span", null, c.sources.join(", ")));
+    v.appendChild(meta);
+    var legend = el("div", "legend");
+    [["shared", "var(--shared)", "shared with the canonical article"], ["added", "var(--added)", "only in the copy"],
+     ["dropped", "none", "only in the canonical article"]].forEach(function (l) {
+      var s = el("span"), sw = el("span", "swatch");
+      sw.style.background = l[1];
+      if (l[0] === "dropped") { sw.style.border = "1px solid var(--dropped)"; }
+      s.appendChild(sw);
+      s.appendChild(document.createTextNode(l[2]));
+      legend.appendChild(s);
+    });
+    v.appendChild(legend);
+    if (c.notext) v.appendChild(el("p", "notext", "Texts are not included for this cluster: the report's size budget was used up by larger clusters."));
+    var cw = c.canon.text ? (c.canon._w || (c.canon._w = words(c.canon.text))).length / 2 : 0;
+    c.copies.forEach(function (cp) {
+      var pair = el("section", "pair"), head = el("header");
+      head.appendChild(el("span", "sim", pct(cp.sim)));
+      head.appendChild(el("span", "why", why(cp.match)));
+      var cf = null, f = null;
+      if (cp.text && c.canon.text) {
+        f = flags(cp.shared || [], (cp._w || (cp._w = words(cp.text))).length / 2);
+        cf = flags(cp.cshared || [], cw);
+        head.appendChild(el("span", "why", "adds " + count(f, 0) + " words · drops " + count(cf, 0) + " words"));
+      }
+      pair.appendChild(head);
+      var cols = el("div", "cols");
+      cols.appendChild(column("canonical", c.canon, cf, "dropped"));
+      cols.appendChild(column("copy", cp, f, "added"));
+      pair.appendChild(cols);
+      v.appendChild(pair);
+    });
+    v.scrollTop = 0;
+  }
+
+  function select(i) {
+    if (!shown.length) { sel = -1; renderList(); $("view").textContent = ""; $("view").appendChild(el("p", "empty", "No cluster matches.")); return; }
+    sel = Math.max(0, Math.min(shown.length - 1, i));
+    page = Math.floor(sel / PAGE);
+    renderList();
+    renderView(shown[sel]);
+    if (history.replaceState) history.replaceState(null, "", "#c=" + shown[sel].n);
+  }
+
+  $("clusters").addEventListener("click", function (e) {
+    var li = e.target.closest("li");
+    if (li) select(+li.getAttribute("data-i"));
+  });
+  $("prev").addEventListener("click", function () { page--; renderList(); });
+  $("next").addEventListener("click", function () { page++; renderList(); });
+  $("filter").addEventListener("input", function () {
+    var q = this.value.trim().toLowerCase();
+    shown = q ? all.filter(function (c) { return search(c).indexOf(q) >= 0; }) : all;
+    page = 0;
+    select(0);
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.target.tagName === "INPUT") {
+      if (e.key === "Escape" || e.key === "Enter") e.target.blur();
+      return;
+    }
+    if (e.key === "j" || e.key === "ArrowDown") { select(sel + 1); e.preventDefault(); }
+    else if (e.key === "k" || e.key === "ArrowUp") { select(sel - 1); e.preventDefault(); }
+    else if (e.key === "/") { $("filter").focus(); e.preventDefault(); }
+  });
+
+  var m = /^#c=(\d+)$/.exec(location.hash), start = 0;
+  if (m) for (var i = 0; i < all.length; i++) if (all[i].n === +m[1]) start = i;
+  if (all.length) select(start); else { renderList(); $("view").textContent = ""; $("view").appendChild(el("p", "empty", "No clusters: no duplicates were found.")); }
+  document.body.setAttribute("data-ready", "1");
+})();

@@ -14,6 +14,7 @@ type Evidence struct {
 	Shingles  int       // size of the shingle set
 	Figures   []uint64  // sorted hashes of the figures in the text (shingle.Figures)
 	Names     []uint64  // sorted hashes of the names in the text (shingle.Names)
+	Set       []uint64  // the shingle set itself, kept for short articles only; nil otherwise
 	Published time.Time // zero: undated
 }
 
@@ -41,7 +42,7 @@ type Rules struct {
 // Match is the evidence for one pair and the verdict: what an editor needs
 // to trust or overrule a merge.
 type Match struct {
-	Jaccard     float64 // estimated Jaccard similarity of the shingle sets
+	Jaccard     float64 // Jaccard similarity of the shingle sets: exact when both kept their Set, else estimated
 	Containment float64 // estimated |A∩B| / min(|A|, |B|)
 	Figures     float64 // share of the figures of the article with fewer found in the other; -1: one has none
 	Names       float64 // share of the names of the article with fewer found in the other; -1: one has none
@@ -64,6 +65,11 @@ const (
 func (r Rules) Check(a, b *Evidence) Match {
 	m := Match{Jaccard: lsh.Similarity(a.Signature, b.Signature), Figures: shared(a.Figures, b.Figures),
 		Names: shared(a.Names, b.Names), Hours: -1}
+	if a.Set != nil && b.Set != nil {
+		// Two short articles: exact, where estimates are noisiest and
+		// templated briefs sit closest to the threshold.
+		m.Jaccard = shingle.Jaccard(a.Set, b.Set)
+	}
 	small, large := a, b
 	if small.Shingles > large.Shingles {
 		small, large = large, small

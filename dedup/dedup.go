@@ -226,6 +226,9 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 					s.ev.Signature = signer.Sign(sh, make([]uint64, 0, cfg.LSH.Hashes))
 					s.ev.Figures = shingle.Figures(text)
 					s.ev.Names = shingle.Names(text)
+					if len(sh) < cfg.Rules.VetoBelow {
+						s.ev.Set = sh
+					}
 				}
 				results <- s
 			}

@@ -1,11 +1,14 @@
 // Package lsh computes MinHash signatures of shingle sets and finds candidate
 // pairs of similar signatures with locality-sensitive hashing (banding).
 //
-// This version uses github.com/ekzhu/minhash-lsh for both halves: its
-// Minhash for signatures (two FNV-1a hashes per shingle, value i is
-// h1 + i·h2 mod 2^64, minimised over the set) and its index for candidates.
-// Callers see only Params, Signer, Similarity and Index, so either half can
-// be replaced by a faster scheme without touching them.
+// Signatures: by default one-permutation hashing with optimal
+// densification (Params.Scheme OPH, oph.go): one hash per shingle, O(n + k).
+// The github.com/ekzhu/minhash-lsh Minhash (MinHash: two FNV-1a hashes per
+// shingle, value i is h1 + i·h2 mod 2^64, minimised over the set; O(n·k))
+// stays selectable for comparison. Both estimate Jaccard similarity as the
+// share of equal positions. Candidates: the library's index. Callers see
+// only Params, Signer, Similarity and Index, so either half can be replaced
+// without touching them.
 //
 // Parameters: Hashes (k) is the signature length; the standard error of the
 // Jaccard estimate is √(J(1−J)/k), so 128 hashes estimate J = 0.5 to ±0.044.
@@ -29,8 +32,15 @@ import (
 	minhashlsh "github.com/ekzhu/minhash-lsh"
 )
 
+// Signature schemes.
+const (
+	OPH     = "oph"     // one-permutation hashing, optimal densification (oph.go)
+	MinHash = "minhash" // github.com/ekzhu/minhash-lsh: k hash functions per shingle
+)
+
 // Params are the signature and banding parameters of a run.
 type Params struct {
+	Scheme    string  // OPH (the default) or MinHash
 	Hashes    int     // signature length k
 	Threshold float64 // Jaccard threshold the banding is tuned for
 	Bands     int     // b
@@ -47,14 +57,15 @@ func NewParams(hashes int, threshold float64, seed int64) (Params, error) {
 		return Params{}, fmt.Errorf("lsh: threshold %v: want a number strictly between 0 and 1", threshold)
 	}
 	rows, bands := minhashlsh.NewMinhashLSH64(hashes, threshold).Params()
-	return Params{Hashes: hashes, Threshold: threshold, Bands: bands, Rows: rows, Seed: seed}, nil
+	return Params{Scheme: OPH, Hashes: hashes, Threshold: threshold, Bands: bands, Rows: rows, Seed: seed}, nil
 }
 
 // Signer computes MinHash signatures. It is not safe for concurrent use:
 // give each goroutine its own.
 type Signer struct {
-	p   Params
-	buf [8]byte
+	p     Params
+	buf   [8]byte
+	empty []int // OPH: the bins a set left empty
 }
 
 // NewSigner returns a Signer for p.
@@ -64,6 +75,9 @@ func (p Params) NewSigner() *Signer { return &Signer{p: p} }
 // and returns it. The set should be duplicate-free; duplicates do not change
 // the result. An empty set gives a signature of all max values.
 func (s *Signer) Sign(shingles []uint64, dst []uint64) []uint64 {
+	if s.p.Scheme != MinHash {
+		return s.signOPH(shingles, dst)
+	}
 	m := minhashlsh.NewMinhash(s.p.Seed, s.p.Hashes)
 	for _, h := range shingles {
 		binary.LittleEndian.PutUint64(s.buf[:], h)

@@ -68,11 +68,18 @@ func pairWithJaccard(next func() uint64, union, inter int) (a, b []uint64) {
 // errors z must have mean ≈ 0, variance ≈ 1 and almost none beyond 3σ
 // (0.27 % for a normal distribution).
 func TestEstimateWithinThreeSigma(t *testing.T) {
+	for _, scheme := range []string{lsh.MinHash, lsh.OPH} {
+		t.Run(scheme, func(t *testing.T) { estimateWithinThreeSigma(t, scheme) })
+	}
+}
+
+func estimateWithinThreeSigma(t *testing.T, scheme string) {
 	const k, pairs = 128, 600
 	p, err := lsh.NewParams(k, 0.5, 7)
 	if err != nil {
 		t.Fatal(err)
 	}
+	p.Scheme = scheme
 	inputs := []struct {
 		name string
 		next func(rng *rand.Rand) func() uint64
@@ -113,8 +120,11 @@ func TestEstimateWithinThreeSigma(t *testing.T) {
 			if math.Abs(mean) > 0.2 {
 				t.Errorf("biased estimate: mean z = %.3f", mean)
 			}
-			if variance < 0.75 || variance > 1.3 {
-				t.Errorf("variance of z = %.3f, want ≈ 1 (0.75–1.3)", variance)
+			// One-permutation hashing samples bins without replacement: for
+			// sets larger than k its variance is below the independent
+			// permutations' J(1−J)/k. So only MinHash has a lower bound.
+			if variance > 1.3 || scheme == lsh.MinHash && variance < 0.75 {
+				t.Errorf("variance of z = %.3f, want ≈ 1 (at most 1.3)", variance)
 			}
 			if outside > pairs/100 {
 				t.Errorf("%d of %d estimates beyond 3σ, want at most 1%%", outside, pairs)
@@ -126,10 +136,17 @@ func TestEstimateWithinThreeSigma(t *testing.T) {
 // TestCandidatesFollowSCurve checks LSH recall: a pair of Jaccard J becomes
 // a candidate with probability 1 − (1 − J^r)^b.
 func TestCandidatesFollowSCurve(t *testing.T) {
+	for _, scheme := range []string{lsh.MinHash, lsh.OPH} {
+		t.Run(scheme, func(t *testing.T) { candidatesFollowSCurve(t, scheme) })
+	}
+}
+
+func candidatesFollowSCurve(t *testing.T, scheme string) {
 	p, err := lsh.NewParams(128, 0.5, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
+	p.Scheme = scheme
 	rng := rand.New(rand.NewPCG(3, 4))
 	signer := p.NewSigner()
 	const perLevel = 250
@@ -158,6 +175,7 @@ func TestCandidatesFollowSCurve(t *testing.T) {
 
 func TestSignCopiesTheLibraryBuffer(t *testing.T) {
 	p, _ := lsh.NewParams(64, 0.5, 1)
+	p.Scheme = lsh.MinHash
 	s := p.NewSigner()
 	a := s.Sign([]uint64{1, 2, 3}, nil)
 	before := slices.Clone(a)
@@ -214,5 +232,62 @@ func TestSimilarity(t *testing.T) {
 	}
 	if got := lsh.Similarity([]uint64{1}, []uint64{1, 2}); got != 0 {
 		t.Errorf("Similarity of unequal lengths = %v, want 0", got)
+	}
+}
+
+// TestOPHVarianceNoWorse compares the mean squared error of the two
+// schemes' estimates over 800 pairs at k = 128. For sets of k shingles or
+// more (a 130-word article at word 3-grams), OPH is no worse than MinHash
+// (within 15 %, the sampling noise of 800 pairs). For smaller sets most
+// bins are empty and borrow their values, which correlates them: measured
+// +27 % MSE at 40 shingles; the test bounds it at +40 %.
+func TestOPHVarianceNoWorse(t *testing.T) {
+	for _, size := range []int{40, 128, 400, 1500} {
+		mse := map[string]float64{}
+		for _, scheme := range []string{lsh.MinHash, lsh.OPH} {
+			p, _ := lsh.NewParams(128, 0.5, 11)
+			p.Scheme = scheme
+			s := p.NewSigner()
+			rng := rand.New(rand.NewPCG(uint64(size), 9))
+			var sum float64
+			const pairs = 800
+			for range pairs {
+				j := 0.1 + 0.8*rng.Float64()
+				a, b := pairWithJaccard(rng.Uint64, size, int(j*float64(size)))
+				e := lsh.Similarity(s.Sign(a, nil), s.Sign(b, nil)) - shingle.Jaccard(a, b)
+				sum += e * e
+			}
+			mse[scheme] = sum / pairs
+		}
+		t.Logf("union %d: MSE minhash %.5f, oph %.5f", size, mse[lsh.MinHash], mse[lsh.OPH])
+		limit := 1.15
+		if size < 128 {
+			limit = 1.4
+		}
+		if mse[lsh.OPH] > limit*mse[lsh.MinHash] {
+			t.Errorf("union %d: OPH MSE %.5f worse than MinHash %.5f", size, mse[lsh.OPH], mse[lsh.MinHash])
+		}
+	}
+}
+
+func TestOPHEdgeCases(t *testing.T) {
+	p, _ := lsh.NewParams(128, 0.5, 1)
+	s := p.NewSigner()
+	one := s.Sign([]uint64{42}, nil)
+	for _, v := range one {
+		if v != one[0] {
+			t.Fatal("a one-shingle set: every bin must borrow the one value")
+		}
+	}
+	if lsh.Similarity(s.Sign([]uint64{1, 2, 3}, nil), s.Sign([]uint64{1, 2, 3}, nil)) != 1 {
+		t.Error("equal sets, unequal signatures")
+	}
+	if lsh.Similarity(s.Sign([]uint64{1, 2, 3}, nil), s.Sign([]uint64{4, 5, 6}, nil)) > 0.1 {
+		t.Error("disjoint sets look similar")
+	}
+	q := p
+	q.Seed = 2
+	if slices.Equal(s.Sign([]uint64{1, 2, 3}, nil), q.NewSigner().Sign([]uint64{1, 2, 3}, nil)) {
+		t.Error("the seed does not change the signature")
 	}
 }

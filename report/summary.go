@@ -111,7 +111,7 @@ func NewSummary(version string, cfg dedup.Config, res *dedup.Result) *Summary {
 		Parameters: Parameters{
 			Shingle:     cfg.Shingle.String(),
 			FoldAccents: cfg.Shingle.FoldAccents,
-			Signature:   "minhash-lsh",
+			Signature:   cfg.LSH.Scheme,
 			Hashes:      cfg.LSH.Hashes,
 			Bands:       cfg.LSH.Bands,
 			Rows:        cfg.LSH.Rows,

@@ -350,6 +350,7 @@ func sweep(ctx context.Context, e env, o *evalOptions, base dedup.Config, gold e
 					if cfg.LSH, err = lsh.NewParams(hashes, candidates, o.seed); err != nil {
 						return usagef("eval: %v", err)
 					}
+					cfg.LSH.Scheme = base.LSH.Scheme
 					if !(t > 0 && t < 1) || !(c >= 0 && c <= 1) {
 						return usagef("eval: sweep threshold %g / containment %g out of range", t, c)
 					}

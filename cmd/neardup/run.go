@@ -29,7 +29,7 @@ const (
 	defaultContainment = 0.6
 	defaultMinRatio    = 0.15
 	defaultFigures     = 0.75
-	defaultNames       = 0.8
+	defaultNames       = 0.85
 	defaultVetoBelow   = 150
 	defaultWindow      = "48h"
 	defaultAntiChain   = true
@@ -77,6 +77,7 @@ type matchOptions struct {
 	antiChain   bool
 	boilerplate bool
 	hashes      int
+	signature   string
 	seed        int64
 	workers     int
 	onError     string
@@ -99,6 +100,7 @@ func (o *matchOptions) addFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.antiChain, "anti-chain", defaultAntiChain, "keep in a cluster only members verified against its canonical article")
 	fs.Float64Var(&o.candidates, "candidate-threshold", 0, "Jaccard the LSH banding is tuned for (0: the threshold, lower with --containment)")
 	fs.IntVar(&o.hashes, "hashes", defaultHashes, "MinHash signature length: more is more precise and slower")
+	fs.StringVar(&o.signature, "signature", lsh.OPH, "signature scheme: oph (one hash per shingle, densified) or minhash (the ekzhu/minhash-lsh library's)")
 	fs.Int64Var(&o.seed, "seed", defaultSeed, "seed of the hash functions (same seed, same output)")
 	fs.IntVarP(&o.workers, "jobs", "j", runtime.NumCPU(), "worker goroutines `N`")
 	fs.StringVar(&o.onError, "on-error", "fail", "bad input: fail (stop, exit 1, outputs untouched) or skip (record it, go on, exit 3)")
@@ -142,6 +144,10 @@ func (o *matchOptions) config(cmd string, inputs []string) (dedup.Config, error)
 	if err != nil {
 		return cfg, usagef("%s: %v", cmd, err)
 	}
+	if o.signature != lsh.OPH && o.signature != lsh.MinHash {
+		return cfg, usagef("%s: --signature %q: want oph or minhash", cmd, o.signature)
+	}
+	params.Scheme = o.signature
 	if !(o.threshold > 0 && o.threshold < 1) {
 		return cfg, usagef("%s: --threshold %v: want a number strictly between 0 and 1", cmd, o.threshold)
 	}
@@ -178,13 +184,16 @@ func (o *matchOptions) config(cmd string, inputs []string) (dedup.Config, error)
 // candidateThreshold is the Jaccard similarity the LSH banding is tuned
 // for: the verification threshold, or with containment the lowest Jaccard a
 // pair can have and still pass it, c / (1 + 1/r − c) for containment c of a
-// text r times the size of the other (r from --containment-min-ratio, at
-// least 0.2), and never below 0.1.
+// text r times the size of the other (r from --containment-min-ratio), but
+// never below 0.2: lower, banding needs rows of 2 or fewer and background
+// similarity between unrelated articles floods a large corpus with
+// candidates (measured in benchmarks/QUALITY.md: on Reuters, 0.11 gives
+// 185k candidate pairs and recall .947, 0.2 gives 105k and .94).
 func candidateThreshold(r cluster.Rules) float64 {
 	t := r.Threshold
 	if r.Containment > 0 {
-		ratio := max(r.MinRatio, 0.2)
-		t = min(t, max(0.1, r.Containment/(1+1/ratio-r.Containment)))
+		ratio := max(r.MinRatio, 0.01)
+		t = min(t, max(0.2, r.Containment/(1+1/ratio-r.Containment)))
 	}
 	return t
 }

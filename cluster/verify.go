@@ -10,10 +10,10 @@ import (
 
 // Evidence is what verification knows of one document: never its text.
 type Evidence struct {
-	Signature []uint64  // MinHash signature
+	Signature []uint32  // MinHash signature (lsh.Signer)
 	Shingles  int       // size of the shingle set
-	Figures   []uint64  // sorted hashes of the figures in the text (shingle.Figures)
-	Names     []uint64  // sorted hashes of the names in the text (shingle.Names)
+	Figures   []uint64  // sorted hashes of the figures in the text (shingle.Figures); may be nil for long articles
+	Names     []uint64  // sorted hashes of the names in the text (shingle.Names); may be nil for long articles
 	Set       []uint64  // the shingle set itself, kept for short articles only; nil otherwise
 	Published time.Time // zero: undated
 }

@@ -10,13 +10,13 @@ import (
 
 // sig returns a 100-value signature sharing its first `same` values with
 // base.
-func sig(same int) []uint64 {
-	s := make([]uint64, 100)
+func sig(same int) []uint32 {
+	s := make([]uint32, 100)
 	for i := range s {
 		if i < same {
-			s[i] = uint64(i)
+			s[i] = uint32(i)
 		} else {
-			s[i] = uint64(1000 + same*100 + i)
+			s[i] = uint32(1000 + same*100 + i)
 		}
 	}
 	return s

@@ -187,10 +187,10 @@ func match(ctx context.Context, cfg Config, res *Result, progress func(string, i
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	queried := 0
+	bands := 0
 	pairs := index.Candidates(cfg.Workers, func(n int) {
-		queried += n
-		progress("candidates", queried, len(res.Docs))
+		bands += n
+		progress("candidate bands", bands, cfg.LSH.Bands)
 	})
 	res.Candidates = len(pairs)
 	lap("candidates")
@@ -223,11 +223,15 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 				sh := cfg.Shingle.Shingles(text)
 				s := signed{doc: j.doc, ev: cluster.Evidence{Shingles: len(sh), Published: j.published}}
 				if len(sh) > 0 {
-					s.ev.Signature = signer.Sign(sh, make([]uint64, 0, cfg.LSH.Hashes))
-					s.ev.Figures = shingle.Figures(text)
-					s.ev.Names = shingle.Names(text)
-					if len(sh) < cfg.Rules.VetoBelow {
-						s.ev.Set = sh
+					s.ev.Signature = signer.Sign(sh, make([]uint32, 0, cfg.LSH.Hashes))
+					// Figures, names and the exact set serve the vetoes,
+					// which look only at short articles.
+					if cfg.Rules.VetoBelow == 0 || len(sh) < cfg.Rules.VetoBelow {
+						s.ev.Figures = shingle.Figures(text)
+						s.ev.Names = shingle.Names(text)
+						if cfg.Rules.VetoBelow > 0 {
+							s.ev.Set = sh
+						}
 					}
 				}
 				results <- s

@@ -51,7 +51,7 @@ func TestRun(t *testing.T) {
 	if len(res.Clusters) != 1 || res.Duplicates() != 1 || res.Docs[res.Clusters[0].Canonical()].ID != "b" {
 		t.Errorf("clusters %+v, want {b, a} with the longer b canonical", res.Clusters)
 	}
-	if strings.Join(stages, ",") != "read+sign,candidates" {
+	if strings.Join(stages, ",") != "read+sign,candidate bands" {
 		t.Errorf("progress stages %v", stages)
 	}
 	if len(res.Stages) != 3 {

@@ -18,6 +18,14 @@
 // 25 bands × 5 rows). Seed fixes the hash functions: the same seed gives the
 // same signatures everywhere.
 //
+// Candidates (index.go): each band of each signature is hashed to 64 bits
+// and compact (key, document) records are sorted per band; documents with
+// equal keys are candidates. No strings, no interface{} keys, no per-query
+// maps. A bucket larger than MaxBucket documents (a band shared by
+// boilerplate or a template) pairs each of its documents only with its first
+// StarPairs documents, so its cost is linear, not quadratic. The library's
+// index (ReferenceCandidates) gives the same pairs on buckets within bounds.
+//
 // Call order: NewParams; one Signer per goroutine (a Signer is not safe for
 // concurrent use); then Index.Add for every signature, and Index.Candidates
 // once, after the last Add. Candidates may use several goroutines itself.
@@ -27,7 +35,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
-	"sync"
 
 	minhashlsh "github.com/ekzhu/minhash-lsh"
 )
@@ -65,31 +72,42 @@ func NewParams(hashes int, threshold float64, seed int64) (Params, error) {
 type Signer struct {
 	p     Params
 	buf   [8]byte
-	empty []int // OPH: the bins a set left empty
+	full  []uint64 // OPH: the 64-bit bins
+	empty []int    // OPH: the bins a set left empty
 }
 
 // NewSigner returns a Signer for p.
 func (p Params) NewSigner() *Signer { return &Signer{p: p} }
 
 // Sign appends the signature of a shingle set (p.Hashes values) to dst[:0]
-// and returns it. The set should be duplicate-free; duplicates do not change
+// and returns it. Each value keeps the low 32 bits of the scheme's 64-bit
+// minimum: two different minima look equal with probability 2^-32, which
+// biases a Jaccard estimate by less than 1e-9, and the signature takes half
+// the memory. The set should be duplicate-free; duplicates do not change
 // the result. An empty set gives a signature of all max values.
-func (s *Signer) Sign(shingles []uint64, dst []uint64) []uint64 {
+func (s *Signer) Sign(shingles []uint64, dst []uint32) []uint32 {
+	var full []uint64
 	if s.p.Scheme != MinHash {
-		return s.signOPH(shingles, dst)
+		s.full = s.signOPH(shingles, s.full)
+		full = s.full
+	} else {
+		m := minhashlsh.NewMinhash(s.p.Seed, s.p.Hashes)
+		for _, h := range shingles {
+			binary.LittleEndian.PutUint64(s.buf[:], h)
+			m.Push(s.buf[:])
+		}
+		full = m.Signature() // the Minhash's own buffer: read, not kept
 	}
-	m := minhashlsh.NewMinhash(s.p.Seed, s.p.Hashes)
-	for _, h := range shingles {
-		binary.LittleEndian.PutUint64(s.buf[:], h)
-		m.Push(s.buf[:])
+	dst = dst[:0]
+	for _, v := range full {
+		dst = append(dst, uint32(v))
 	}
-	// Signature returns the Minhash's own buffer: copy it.
-	return append(dst[:0], m.Signature()...)
+	return dst
 }
 
 // Similarity is the MinHash estimate of the Jaccard similarity of the sets
 // behind two signatures of equal length: the share of equal positions.
-func Similarity(a, b []uint64) float64 {
+func Similarity(a, b []uint32) float64 {
 	if len(a) != len(b) || len(a) == 0 {
 		return 0
 	}
@@ -105,76 +123,37 @@ func Similarity(a, b []uint64) float64 {
 // Pair is a candidate pair of document numbers, A < B.
 type Pair struct{ A, B int }
 
-// Index collects signatures and finds the pairs that share at least one
-// band. Not safe for concurrent Add.
-type Index struct {
-	p    Params
-	lib  *minhashlsh.MinhashLSH
-	ids  []int
-	sigs [][]uint64
+func comparePairs(p, q Pair) int {
+	if p.A != q.A {
+		return p.A - q.A
+	}
+	return p.B - q.B
 }
 
-// NewIndex returns an empty index for p.
-func NewIndex(p Params) *Index {
-	return &Index{p: p, lib: minhashlsh.NewMinhashLSH64(p.Hashes, p.Threshold)}
-}
-
-// Add stores the signature of document id. The index keeps sig: do not
-// modify it afterwards.
-func (x *Index) Add(id int, sig []uint64) {
-	x.lib.Add(id, sig)
-	x.ids = append(x.ids, id)
-	x.sigs = append(x.sigs, sig)
-}
-
-// Candidates returns every pair of added documents that share a band, sorted
-// by A then B, each once. It runs up to workers queries at a time and calls
-// progress (if not nil) with the number of documents queried since its last
-// call. Call it once, after the last Add.
-func (x *Index) Candidates(workers int, progress func(n int)) []Pair {
-	x.lib.Index()
-	if workers < 1 {
-		workers = 1
-	}
-	const chunk = 256
-	nchunks := (len(x.ids) + chunk - 1) / chunk
-	found := make([][]Pair, nchunks)
-	next := make(chan int)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	for range workers {
-		wg.Go(func() {
-			for c := range next {
-				lo, hi := c*chunk, min((c+1)*chunk, len(x.ids))
-				var ps []Pair
-				for i := lo; i < hi; i++ {
-					a := x.ids[i]
-					for _, key := range x.lib.Query(x.sigs[i]) {
-						if b := key.(int); b > a {
-							ps = append(ps, Pair{a, b})
-						}
-					}
-				}
-				found[c] = ps
-				if progress != nil {
-					mu.Lock()
-					progress(hi - lo)
-					mu.Unlock()
-				}
-			}
-		})
-	}
-	for c := range nchunks {
-		next <- c
-	}
-	close(next)
-	wg.Wait()
-	pairs := slices.Concat(found...)
-	slices.SortFunc(pairs, func(p, q Pair) int {
-		if p.A != q.A {
-			return p.A - q.A
+// ReferenceCandidates finds the candidate pairs of sigs (document i is
+// ids[i]) with github.com/ekzhu/minhash-lsh's index: the reference the fast
+// Index is tested against. Its band keys are strings and its queries build
+// maps of interface{} keys: fine for thousands of documents, slow and
+// memory-hungry beyond.
+func ReferenceCandidates(p Params, ids []int, sigs [][]uint32) []Pair {
+	lib := minhashlsh.NewMinhashLSH64(p.Hashes, p.Threshold)
+	wide := make([][]uint64, len(sigs))
+	for i, sig := range sigs {
+		wide[i] = make([]uint64, len(sig))
+		for j, v := range sig {
+			wide[i][j] = uint64(v)
 		}
-		return p.B - q.B
-	})
+		lib.Add(ids[i], wide[i])
+	}
+	lib.Index()
+	var pairs []Pair
+	for i, a := range ids {
+		for _, key := range lib.Query(wide[i]) {
+			if b := key.(int); b > a {
+				pairs = append(pairs, Pair{a, b})
+			}
+		}
+	}
+	slices.SortFunc(pairs, comparePairs)
 	return slices.Compact(pairs)
 }

@@ -198,7 +198,7 @@ func TestCandidatesDeterministic(t *testing.T) {
 	p, _ := lsh.NewParams(128, 0.5, 1)
 	rng := rand.New(rand.NewPCG(5, 6))
 	signer := p.NewSigner()
-	var sigs [][]uint64
+	var sigs [][]uint32
 	for range 300 {
 		a, b := pairWithJaccard(rng.Uint64, 200, 120)
 		sigs = append(sigs, signer.Sign(a, nil), signer.Sign(b, nil))
@@ -227,10 +227,10 @@ func TestCandidatesDeterministic(t *testing.T) {
 }
 
 func TestSimilarity(t *testing.T) {
-	if got := lsh.Similarity([]uint64{1, 2, 3, 4}, []uint64{1, 0, 3, 0}); got != 0.5 {
+	if got := lsh.Similarity([]uint32{1, 2, 3, 4}, []uint32{1, 0, 3, 0}); got != 0.5 {
 		t.Errorf("Similarity = %v, want 0.5", got)
 	}
-	if got := lsh.Similarity([]uint64{1}, []uint64{1, 2}); got != 0 {
+	if got := lsh.Similarity([]uint32{1}, []uint32{1, 2}); got != 0 {
 		t.Errorf("Similarity of unequal lengths = %v, want 0", got)
 	}
 }
@@ -289,5 +289,64 @@ func TestOPHEdgeCases(t *testing.T) {
 	q.Seed = 2
 	if slices.Equal(s.Sign([]uint64{1, 2, 3}, nil), q.NewSigner().Sign([]uint64{1, 2, 3}, nil)) {
 		t.Error("the seed does not change the signature")
+	}
+}
+
+// TestCandidatesEqualReference: on the same signatures, the sort-based
+// index finds exactly the pairs of github.com/ekzhu/minhash-lsh's index,
+// for several banding shapes.
+func TestCandidatesEqualReference(t *testing.T) {
+	for _, threshold := range []float64{0.2, 0.3, 0.5, 0.8} {
+		p, _ := lsh.NewParams(128, threshold, 4)
+		rng := rand.New(rand.NewPCG(7, uint64(threshold*100)))
+		signer := p.NewSigner()
+		var ids []int
+		var sigs [][]uint32
+		for i := range 400 {
+			// Families of related sets at various similarities.
+			a, b := pairWithJaccard(rng.Uint64, 300, rng.IntN(300))
+			ids = append(ids, 2*i, 2*i+1)
+			sigs = append(sigs, signer.Sign(a, nil), signer.Sign(b, nil))
+		}
+		index := lsh.NewIndex(p)
+		for i, s := range sigs {
+			index.Add(ids[i], s)
+		}
+		got := index.Candidates(3, nil)
+		want := lsh.ReferenceCandidates(p, ids, sigs)
+		if !slices.Equal(got, want) {
+			t.Errorf("threshold %v (%d×%d): %d pairs, library %d", threshold, p.Bands, p.Rows, len(got), len(want))
+		}
+		if len(want) < 50 {
+			t.Errorf("threshold %v: only %d reference pairs: the test shows little", threshold, len(want))
+		}
+	}
+}
+
+// TestHugeBucketBounded: 1,000 documents with one identical band (say, a
+// boilerplate paragraph) give n·StarPairs pairs, not n²/2, and still all
+// meet the bucket's first documents.
+func TestHugeBucketBounded(t *testing.T) {
+	p, _ := lsh.NewParams(128, 0.5, 1) // 25 bands × 5 rows
+	index := lsh.NewIndex(p)
+	rng := rand.New(rand.NewPCG(1, 1))
+	const n = 1000
+	for i := range n {
+		sig := make([]uint32, 128)
+		for j := range sig {
+			sig[j] = rng.Uint32()
+		}
+		copy(sig[:5], []uint32{1, 2, 3, 4, 5}) // band 0 shared by all
+		index.Add(i, sig)
+	}
+	pairs := index.Candidates(2, nil)
+	want := lsh.StarPairs*(lsh.StarPairs-1)/2 + (n-lsh.StarPairs)*lsh.StarPairs
+	if len(pairs) != want {
+		t.Errorf("%d pairs from a bucket of %d, want %d", len(pairs), n, want)
+	}
+	for _, pr := range pairs {
+		if pr.A >= lsh.StarPairs {
+			t.Fatalf("pair %v does not involve one of the first %d documents", pr, lsh.StarPairs)
+		}
 	}
 }

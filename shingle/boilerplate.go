@@ -37,14 +37,37 @@ var (
 // It is applied before shingling and never to outputs.
 func StripBoilerplate(text string) string {
 	text = datelineRE.ReplaceAllString(text, "")
-	text = citedRE.ReplaceAllString(text, "")
+	if strings.Contains(text, "cit") || strings.Contains(text, "quoted by") || strings.Contains(text, "selon l") ||
+		strings.Contains(text, "according to") {
+		text = citedRE.ReplaceAllString(text, "")
+	}
+	// Bylines open a story and credits close it: only the first
+	// headLines and last tailLines non-empty lines are examined.
+	const headLines, tailLines = 3, 6
 	lines := strings.Split(text, "\n")
-	kept := lines[:0]
-	for _, l := range lines {
-		if t := strings.TrimSpace(l); t != "" && len(t) < 200 && boilerLineRE.MatchString(t) {
+	var nonEmpty []int
+	for i, l := range lines {
+		if strings.TrimSpace(l) != "" {
+			nonEmpty = append(nonEmpty, i)
+		}
+	}
+	drop := map[int]bool{}
+	for k, i := range nonEmpty {
+		if k >= headLines && k < len(nonEmpty)-tailLines {
 			continue
 		}
-		kept = append(kept, l)
+		if t := strings.TrimSpace(lines[i]); len(t) < 200 && boilerLineRE.MatchString(t) {
+			drop[i] = true
+		}
+	}
+	if len(drop) == 0 {
+		return text
+	}
+	kept := lines[:0]
+	for i, l := range lines {
+		if !drop[i] {
+			kept = append(kept, l)
+		}
 	}
 	out := strings.Join(kept, "\n")
 	// A dateline may open the body after lines just removed.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -222,15 +223,17 @@ func parseWindow(s string) (time.Duration, error) {
 // runOptions are the flags of `neardup run`.
 type runOptions struct {
 	matchOptions
-	report reportOptions
-	out    string
-	quiet  bool
+	report     reportOptions
+	out        string
+	quiet      bool
+	cpuProfile string
 }
 
 func (o *runOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.out, "out", "o", "", "write outputs into `DIR` (created if missing; required)")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
 	o.report.addFlags(fs, "also write the editors' HTML report to `FILE`")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a Go CPU profile of the run to `FILE` (for benchmarking)")
 	o.matchOptions.addFlags(fs)
 }
 
@@ -274,6 +277,17 @@ func runCmd(ctx context.Context, args []string, e env) error {
 		return err
 	}
 
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	start := time.Now()
 	res, err := dedup.Run(ctx, cfg)
 	bar.finish()

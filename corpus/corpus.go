@@ -20,14 +20,16 @@
 // error to stop. Invalid UTF-8 is replaced by U+FFFD and counted; empty
 // articles are skipped and counted without calling OnError.
 //
-// Read is sequential and deterministic: directories are walked in lexical
-// order, and documents are emitted in input order. It is safe to run several
-// Reads concurrently; a single Read is not meant to be shared.
+// Read is deterministic: directories are walked in lexical order, and
+// documents are emitted in input order, whatever Options.Workers is. It is
+// safe to run several Reads concurrently; a single Read is not meant to be
+// shared.
 package corpus
 
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"time"
 )
@@ -117,6 +119,13 @@ type Options struct {
 	// record (or the rest of an unreadable file); returning an error stops
 	// Read, which returns that error. Nil OnError stops at the first problem.
 	OnError func(*Error) error
+
+	// Workers parse JSONL lines in parallel (≤ 1: in the calling
+	// goroutine). Documents, errors and OnError calls still come in input
+	// order, from the calling goroutine.
+	Workers int
+
+	recordType reflect.Type // set by Read from Fields
 }
 
 // Stats counts what Read saw.

@@ -5,8 +5,10 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -258,6 +260,57 @@ func TestKnown(t *testing.T) {
 	} {
 		if corpus.Known(name) != want {
 			t.Errorf("Known(%q) = %v", name, !want)
+		}
+	}
+}
+
+// TestParallelJSONLSameAsSequential: parsing JSONL on several workers gives
+// the same documents, counts and errors, in the same order, as parsing it
+// in one goroutine — in skip mode and in fail mode.
+func TestParallelJSONLSameAsSequential(t *testing.T) {
+	var b strings.Builder
+	for i := range 3000 {
+		switch {
+		case i%97 == 5:
+			b.WriteString("{broken\n")
+		case i%89 == 7:
+			b.WriteString("\n")
+		case i%83 == 3:
+			fmt.Fprintf(&b, `{"id": "d%d", "text": "duplicate of an earlier id"}`+"\n", i-1)
+		case i%71 == 1:
+			fmt.Fprintf(&b, "{\"id\": \"u%d\", \"text\": \"bad \xff byte\"}\n", i)
+		case i%67 == 2:
+			fmt.Fprintf(&b, `{"id": "long%d", "text": "%s"}`+"\n", i, strings.Repeat("x", 300))
+		default:
+			fmt.Fprintf(&b, `{"id": "d%d", "title": "T%d", "text": "body %d"}`+"\n", i, i, i)
+		}
+	}
+	b.WriteString(`{"id": "last", "text": "no newline at the end"}`)
+	dir := write(t, map[string]string{"f.jsonl": b.String()})
+	type outcome struct {
+		ids   []string
+		stats string
+		errs  []string
+		err   string
+	}
+	run := func(workers int, skip bool) outcome {
+		docs, stats, errs, err := read(t, []string{dir}, "", corpus.Options{MaxBytes: 200, Workers: workers}, skip)
+		o := outcome{stats: fmt.Sprint(stats), errs: errs, err: fmt.Sprint(err)}
+		for _, d := range docs {
+			o.ids = append(o.ids, d.ID+"@"+d.Pos.String())
+		}
+		return o
+	}
+	for _, skip := range []bool{true, false} {
+		seq, par := run(1, skip), run(4, skip)
+		if !slices.Equal(seq.ids, par.ids) || seq.stats != par.stats || !slices.Equal(seq.errs, par.errs) || seq.err != par.err {
+			t.Errorf("skip=%v: parallel differs from sequential:\n%.500v\n%.500v", skip, seq, par)
+		}
+		if skip && (len(seq.ids) < 2500 || len(seq.errs) < 100) {
+			t.Errorf("the test input did not exercise much: %d docs, %d errors", len(seq.ids), len(seq.errs))
+		}
+		if !skip && seq.err == "<nil>" {
+			t.Error("fail mode did not stop")
 		}
 	}
 }

@@ -16,7 +16,7 @@ import (
 func fuzzStream(t *testing.T, data []byte, f format) {
 	r := &reader{
 		ctx:  context.Background(),
-		opts: Options{Fields: DefaultFields(), MaxBytes: 1 << 12},
+		opts: Options{Fields: DefaultFields(), MaxBytes: 1 << 12, recordType: recordType(DefaultFields())},
 		seen: make(map[string]Position),
 	}
 	r.opts.OnError = func(e *Error) error {

@@ -8,63 +8,87 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
+	"unicode"
 )
 
-// parseJSONRecord decodes one JSONL line. Text fields must be strings or
-// null; the ID may also be a number, kept as written.
-func parseJSONRecord(line []byte, f Fields) (Document, error) {
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(line, &m); err != nil {
+// recordType is a struct type whose JSON tags are the configured field
+// names, so that a line decodes in one pass, without a map: ID is raw (a
+// string or a number), the others are *string (nil for null or absent).
+func recordType(f Fields) reflect.Type {
+	raw := reflect.TypeFor[json.RawMessage]()
+	str := reflect.TypeFor[*string]()
+	field := func(name, key string, t reflect.Type) reflect.StructField {
+		if key == "" {
+			key = "-" // not read
+		}
+		return reflect.StructField{Name: name, Type: t, Tag: reflect.StructTag(`json:"` + key + `"`)}
+	}
+	return reflect.StructOf([]reflect.StructField{
+		field("ID", f.ID, raw), field("Title", f.Title, str), field("Text", f.Text, str),
+		field("Source", f.Source, str), field("Date", f.Date, str),
+	})
+}
+
+// ValidFieldName reports whether name can name a JSONL field or CSV
+// column: not empty, no quote, comma or backslash, not "-", and printable.
+func ValidFieldName(name string) bool {
+	return name != "" && name != "-" && !strings.ContainsAny(name, "\",\\") &&
+		!strings.ContainsFunc(name, func(r rune) bool { return !unicode.IsPrint(r) })
+}
+
+// parseJSONRecord decodes one JSONL line into a Document, with rt from
+// recordType. Text fields must be strings or null; the ID may also be a
+// number, kept as written. Field names match as encoding/json matches
+// them: exactly, else case-insensitively.
+func parseJSONRecord(line []byte, f Fields, rt reflect.Type) (Document, error) {
+	v := reflect.New(rt)
+	if err := json.Unmarshal(line, v.Interface()); err != nil {
 		var se *json.SyntaxError
-		if errors.As(err, &se) {
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
 			return Document{}, fmt.Errorf("invalid JSON at byte %d: %v", se.Offset, err)
+		case errors.As(err, &te) && te.Field != "":
+			return Document{}, fmt.Errorf("field %q is not a string", fieldKey(rt, te.Field))
 		}
 		return Document{}, fmt.Errorf("invalid JSON: %v (want one object per line)", err)
 	}
+	e := v.Elem()
+	str := func(i int) string {
+		if p := e.Field(i).Interface().(*string); p != nil {
+			return *p
+		}
+		return ""
+	}
 	var d Document
+	id := bytes.TrimSpace(e.Field(0).Interface().(json.RawMessage))
+	switch {
+	case len(id) == 0 || string(id) == "null":
+	case id[0] == '"':
+		if err := json.Unmarshal(id, &d.ID); err != nil {
+			return d, fmt.Errorf("field %q: %v", f.ID, err)
+		}
+	case id[0] == '-' || id[0] >= '0' && id[0] <= '9':
+		d.ID = string(id)
+	default:
+		return d, fmt.Errorf("field %q is not a string", f.ID)
+	}
+	d.Title, d.Body, d.Source = str(1), str(2), str(3)
 	var err error
-	if d.ID, err = jsonField(m, f.ID, true); err != nil {
-		return d, err
-	}
-	if d.Title, err = jsonField(m, f.Title, false); err != nil {
-		return d, err
-	}
-	if d.Body, err = jsonField(m, f.Text, false); err != nil {
-		return d, err
-	}
-	if d.Source, err = jsonField(m, f.Source, false); err != nil {
-		return d, err
-	}
-	date, err := jsonField(m, f.Date, false)
-	if err != nil {
-		return d, err
-	}
-	if d.Published, err = parseDate(strings.TrimSpace(date)); err != nil {
+	if d.Published, err = parseDate(strings.TrimSpace(str(4))); err != nil {
 		return d, fmt.Errorf("field %q: %w", f.Date, err)
 	}
 	return d, nil
 }
 
-func jsonField(m map[string]json.RawMessage, name string, numberOK bool) (string, error) {
-	raw, ok := m[name]
-	if !ok || name == "" {
-		return "", nil
+// fieldKey maps a struct field name of rt to its JSON key.
+func fieldKey(rt reflect.Type, name string) string {
+	if sf, ok := rt.FieldByName(name); ok {
+		return strings.Split(sf.Tag.Get("json"), ",")[0]
 	}
-	raw = bytes.TrimSpace(raw)
-	switch {
-	case len(raw) == 0 || string(raw) == "null":
-		return "", nil
-	case raw[0] == '"':
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return "", fmt.Errorf("field %q: %v", name, err)
-		}
-		return s, nil
-	case numberOK && (raw[0] == '-' || raw[0] >= '0' && raw[0] <= '9'):
-		return string(raw), nil
-	}
-	return "", fmt.Errorf("field %q is not a string", name)
+	return name
 }
 
 // csv reads a CSV or TSV file with a header row.

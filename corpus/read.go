@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -70,6 +71,7 @@ func Read(ctx context.Context, inputs []string, stdin io.Reader, opts Options, e
 	if opts.MaxBytes <= 0 {
 		opts.MaxBytes = DefaultMaxBytes
 	}
+	opts.recordType = recordType(opts.Fields)
 	r := &reader{ctx: ctx, opts: opts, emit: emit, stdin: stdin, seen: make(map[string]Position)}
 	for _, in := range inputs {
 		if err := r.input(in); err != nil {
@@ -299,6 +301,9 @@ func (l *lines) next() ([]byte, bool, error) {
 }
 
 func (r *reader) jsonl(name string, br *bufio.Reader) error {
+	if r.opts.Workers > 1 {
+		return r.jsonlParallel(name, br)
+	}
 	ls := &lines{br: br, max: r.opts.MaxBytes}
 	for {
 		line, tooLong, err := ls.next()
@@ -309,25 +314,127 @@ func (r *reader) jsonl(name string, br *bufio.Reader) error {
 		if err != nil {
 			return r.fail(&Error{Pos: pos, Reason: Unreadable, Err: readError(err)})
 		}
-		if tooLong {
-			if err := r.fail(&Error{Pos: pos, Reason: TooLarge, Err: fmt.Errorf("line longer than %d bytes", r.opts.MaxBytes)}); err != nil {
-				return err
-			}
-			continue
-		}
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
-		}
-		doc, err := parseJSONRecord(line, r.opts.Fields)
-		if err != nil {
-			if err := r.fail(&Error{Pos: pos, Reason: Malformed, Err: err}); err != nil {
-				return err
-			}
-			continue
-		}
-		doc.Pos = pos
-		if err := r.doc(doc, !utf8.Valid(line)); err != nil {
+		rec := parseLine(line, tooLong, r.opts)
+		if err := r.record(pos, rec); err != nil {
 			return err
 		}
 	}
+}
+
+// parsed is one JSONL line after parsing.
+type parsed struct {
+	blank   bool
+	doc     Document
+	invalid bool   // the line had invalid UTF-8
+	reason  Reason // set with err
+	err     error
+}
+
+func parseLine(line []byte, tooLong bool, opts Options) parsed {
+	switch {
+	case tooLong:
+		return parsed{reason: TooLarge, err: fmt.Errorf("line longer than %d bytes", opts.MaxBytes)}
+	case len(bytes.TrimSpace(line)) == 0:
+		return parsed{blank: true}
+	}
+	doc, err := parseJSONRecord(line, opts.Fields, opts.recordType)
+	if err != nil {
+		return parsed{reason: Malformed, err: err}
+	}
+	return parsed{doc: doc, invalid: !utf8.Valid(line)}
+}
+
+// record reports or emits one parsed line.
+func (r *reader) record(pos Position, p parsed) error {
+	switch {
+	case p.blank:
+		return nil
+	case p.err != nil:
+		return r.fail(&Error{Pos: pos, Reason: p.reason, Err: p.err})
+	}
+	p.doc.Pos = pos
+	return r.doc(p.doc, p.invalid)
+}
+
+// lineBatch is a run of consecutive lines parsed by one worker.
+type lineBatch struct {
+	first   int // line number of lines[0]
+	lines   [][]byte
+	tooLong []bool
+	out     []parsed
+	readErr error // a read error after the last line
+	done    chan struct{}
+}
+
+// jsonlParallel parses batches of lines on Options.Workers goroutines and
+// handles the results in input order in the calling goroutine.
+func (r *reader) jsonlParallel(name string, br *bufio.Reader) error {
+	const batchLines = 256
+	work := make(chan *lineBatch, r.opts.Workers)
+	ordered := make(chan *lineBatch, 2*r.opts.Workers)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range r.opts.Workers {
+		wg.Go(func() {
+			for b := range work {
+				b.out = make([]parsed, len(b.lines))
+				for i, l := range b.lines {
+					b.out[i] = parseLine(l, b.tooLong[i], r.opts)
+				}
+				close(b.done)
+			}
+		})
+	}
+	go func() { // the line reader
+		defer close(ordered)
+		defer close(work)
+		ls := &lines{br: br, max: r.opts.MaxBytes}
+		for {
+			b := &lineBatch{first: ls.line + 1, done: make(chan struct{})}
+			for len(b.lines) < batchLines {
+				line, tooLong, err := ls.next()
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				if err != nil {
+					b.readErr = err
+					break
+				}
+				b.lines = append(b.lines, bytes.Clone(line))
+				b.tooLong = append(b.tooLong, tooLong)
+			}
+			select {
+			case work <- b:
+			case <-stop:
+				return
+			}
+			select {
+			case ordered <- b:
+			case <-stop:
+				return
+			}
+			if len(b.lines) < batchLines {
+				return
+			}
+		}
+	}()
+	defer wg.Wait()
+	defer func() {
+		close(stop)
+		for b := range ordered { // let the reader and workers finish
+			<-b.done
+		}
+	}()
+	for b := range ordered {
+		<-b.done
+		for i, p := range b.out {
+			if err := r.record(Position{File: name, Line: b.first + i}, p); err != nil {
+				return err
+			}
+		}
+		if b.readErr != nil {
+			return r.fail(&Error{Pos: Position{File: name, Line: b.first + len(b.lines)}, Reason: Unreadable, Err: readError(b.readErr)})
+		}
+	}
+	return nil
 }

@@ -220,7 +220,15 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 				if cfg.Boilerplate {
 					text = shingle.StripBoilerplate(text)
 				}
-				sh := cfg.Shingle.Shingles(text)
+				// Long articles are signed from their shingle hashes as they
+				// come (their count, duplicates included, stands for the
+				// set's size); short ones, where the vetoes and exact
+				// verification look, are made a set first.
+				sh := cfg.Shingle.Hashes(text)
+				if len(sh) < cfg.Rules.VetoBelow || cfg.Rules.VetoBelow == 0 {
+					slices.Sort(sh)
+					sh = slices.Compact(sh)
+				}
 				s := signed{doc: j.doc, ev: cluster.Evidence{Shingles: len(sh), Published: j.published}}
 				if len(sh) > 0 {
 					s.ev.Signature = signer.Sign(sh, make([]uint32, 0, cfg.LSH.Hashes))
@@ -255,6 +263,7 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 	}()
 
 	opts := cfg.Corpus
+	opts.Workers = cfg.Workers
 	opts.OnError = func(e *corpus.Error) error {
 		if !cfg.SkipErrors {
 			return e

@@ -162,18 +162,23 @@ func Words(s string, foldAccents bool) []string {
 
 // Shingles returns the sorted, duplicate-free hashes of the shingles of text.
 func (o Options) Shingles(text string) []uint64 {
+	out := o.Hashes(text)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// Hashes returns the hashes of the shingles of text in text order,
+// duplicates included: enough for a MinHash signature, which ignores order
+// and repetition, without the cost of sorting.
+func (o Options) Hashes(text string) []uint64 {
 	norm := Normalize(text, o.FoldAccents)
 	if norm == "" {
 		return nil
 	}
-	var out []uint64
 	if o.Kind == Char {
-		out = charShingles(norm, o.N)
-	} else {
-		out = wordShingles(norm, o.N)
+		return charShingles(norm, o.N)
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	return wordShingles(norm, o.N)
 }
 
 func wordShingles(norm string, n int) []uint64 {

@@ -164,9 +164,13 @@ func (o *matchOptions) config(cmd string, inputs []string) (dedup.Config, error)
 	if o.maxBytes < 1 {
 		return cfg, usagef("%s: --max-bytes %d: want a positive size", cmd, o.maxBytes)
 	}
-	for _, f := range []string{o.fields.ID, o.fields.Text} {
-		if strings.TrimSpace(f) == "" {
-			return cfg, usagef("%s: --id-field and --text-field cannot be empty", cmd)
+	names := []string{o.fields.ID, o.fields.Title, o.fields.Text, o.fields.Source, o.fields.Date}
+	for i, f := range names {
+		if !corpus.ValidFieldName(f) {
+			return cfg, usagef("%s: field name %q: want a non-empty name without quotes, commas or backslashes", cmd, f)
+		}
+		if slices.Contains(names[:i], f) {
+			return cfg, usagef("%s: field name %q given for two fields", cmd, f)
 		}
 	}
 	return dedup.Config{

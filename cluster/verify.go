@@ -10,12 +10,28 @@ import (
 
 // Evidence is what verification knows of one document: never its text.
 type Evidence struct {
-	Signature []uint32  // MinHash signature (lsh.Signer)
-	Shingles  int       // size of the shingle set
-	Figures   []uint64  // sorted hashes of the figures in the text (shingle.Figures); may be nil for long articles
-	Names     []uint64  // sorted hashes of the names in the text (shingle.Names); may be nil for long articles
-	Set       []uint64  // the shingle set itself, kept for short articles only; nil otherwise
-	Published time.Time // zero: undated
+	Signature []uint16 // MinHash signature (lsh.Signer)
+	Shingles  int32    // size of the shingle set
+	Published int64    // Unix seconds; Undated when unknown
+	Short     *Short   // for short articles only (under Rules.VetoBelow); nil otherwise
+}
+
+// Undated is Evidence.Published for an article without a date.
+const Undated = math.MinInt64
+
+// Short is the extra evidence kept for short articles, where the vetoes look
+// and estimates are noisiest.
+type Short struct {
+	Figures []uint64 // sorted hashes of the figures in the text (shingle.Figures)
+	Names   []uint64 // sorted hashes of the names in the text (shingle.Names)
+	Set     []uint64 // the shingle set itself: pairs of short articles are verified exactly
+}
+
+func (e *Evidence) short() *Short {
+	if e.Short == nil {
+		return &Short{}
+	}
+	return e.Short
 }
 
 // Rules decide whether a candidate pair is a copy. A pair is verified when
@@ -63,12 +79,13 @@ const (
 
 // Check verifies the pair a, b.
 func (r Rules) Check(a, b *Evidence) Match {
-	m := Match{Jaccard: lsh.Similarity(a.Signature, b.Signature), Figures: shared(a.Figures, b.Figures),
-		Names: shared(a.Names, b.Names), Hours: -1}
-	if a.Set != nil && b.Set != nil {
+	sa, sb := a.short(), b.short()
+	m := Match{Jaccard: lsh.Similarity(a.Signature, b.Signature), Figures: shared(sa.Figures, sb.Figures),
+		Names: shared(sa.Names, sb.Names), Hours: -1}
+	if sa.Set != nil && sb.Set != nil {
 		// Two short articles: exact, where estimates are noisiest and
 		// templated briefs sit closest to the threshold.
-		m.Jaccard = shingle.Jaccard(a.Set, b.Set)
+		m.Jaccard = shingle.Jaccard(sa.Set, sb.Set)
 	}
 	small, large := a, b
 	if small.Shingles > large.Shingles {
@@ -79,8 +96,8 @@ func (r Rules) Check(a, b *Evidence) Match {
 		inter := m.Jaccard * float64(a.Shingles+b.Shingles) / (1 + m.Jaccard)
 		m.Containment = math.Min(1, inter/float64(small.Shingles))
 	}
-	if !a.Published.IsZero() && !b.Published.IsZero() {
-		m.Hours = math.Abs(a.Published.Sub(b.Published).Hours())
+	if a.Published != Undated && b.Published != Undated {
+		m.Hours = math.Abs(float64(a.Published-b.Published)) / 3600
 	}
 	switch {
 	case m.Jaccard >= r.Threshold:
@@ -96,7 +113,7 @@ func (r Rules) Check(a, b *Evidence) Match {
 		m.Reason = OutsideWindow
 		return m
 	}
-	short := r.VetoBelow == 0 || small.Shingles < r.VetoBelow
+	short := r.VetoBelow == 0 || int(small.Shingles) < r.VetoBelow
 	if short && r.Figures > 0 && m.Figures >= 0 && m.Figures < r.Figures {
 		m.Reason = FiguresDisagree
 		return m

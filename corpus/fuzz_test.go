@@ -17,7 +17,7 @@ func fuzzStream(t *testing.T, data []byte, f format) {
 	r := &reader{
 		ctx:  context.Background(),
 		opts: Options{Fields: DefaultFields(), MaxBytes: 1 << 12, recordType: recordType(DefaultFields())},
-		seen: make(map[string]Position),
+		seen: make(map[string]seenAt),
 	}
 	r.opts.OnError = func(e *Error) error {
 		if e.Pos.File != "fuzz" || e.Reason == "" || e.Err == nil {

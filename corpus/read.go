@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -72,7 +73,7 @@ func Read(ctx context.Context, inputs []string, stdin io.Reader, opts Options, e
 		opts.MaxBytes = DefaultMaxBytes
 	}
 	opts.recordType = recordType(opts.Fields)
-	r := &reader{ctx: ctx, opts: opts, emit: emit, stdin: stdin, seen: make(map[string]Position)}
+	r := &reader{ctx: ctx, opts: opts, emit: emit, stdin: stdin, seen: make(map[string]seenAt)}
 	for _, in := range inputs {
 		if err := r.input(in); err != nil {
 			return r.stats, err
@@ -87,7 +88,22 @@ type reader struct {
 	emit  func(Document) error
 	stdin io.Reader
 	stats Stats
-	seen  map[string]Position
+	seen  map[string]seenAt // every ID so far, for duplicates
+	files []string          // file names seenAt refers to
+}
+
+// seenAt is where an ID was first seen, compactly: a map entry per article.
+type seenAt struct{ file, line int32 }
+
+func (r *reader) where(s seenAt) Position {
+	return Position{File: r.files[s.file], Line: int(s.line)}
+}
+
+func (r *reader) at(p Position) seenAt {
+	if len(r.files) == 0 || r.files[len(r.files)-1] != p.File {
+		r.files = append(r.files, p.File)
+	}
+	return seenAt{file: int32(len(r.files) - 1), line: int32(min(p.Line, math.MaxInt32))}
 }
 
 // fail reports a problem; nil means "skipped, go on".
@@ -248,9 +264,9 @@ func (r *reader) doc(d Document, invalid bool) error {
 	}
 	if prev, dup := r.seen[d.ID]; dup {
 		return r.fail(&Error{Pos: d.Pos, Reason: DuplicateID,
-			Err: fmt.Errorf("%w %q, first seen at %s", ErrDuplicateID, d.ID, prev)})
+			Err: fmt.Errorf("%w %q, first seen at %s", ErrDuplicateID, d.ID, r.where(prev))})
 	}
-	r.seen[d.ID] = d.Pos
+	r.seen[d.ID] = r.at(d.Pos)
 	if d.Title == "" && d.Body == "" {
 		r.stats.skip(Empty)
 		return nil

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"runtime"
 	"slices"
 	"sync"
@@ -57,9 +58,8 @@ type Doc struct {
 	Title     string
 	Source    string
 	Published time.Time
-	Length    int // bytes of matched text
-	Pos       corpus.Position
-	Shingles  int    // distinct shingles; 0: no words, left out of matching
+	Length    int32  // bytes of matched text
+	Shingles  int32  // distinct shingles; 0: no words, left out of matching
 	Text      string // the matched text, only with Config.KeepText
 }
 
@@ -179,7 +179,7 @@ func match(ctx context.Context, cfg Config, res *Result, progress func(string, i
 	index := lsh.NewIndex(cfg.LSH)
 	items := make([]cluster.Item, len(res.Docs))
 	for i, d := range res.Docs {
-		items[i] = cluster.Item{ID: d.ID, Published: d.Published, Length: d.Length}
+		items[i] = cluster.Item{ID: d.ID, Published: d.Published, Length: int(d.Length)}
 		if d.Shingles > 0 {
 			index.Add(i, res.Evidence[i].Signature)
 		}
@@ -215,6 +215,7 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 	for range cfg.Workers {
 		workers.Go(func() {
 			signer := cfg.LSH.NewSigner()
+			var hasher shingle.Hasher
 			for j := range jobs {
 				text := j.text
 				if cfg.Boilerplate {
@@ -224,21 +225,23 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 				// come (their count, duplicates included, stands for the
 				// set's size); short ones, where the vetoes and exact
 				// verification look, are made a set first.
-				sh := cfg.Shingle.Hashes(text)
+				sh := hasher.Hashes(cfg.Shingle, text) // reused buffer: copy what is kept
 				if len(sh) < cfg.Rules.VetoBelow || cfg.Rules.VetoBelow == 0 {
 					slices.Sort(sh)
 					sh = slices.Compact(sh)
 				}
-				s := signed{doc: j.doc, ev: cluster.Evidence{Shingles: len(sh), Published: j.published}}
+				s := signed{doc: j.doc, ev: cluster.Evidence{Shingles: int32(len(sh)), Published: cluster.Undated}}
+				if !j.published.IsZero() {
+					s.ev.Published = j.published.Unix()
+				}
 				if len(sh) > 0 {
-					s.ev.Signature = signer.Sign(sh, make([]uint32, 0, cfg.LSH.Hashes))
+					s.ev.Signature = signer.Sign(sh, make([]uint16, 0, cfg.LSH.Hashes))
 					// Figures, names and the exact set serve the vetoes,
 					// which look only at short articles.
 					if cfg.Rules.VetoBelow == 0 || len(sh) < cfg.Rules.VetoBelow {
-						s.ev.Figures = shingle.Figures(text)
-						s.ev.Names = shingle.Names(text)
+						s.ev.Short = &cluster.Short{Figures: shingle.Figures(text), Names: shingle.Names(text)}
 						if cfg.Rules.VetoBelow > 0 {
-							s.ev.Set = sh
+							s.ev.Short.Set = slices.Clone(sh)
 						}
 					}
 				}
@@ -282,7 +285,7 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 		}
 		doc := Doc{
 			ID: d.ID, Title: d.Title, Source: d.Source, Published: d.Published,
-			Length: len(text), Pos: d.Pos,
+			Length: int32(min(len(text), math.MaxInt32)),
 		}
 		if cfg.KeepText {
 			doc.Text = text

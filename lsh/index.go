@@ -20,7 +20,7 @@ const (
 type Index struct {
 	p    Params
 	ids  []int32
-	sigs [][]uint32
+	sigs [][]uint16
 }
 
 // NewIndex returns an empty index for p.
@@ -28,7 +28,7 @@ func NewIndex(p Params) *Index { return &Index{p: p} }
 
 // Add stores the signature of document id (0 ≤ id < 2^31). The index keeps
 // sig: do not modify it afterwards.
-func (x *Index) Add(id int, sig []uint32) {
+func (x *Index) Add(id int, sig []uint16) {
 	x.ids = append(x.ids, int32(id))
 	x.sigs = append(x.sigs, sig)
 }
@@ -39,7 +39,7 @@ type record struct {
 }
 
 // bandKey hashes one band of a signature to 64 bits.
-func bandKey(band int, values []uint32) uint64 {
+func bandKey(band int, values []uint16) uint64 {
 	h := splitmix(uint64(band) + 0x243f6a8885a308d3)
 	for _, v := range values {
 		h = splitmix(h ^ uint64(v))

@@ -198,7 +198,7 @@ func TestCandidatesDeterministic(t *testing.T) {
 	p, _ := lsh.NewParams(128, 0.5, 1)
 	rng := rand.New(rand.NewPCG(5, 6))
 	signer := p.NewSigner()
-	var sigs [][]uint32
+	var sigs [][]uint16
 	for range 300 {
 		a, b := pairWithJaccard(rng.Uint64, 200, 120)
 		sigs = append(sigs, signer.Sign(a, nil), signer.Sign(b, nil))
@@ -227,10 +227,10 @@ func TestCandidatesDeterministic(t *testing.T) {
 }
 
 func TestSimilarity(t *testing.T) {
-	if got := lsh.Similarity([]uint32{1, 2, 3, 4}, []uint32{1, 0, 3, 0}); got != 0.5 {
+	if got := lsh.Similarity([]uint16{1, 2, 3, 4}, []uint16{1, 0, 3, 0}); got != 0.5 {
 		t.Errorf("Similarity = %v, want 0.5", got)
 	}
-	if got := lsh.Similarity([]uint32{1}, []uint32{1, 2}); got != 0 {
+	if got := lsh.Similarity([]uint16{1}, []uint16{1, 2}); got != 0 {
 		t.Errorf("Similarity of unequal lengths = %v, want 0", got)
 	}
 }
@@ -301,7 +301,7 @@ func TestCandidatesEqualReference(t *testing.T) {
 		rng := rand.New(rand.NewPCG(7, uint64(threshold*100)))
 		signer := p.NewSigner()
 		var ids []int
-		var sigs [][]uint32
+		var sigs [][]uint16
 		for i := range 400 {
 			// Families of related sets at various similarities.
 			a, b := pairWithJaccard(rng.Uint64, 300, rng.IntN(300))
@@ -332,11 +332,11 @@ func TestHugeBucketBounded(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	const n = 1000
 	for i := range n {
-		sig := make([]uint32, 128)
+		sig := make([]uint16, 128)
 		for j := range sig {
-			sig[j] = rng.Uint32()
+			sig[j] = uint16(rng.Uint32())
 		}
-		copy(sig[:5], []uint32{1, 2, 3, 4, 5}) // band 0 shared by all
+		copy(sig[:5], []uint16{1, 2, 3, 4, 5}) // band 0 shared by all
 		index.Add(i, sig)
 	}
 	pairs := index.Candidates(2, nil)

@@ -36,7 +36,7 @@ var (
 // follows", a lone agency name ("REUTER"), and inline "cité par Sputnik".
 // It is applied before shingling and never to outputs.
 func StripBoilerplate(text string) string {
-	text = datelineRE.ReplaceAllString(text, "")
+	text = stripDateline(text)
 	if strings.Contains(text, "cit") || strings.Contains(text, "quoted by") || strings.Contains(text, "selon l") ||
 		strings.Contains(text, "according to") {
 		text = citedRE.ReplaceAllString(text, "")
@@ -71,5 +71,14 @@ func StripBoilerplate(text string) string {
 	}
 	out := strings.Join(kept, "\n")
 	// A dateline may open the body after lines just removed.
-	return datelineRE.ReplaceAllString(out, "")
+	return stripDateline(out)
+}
+
+// stripDateline removes a leading dateline; text without one is returned
+// as it is, not copied.
+func stripDateline(text string) string {
+	if loc := datelineRE.FindStringIndex(text); loc != nil {
+		return text[loc[1]:]
+	}
+	return text
 }

@@ -167,6 +167,48 @@ func (o Options) Shingles(text string) []uint64 {
 	return slices.Compact(out)
 }
 
+// Hasher computes shingle hashes into buffers it reuses: one per
+// goroutine, for the hot path. The zero value is ready; it is not safe for
+// concurrent use.
+type Hasher struct {
+	words []uint64
+	out   []uint64
+}
+
+// Hashes is Options.Hashes into the Hasher's buffer: the result is valid
+// until the next call. ASCII text is lower-cased and hashed word by word in
+// one pass, without building a normalised copy.
+func (h *Hasher) Hashes(o Options, text string) []uint64 {
+	if o.Kind != Word || !isASCII(text) {
+		h.out = append(h.out[:0], o.Hashes(text)...)
+		return h.out
+	}
+	h.words = h.words[:0]
+	var w uint64 = offset64
+	inWord := false
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		default:
+			if inWord {
+				h.words = append(h.words, mix64(w))
+				w, inWord = offset64, false
+			}
+			continue
+		}
+		w = (w ^ uint64(c)) * prime64
+		inWord = true
+	}
+	if inWord {
+		h.words = append(h.words, mix64(w))
+	}
+	h.out = appendNgrams(h.out[:0], h.words, o.N)
+	return h.out
+}
+
 // Hashes returns the hashes of the shingles of text in text order,
 // duplicates included: enough for a MinHash signature, which ignores order
 // and repetition, without the cost of sorting.
@@ -186,10 +228,16 @@ func wordShingles(norm string, n int) []uint64 {
 	for w := range strings.SplitSeq(norm, " ") {
 		words = append(words, hashString(w))
 	}
-	if len(words) < n {
-		n = len(words)
+	return appendNgrams(make([]uint64, 0, len(words)), words, n)
+}
+
+// appendNgrams appends the hashes of the n-grams of words (one, of all of
+// them, when there are fewer than n).
+func appendNgrams(out, words []uint64, n int) []uint64 {
+	if len(words) == 0 {
+		return out
 	}
-	out := make([]uint64, 0, len(words)-n+1)
+	n = min(n, len(words))
 	for i := 0; i+n <= len(words); i++ {
 		out = append(out, ngramHash(words[i:i+n]))
 	}

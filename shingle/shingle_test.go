@@ -243,3 +243,30 @@ func TestSharedWords(t *testing.T) {
 		}
 	}
 }
+
+// TestHasherMatchesHashes: the Hasher's fused ASCII path gives exactly the
+// hashes of the normalising path, and reuses its buffer.
+func TestHasherMatchesHashes(t *testing.T) {
+	var h shingle.Hasher
+	for _, o := range []shingle.Options{{Kind: shingle.Word, N: 3}, {Kind: shingle.Word, N: 1}, {Kind: shingle.Char, N: 4}} {
+		for _, text := range []string{
+			"U.S. stocks fell 2.5%; \"Dow\" -- down!", "two words", "", "!!!", "l’offensive d'Idlib",
+			"Shr 20 cts vs 28 cts\n    Net 393,371 vs 555,989\n REUTER",
+		} {
+			if got, want := h.Hashes(o, text), o.Hashes(text); !slices.Equal(got, want) {
+				t.Errorf("%v %q: Hasher %v, Hashes %v", o, text, got, want)
+			}
+		}
+	}
+}
+
+func FuzzHasher(f *testing.F) {
+	f.Add("U.S. stocks fell 2.5%", 3)
+	f.Fuzz(func(t *testing.T, text string, n int) {
+		o := shingle.Options{Kind: shingle.Word, N: 1 + (n&0xff)%8}
+		var h shingle.Hasher
+		if got, want := h.Hashes(o, text), o.Hashes(text); !slices.Equal(got, want) {
+			t.Fatalf("%v %q: Hasher %v, Hashes %v", o, text, got, want)
+		}
+	})
+}

@@ -231,6 +231,7 @@ type runOptions struct {
 	out        string
 	quiet      bool
 	cpuProfile string
+	memProfile string
 }
 
 func (o *runOptions) addFlags(fs *pflag.FlagSet) {
@@ -238,6 +239,7 @@ func (o *runOptions) addFlags(fs *pflag.FlagSet) {
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
 	o.report.addFlags(fs, "also write the editors' HTML report to `FILE`")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a Go CPU profile of the run to `FILE` (for benchmarking)")
+	fs.StringVar(&o.memProfile, "memprofile", "", "write a Go heap profile, taken when matching is done, to `FILE`")
 	o.matchOptions.addFlags(fs)
 }
 
@@ -297,6 +299,11 @@ func runCmd(ctx context.Context, args []string, e env) error {
 	bar.finish()
 	if err != nil {
 		return err
+	}
+	if o.memProfile != "" {
+		if err := writeHeapProfile(o.memProfile); err != nil {
+			return err
+		}
 	}
 	sum := report.NewSummary(version, cfg, res)
 	if err := report.WriteAll(o.out, res, sum); err != nil {
@@ -359,4 +366,16 @@ func printSummary(e env, out string, s *report.Summary, took time.Duration) {
 		}
 		fmt.Fprintf(e.stderr, "neardup: skipped %s: %s\n", sk.At, sk.Error)
 	}
+}
+
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

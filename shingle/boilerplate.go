@@ -37,8 +37,8 @@ var (
 // It is applied before shingling and never to outputs.
 func StripBoilerplate(text string) string {
 	text = stripDateline(text)
-	if strings.Contains(text, "cit") || strings.Contains(text, "quoted by") || strings.Contains(text, "selon l") ||
-		strings.Contains(text, "according to") {
+	if strings.Contains(text, "ité par") || strings.Contains(text, "ités par") || strings.Contains(text, "quoted by") ||
+		strings.Contains(text, "selon l") || strings.Contains(text, "according to") {
 		text = citedRE.ReplaceAllString(text, "")
 	}
 	// Bylines open a story and credits close it: only the first

@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -28,12 +29,14 @@ type config struct {
 	args []string
 }
 
-var peerBaseline = []string{"--shingle", "word:5", "--threshold", "0.5", "--containment", "0", "--figures", "0",
-	"--names", "0", "--window", "off", "--anti-chain=false", "--boilerplate=false"}
+var peerBaseline = []string{"--signature", "minhash", "--shingle", "word:5", "--threshold", "0.5", "--containment", "0",
+	"--figures", "0", "--names", "0", "--window", "off", "--anti-chain=false", "--boilerplate=false"}
 
 var configs = []config{
-	{"plain MinHash-LSH: word 5-grams, Jaccard ≥ 0.5, nothing else (issue 2 defaults, peers' region)", peerBaseline},
+	{"plain MinHash-LSH: library signatures, word 5-grams, Jaccard ≥ 0.5, nothing else (issue 2 defaults, peers' region)", peerBaseline},
 	{"**neardup defaults**", nil},
+	{"defaults with the library's MinHash signatures", []string{"--signature", "minhash"}},
+	{"defaults, LSH tuned for Jaccard 0.11 (64 × 2 bands)", []string{"--candidate-threshold", "0.11"}},
 	{"defaults, containment off", []string{"--containment", "0"}},
 	{"defaults, figures veto off", []string{"--figures", "0"}},
 	{"defaults, names veto off", []string{"--names", "0"}},
@@ -86,6 +89,17 @@ func main() {
 		{"Reuters-21578 pairs-dev — 150 dup / 145 distinct pairs labelled by reading", filepath.Join(reuters, "pairs-dev.jsonl"),
 			filepath.Join(reuters, "reuters21578.jsonl"), "--pairs"},
 	}
+	// The benchmark generator's planted clusters, 10,000 articles.
+	genDir, err := os.MkdirTemp("", "quality-gen")
+	check(err)
+	defer os.RemoveAll(genDir)
+	genCorpus, genGold := filepath.Join(genDir, "corpus.jsonl"), filepath.Join(genDir, "gold.jsonl")
+	if out, err := exec.Command("go", "run", "./benchmarks/gen", "-n", "10000", "-out", genCorpus, "-gold", genGold).CombinedOutput(); err != nil {
+		fail("generating: %v\n%s", err, out)
+	}
+	sets = append(sets, struct{ title, labels, input, flag string }{
+		"benchmarks/gen, 10,000 articles with planted rewrite clusters (`go run ./benchmarks/gen -n 10000`; commands below name its files corpus.jsonl and gold.jsonl)",
+		genGold, genCorpus, "--gold"})
 	for _, s := range sets {
 		table(*bin, s.title, s.flag, s.labels, s.input)
 	}
@@ -109,7 +123,13 @@ func table(bin, title, flagName, labels, input string) {
 		args := append([]string{"eval", flagName, labels, "--json"}, c.args...)
 		args = append(args, input)
 		s := run(bin, args)
-		cmd := "`neardup " + strings.Join(quote(args), " ") + "`"
+		shown := slices.Clone(args)
+		for i, a := range shown {
+			if strings.HasPrefix(a, os.TempDir()) {
+				shown[i] = filepath.Base(a)
+			}
+		}
+		cmd := "`neardup " + strings.Join(quote(shown), " ") + "`"
 		if g := s.Gold; g != nil {
 			fmt.Printf("| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %s |\n", c.name, g.Pairwise.Precision, g.Pairwise.Recall,
 				g.Pairwise.F1, g.BCubed.F1, g.ARI, cmd)

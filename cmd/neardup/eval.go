@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -101,20 +100,9 @@ type pairDetail struct {
 
 func evalCmd(ctx context.Context, args []string, e env) error {
 	var o evalOptions
-	fs := pflag.NewFlagSet("eval", pflag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.SortFlags = false
-	o.addFlags(fs)
-	fs.Usage = func() {
-		fmt.Fprint(e.stdout, evalHelp)
-		fs.SetOutput(e.stdout)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			return nil
-		}
-		return usagef("eval: %v", err)
+	fs, err := parseFlags("eval", evalHelp, args, e, o.addFlags)
+	if err != nil {
+		return err
 	}
 	if o.gold == "" && o.pairs == "" {
 		return usagef("eval: give --gold FILE, --pairs FILE or both")
@@ -124,7 +112,6 @@ func evalCmd(ctx context.Context, args []string, e env) error {
 	}
 	var gold eval.Assignment
 	var pairs []eval.PairLabel
-	var err error
 	if o.gold != "" {
 		if gold, err = eval.LoadGold(o.gold); err != nil {
 			return fmt.Errorf("eval: --gold: %w", err)

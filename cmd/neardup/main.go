@@ -24,6 +24,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 )
 
@@ -73,7 +74,7 @@ func run(ctx context.Context, args []string, e env) int {
 	err := dispatch(ctx, args, e)
 	var ue usageError
 	switch {
-	case err == nil:
+	case err == nil, errors.Is(err, errHelpShown):
 		return exitOK
 	case errors.Is(err, errSkipped):
 		return exitSkipped
@@ -140,4 +141,29 @@ func dispatch(ctx context.Context, args []string, e env) error {
 	default:
 		return usagef("unknown command %q", cmd)
 	}
+}
+
+// errHelpShown reports that a command printed its help: exit code 0.
+var errHelpShown = errors.New("help shown")
+
+// parseFlags parses a command's flags with the flags addFlags binds. On
+// --help it prints help and the flags to stdout and returns errHelpShown;
+// a bad flag is a usage error.
+func parseFlags(name, help string, args []string, e env, addFlags func(*pflag.FlagSet)) (*pflag.FlagSet, error) {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.SortFlags = false
+	addFlags(fs)
+	fs.Usage = func() {
+		fmt.Fprint(e.stdout, help)
+		fs.SetOutput(e.stdout)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return fs, errHelpShown
+		}
+		return fs, usagef("%s: %v", name, err)
+	}
+	return fs, nil
 }

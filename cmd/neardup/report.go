@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -109,22 +108,13 @@ func reportCmd(ctx context.Context, args []string, e env) error {
 	var o reportOptions
 	var out string
 	var maxBytes int
-	fs := pflag.NewFlagSet("report", pflag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.SortFlags = false
-	fs.StringVarP(&out, "out", "o", "", "the run's output `DIR` (required)")
-	o.addFlags(fs, "write the report to `FILE` (default DIR/report.html)")
-	fs.IntVar(&maxBytes, "max-bytes", corpus.DefaultMaxBytes, "largest article in bytes, as for run")
-	fs.Usage = func() {
-		fmt.Fprint(e.stdout, reportHelp)
-		fs.SetOutput(e.stdout)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			return nil
-		}
-		return usagef("report: %v", err)
+	fs, err := parseFlags("report", reportHelp, args, e, func(fs *pflag.FlagSet) {
+		fs.StringVarP(&out, "out", "o", "", "the run's output `DIR` (required)")
+		o.addFlags(fs, "write the report to `FILE` (default DIR/report.html)")
+		fs.IntVar(&maxBytes, "max-bytes", corpus.DefaultMaxBytes, "largest article in bytes, as for run")
+	})
+	if err != nil {
+		return err
 	}
 	if out == "" {
 		return usagef("report: --out DIR is required")

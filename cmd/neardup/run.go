@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -245,20 +244,9 @@ func (o *runOptions) addFlags(fs *pflag.FlagSet) {
 
 func runCmd(ctx context.Context, args []string, e env) error {
 	var o runOptions
-	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.SortFlags = false
-	o.addFlags(fs)
-	fs.Usage = func() {
-		fmt.Fprint(e.stdout, runHelp)
-		fs.SetOutput(e.stdout)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			return nil
-		}
-		return usagef("run: %v", err)
+	fs, err := parseFlags("run", runHelp, args, e, o.addFlags)
+	if err != nil {
+		return err
 	}
 	if o.out == "" {
 		return usagef("run: --out DIR is required")

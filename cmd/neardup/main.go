@@ -22,6 +22,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/spf13/pflag"
@@ -61,7 +62,15 @@ func usagef(format string, args ...any) error {
 // errSkipped reports a finished run that skipped bad input: exit code 3.
 var errSkipped = errors.New("finished, but input records were skipped")
 
+// defaultGCPercent is the garbage collector's target unless GOGC is set:
+// 50 instead of Go's 100 keeps peak memory 29 % lower on a 1M-article run
+// at no measured cost in time (benchmarks/RESULTS.md).
+const defaultGCPercent = 50
+
 func main() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(defaultGCPercent)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, stderrTTY: term.IsTerminal(int(os.Stderr.Fd()))}
 	code := run(ctx, os.Args[1:], e)

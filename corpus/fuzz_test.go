@@ -3,6 +3,8 @@ package corpus
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode"
@@ -62,4 +64,62 @@ func FuzzTXT(f *testing.F) {
 	f.Add([]byte("\n\nTitle\nbody\n"))
 	f.Add([]byte("\uFEFF\xff\r\n"))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzStream(t, data, txtFormat) })
+}
+
+// FuzzFastRecord: whenever the one-pass decoder accepts a line, the
+// encoding/json path decodes it without error to the same document.
+func FuzzFastRecord(f *testing.F) {
+	for _, s := range []string{
+		`{"id": "a", "title": "T", "text": "body \u00e9 \ud83d\ude00 \ud800 x\n", "source": "AFP", "date": "2020-02-21"}`,
+		`{"id": -1.5e3, "text": null, "extra": {"a": [1, true, null, "x\"y"]}, "": 3}`,
+		`{"ID": "case", "text": "t"}`, `{"id": "dup", "id": "last", "text": "t"}`, ` { } `, `[1]`, `null`,
+		`{"id": "a", "text": "t", "date": "2020-02-21T10:00:00+01:00"}`, `{"id": 01, "text": "t"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	fields := DefaultFields()
+	rt := recordType(fields)
+	f.Fuzz(func(t *testing.T, line []byte) {
+		fast, ok := fastRecord(line, fields)
+		if !ok {
+			return
+		}
+		v := reflect.New(rt)
+		if err := json.Unmarshal(line, v.Interface()); err != nil {
+			t.Fatalf("fast path accepted %q, encoding/json rejects it: %v", line, err)
+		}
+		slow := slowRecord(t, line, fields, rt)
+		if fast.ID != slow.ID || fast.Title != slow.Title || fast.Body != slow.Body || fast.Source != slow.Source ||
+			!fast.Published.Equal(slow.Published) {
+			t.Fatalf("%q: fast %+v, encoding/json %+v", line, fast, slow)
+		}
+	})
+}
+
+// slowRecord decodes with encoding/json only.
+func slowRecord(t *testing.T, line []byte, f Fields, rt reflect.Type) Document {
+	t.Helper()
+	v := reflect.New(rt)
+	if err := json.Unmarshal(line, v.Interface()); err != nil {
+		t.Fatal(err)
+	}
+	e := v.Elem()
+	str := func(i int) string {
+		if p := e.Field(i).Interface().(*string); p != nil {
+			return *p
+		}
+		return ""
+	}
+	var d Document
+	id := bytes.TrimSpace(e.Field(0).Interface().(json.RawMessage))
+	switch {
+	case len(id) == 0 || string(id) == "null":
+	case id[0] == '"':
+		json.Unmarshal(id, &d.ID)
+	default:
+		d.ID = string(id)
+	}
+	d.Title, d.Body, d.Source = str(1), str(2), str(3)
+	d.Published, _ = parseDate(strings.TrimSpace(str(4)))
+	return d
 }

@@ -43,6 +43,9 @@ func ValidFieldName(name string) bool {
 // number, kept as written. Field names match as encoding/json matches
 // them: exactly, else case-insensitively.
 func parseJSONRecord(line []byte, f Fields, rt reflect.Type) (Document, error) {
+	if d, ok := fastRecord(line, f); ok {
+		return d, nil
+	}
 	v := reflect.New(rt)
 	if err := json.Unmarshal(line, v.Interface()); err != nil {
 		var se *json.SyntaxError

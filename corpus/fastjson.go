@@ -1,0 +1,410 @@
+package corpus
+
+import (
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// fastRecord decodes the common JSONL line — one flat object whose keys
+// are written exactly as the configured field names — in a single pass,
+// with string values unquoted as they are scanned. It reports ok = false
+// for anything it does not handle exactly like encoding/json (an error of
+// any kind, invalid UTF-8, a key with escapes or that matches a field only
+// case-insensitively, nesting deeper than maxDepth), and the caller then
+// decodes the line with encoding/json, which also gives the error message.
+// FuzzFastRecord checks the two agree.
+func fastRecord(line []byte, f Fields) (d Document, ok bool) {
+	if !utf8.Valid(line) {
+		return d, false
+	}
+	p := &scanner{b: line}
+	p.ws()
+	if !p.eat('{') {
+		return d, false
+	}
+	var id, title, text, source, date string
+	var haveDate bool
+	p.ws()
+	if p.eat('}') {
+		return p.finish(d)
+	}
+	for {
+		p.ws()
+		key, ok := p.plainKey()
+		if !ok {
+			return d, false
+		}
+		p.ws()
+		if !p.eat(':') {
+			return d, false
+		}
+		p.ws()
+		var dst *string
+		switch {
+		case key == "":
+			if !p.skipValue(0) {
+				return d, false
+			}
+			goto next
+		}
+		switch key {
+		case f.ID:
+			dst = &id
+		case f.Title:
+			dst = &title
+		case f.Text:
+			dst = &text
+		case f.Source:
+			dst = &source
+		case f.Date:
+			dst = &date
+			haveDate = true
+		default:
+			if foldMatches(key, f) {
+				return d, false
+			}
+			if !p.skipValue(0) {
+				return d, false
+			}
+		}
+		if dst != nil {
+			switch {
+			case p.peek() == '"':
+				s, ok := p.str()
+				if !ok {
+					return d, false
+				}
+				*dst = s
+			case p.lit("null"):
+				*dst = ""
+			case key == f.ID && (p.peek() == '-' || isDigit(p.peek())):
+				start := p.i
+				if !p.number() {
+					return d, false
+				}
+				*dst = string(p.b[start:p.i])
+			default:
+				return d, false // a field of the wrong type: encoding/json words the error
+			}
+		}
+	next:
+		p.ws()
+		if p.eat('}') {
+			break
+		}
+		if !p.eat(',') {
+			return d, false
+		}
+	}
+	d.ID, d.Title, d.Body, d.Source = id, title, text, source
+	if haveDate {
+		t, err := parseDate(trimSpace(date))
+		if err != nil {
+			return d, false
+		}
+		d.Published = t
+	}
+	return p.finish(d)
+}
+
+// foldMatches reports whether key names a field case-insensitively only:
+// encoding/json would use it, so the fast path must not decide.
+func foldMatches(key string, f Fields) bool {
+	for _, name := range []string{f.ID, f.Title, f.Text, f.Source, f.Date} {
+		if len(key) == len(name) && key != name && equalFoldASCII(key, name) {
+			return true
+		}
+	}
+	// Non-ASCII keys could fold in ways ASCII folding misses ("ſ", "K").
+	for i := 0; i < len(key); i++ {
+		if key[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
+}
+
+func equalFoldASCII(a, b string) bool {
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+func trimSpace(s string) string {
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t' || s[0] == '\n' || s[0] == '\r') {
+		s = s[1:]
+	}
+	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t' || s[len(s)-1] == '\n' || s[len(s)-1] == '\r') {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+const maxDepth = 64
+
+type scanner struct {
+	b []byte
+	i int
+}
+
+func (p *scanner) finish(d Document) (Document, bool) {
+	p.ws()
+	return d, p.i == len(p.b)
+}
+
+func (p *scanner) peek() byte {
+	if p.i < len(p.b) {
+		return p.b[p.i]
+	}
+	return 0
+}
+
+func (p *scanner) eat(c byte) bool {
+	if p.peek() == c {
+		p.i++
+		return true
+	}
+	return false
+}
+
+func (p *scanner) ws() {
+	for p.i < len(p.b) {
+		switch p.b[p.i] {
+		case ' ', '\t', '\n', '\r':
+			p.i++
+		default:
+			return
+		}
+	}
+}
+
+func (p *scanner) lit(word string) bool {
+	if len(p.b)-p.i >= len(word) && string(p.b[p.i:p.i+len(word)]) == word {
+		p.i += len(word)
+		return true
+	}
+	return false
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// number scans a JSON number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func (p *scanner) number() bool {
+	p.eat('-')
+	switch {
+	case p.eat('0'):
+	case isDigit(p.peek()):
+		for isDigit(p.peek()) {
+			p.i++
+		}
+	default:
+		return false
+	}
+	if p.eat('.') {
+		if !isDigit(p.peek()) {
+			return false
+		}
+		for isDigit(p.peek()) {
+			p.i++
+		}
+	}
+	if p.peek() == 'e' || p.peek() == 'E' {
+		p.i++
+		if !p.eat('+') {
+			p.eat('-')
+		}
+		if !isDigit(p.peek()) {
+			return false
+		}
+		for isDigit(p.peek()) {
+			p.i++
+		}
+	}
+	return true
+}
+
+// plainKey scans an object key without escapes.
+func (p *scanner) plainKey() (string, bool) {
+	if !p.eat('"') {
+		return "", false
+	}
+	start := p.i
+	for p.i < len(p.b) {
+		switch c := p.b[p.i]; {
+		case c == '"':
+			p.i++
+			return string(p.b[start : p.i-1]), true
+		case c == '\\' || c < 0x20:
+			return "", false
+		}
+		p.i++
+	}
+	return "", false
+}
+
+// str scans and unquotes a string (the input is valid UTF-8).
+func (p *scanner) str() (string, bool) {
+	p.i++ // the opening quote
+	start := p.i
+	for p.i < len(p.b) { // the common case: no escape
+		c := p.b[p.i]
+		if c == '"' {
+			p.i++
+			return string(p.b[start : p.i-1]), true
+		}
+		if c == '\\' || c < 0x20 {
+			break
+		}
+		p.i++
+	}
+	out := append([]byte(nil), p.b[start:p.i]...)
+	for p.i < len(p.b) {
+		c := p.b[p.i]
+		switch {
+		case c == '"':
+			p.i++
+			return string(out), true
+		case c < 0x20:
+			return "", false
+		case c != '\\':
+			out = append(out, c)
+			p.i++
+			continue
+		}
+		if p.i+1 >= len(p.b) {
+			return "", false
+		}
+		e := p.b[p.i+1]
+		p.i += 2
+		switch e {
+		case '"', '\\', '/':
+			out = append(out, e)
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r, ok := p.hex4()
+			if !ok {
+				return "", false
+			}
+			if utf16.IsSurrogate(r) {
+				// A pair, or an unpaired surrogate: U+FFFD, as encoding/json.
+				save := p.i
+				if p.lit(`\u`) {
+					if r2, ok := p.hex4(); ok {
+						if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+							out = utf8.AppendRune(out, dec)
+							continue
+						}
+					}
+				}
+				p.i = save
+				r = utf8.RuneError
+			}
+			out = utf8.AppendRune(out, r)
+		default:
+			return "", false
+		}
+	}
+	return "", false
+}
+
+func (p *scanner) hex4() (rune, bool) {
+	if len(p.b)-p.i < 4 {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(string(p.b[p.i:p.i+4]), 16, 32)
+	if err != nil {
+		return 0, false
+	}
+	p.i += 4
+	return rune(v), true
+}
+
+// skipValue scans past any JSON value.
+func (p *scanner) skipValue(depth int) bool {
+	if depth > maxDepth {
+		return false
+	}
+	switch c := p.peek(); {
+	case c == '"':
+		_, ok := p.str()
+		return ok
+	case c == '-' || isDigit(c):
+		return p.number()
+	case c == 't':
+		return p.lit("true")
+	case c == 'f':
+		return p.lit("false")
+	case c == 'n':
+		return p.lit("null")
+	case c == '[':
+		p.i++
+		p.ws()
+		if p.eat(']') {
+			return true
+		}
+		for {
+			p.ws()
+			if !p.skipValue(depth + 1) {
+				return false
+			}
+			p.ws()
+			if p.eat(']') {
+				return true
+			}
+			if !p.eat(',') {
+				return false
+			}
+		}
+	case c == '{':
+		p.i++
+		p.ws()
+		if p.eat('}') {
+			return true
+		}
+		for {
+			p.ws()
+			if p.peek() != '"' {
+				return false
+			}
+			if _, ok := p.str(); !ok {
+				return false
+			}
+			p.ws()
+			if !p.eat(':') {
+				return false
+			}
+			p.ws()
+			if !p.skipValue(depth + 1) {
+				return false
+			}
+			p.ws()
+			if p.eat('}') {
+				return true
+			}
+			if !p.eat(',') {
+				return false
+			}
+		}
+	}
+	return false
+}

@@ -2,13 +2,15 @@
 // read → normalise and shingle → MinHash signature → LSH candidates →
 // verification and clustering.
 //
-// Reading is sequential (input order defines document numbers); shingling
-// and signing run on Config.Workers goroutines, each with its own Signer,
-// writing into the slot of its document; candidate queries are split the
-// same way. The Result is therefore the same for every worker count.
+// Input order defines document numbers: JSONL lines are parsed on
+// Config.Workers goroutines but handled in order; shingling and signing run
+// on Config.Workers goroutines, each with its own Hasher and Signer, writing
+// into the slot of its document; candidate bands are split the same way.
+// The Result is therefore the same for every worker count.
 //
-// Run keeps per document only its metadata and signature, never its text.
-// It never writes files: see package report for outputs.
+// Run keeps per document only its metadata and evidence (the 16-bit
+// signature; for short articles their shingle, figure and name sets), never
+// its text unless Config.KeepText. It never writes files: see package report.
 package dedup
 
 import (

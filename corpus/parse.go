@@ -46,6 +46,11 @@ func parseJSONRecord(line []byte, f Fields, rt reflect.Type) (Document, error) {
 	if d, ok := fastRecord(line, f); ok {
 		return d, nil
 	}
+	return decodeRecord(line, f, rt)
+}
+
+// decodeRecord is parseJSONRecord through encoding/json alone.
+func decodeRecord(line []byte, f Fields, rt reflect.Type) (Document, error) {
 	v := reflect.New(rt)
 	if err := json.Unmarshal(line, v.Interface()); err != nil {
 		var se *json.SyntaxError

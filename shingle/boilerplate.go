@@ -37,8 +37,10 @@ var (
 // It is applied before shingling and never to outputs.
 func StripBoilerplate(text string) string {
 	text = stripDateline(text)
-	if strings.Contains(text, "ité par") || strings.Contains(text, "ités par") || strings.Contains(text, "quoted by") ||
-		strings.Contains(text, "selon l") || strings.Contains(text, "according to") {
+	// The French phrases ("cité par", "selon l'agence") come with accents,
+	// so an ASCII text is searched for the English ones only.
+	if strings.Contains(text, "quoted by") || strings.Contains(text, "according to") ||
+		!isASCII(text) && (strings.Contains(text, "ité par") || strings.Contains(text, "ités par") || strings.Contains(text, "selon l")) {
 		text = citedRE.ReplaceAllString(text, "")
 	}
 	// Bylines open a story and credits close it: only the first
@@ -56,7 +58,7 @@ func StripBoilerplate(text string) string {
 		if k >= headLines && k < len(nonEmpty)-tailLines {
 			continue
 		}
-		if t := strings.TrimSpace(lines[i]); len(t) < 200 && boilerLineRE.MatchString(t) {
+		if t := strings.TrimSpace(lines[i]); len(t) < 200 && mayBeBoilerLine(t) && boilerLineRE.MatchString(t) {
 			drop[i] = true
 		}
 	}
@@ -81,4 +83,39 @@ func stripDateline(text string) string {
 		return text[loc[1]:]
 	}
 	return text
+}
+
+// boilerStarts are the words a byline, credit or tail line can start with;
+// agency names are checked separately. Lines starting otherwise cannot
+// match boilerLineRE, and most lines are spared running it.
+var boilerStarts = []string{"By", "Par", "Von", "Por", "Di", "Door", "Av", "(", "Reporting", "Writing",
+	"Editing", "Additional", "Compiled", "©", "Copyright", "All rights", "Avec", "With", "Source", "More", "MORE"}
+
+// agencyNames are literal prefixes of the agency alternatives ("Reuters?"
+// gives "Reuter").
+var agencyNames = func() []string {
+	var names []string
+	for _, a := range strings.Split(agencies, "|") {
+		if i := strings.IndexByte(a, '?'); i > 0 {
+			a = a[:i-1]
+		}
+		names = append(names, a)
+	}
+	return names
+}()
+
+// mayBeBoilerLine is a cheap necessary condition for boilerLineRE.
+func mayBeBoilerLine(t string) bool {
+	for _, p := range boilerStarts {
+		if strings.HasPrefix(t, p) {
+			return true
+		}
+	}
+	for _, a := range agencyNames {
+		if strings.HasPrefix(t, a) {
+			return true
+		}
+	}
+	// Desk initials: "bur/pz", lower-case letters and slashes only.
+	return len(t) <= 24 && strings.IndexByte(t, '/') > 0 && strings.Trim(t, "abcdefghijklmnopqrstuvwxyz/") == ""
 }

@@ -34,3 +34,18 @@ func TestStripBoilerplate(t *testing.T) {
 		})
 	}
 }
+
+// TestBoilerLinePrefilter: every line the regexp strips passes the cheap
+// prefilter, so the prefilter never changes what is stripped.
+func FuzzBoilerLinePrefilter(f *testing.F) {
+	for _, s := range []string{"By Jane Doe", "Par Anne LEROY, avec le bureau de l'AFP à Moscou", "(Reporting by X)",
+		"© 2024 AFP", "bur/pz", "REUTER", "(Avec AFP)", "More follows.", "Source: Reuters", "AP"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		line = strings.TrimSpace(line)
+		if shingle.MatchesBoilerLine(line) && !shingle.MayBeBoilerLine(line) {
+			t.Fatalf("%q matches the line pattern but fails the prefilter", line)
+		}
+	})
+}

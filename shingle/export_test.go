@@ -1,0 +1,7 @@
+package shingle
+
+// Hooks for the external tests.
+var (
+	MatchesBoilerLine = boilerLineRE.MatchString
+	MayBeBoilerLine   = mayBeBoilerLine
+)

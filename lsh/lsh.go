@@ -6,7 +6,7 @@
 // The github.com/ekzhu/minhash-lsh Minhash (MinHash: two FNV-1a hashes per
 // shingle, value i is h1 + i·h2 mod 2^64, minimised over the set; O(n·k))
 // stays selectable for comparison. Both estimate Jaccard similarity as the
-// share of equal positions. Candidates: the library's index. Callers see
+// share of equal positions. Candidates: a sort-based index (index.go). Callers see
 // only Params, Signer, Similarity and Index, so either half can be replaced
 // without touching them.
 //

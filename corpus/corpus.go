@@ -23,7 +23,9 @@
 // Read is deterministic: directories are walked in lexical order, and
 // documents are emitted in input order, whatever Options.Workers is. It is
 // safe to run several Reads concurrently; a single Read is not meant to be
-// shared.
+// shared. ReadProcessed adds a step run in parallel on each document as it
+// is read (shingling and signing, for package dedup), so that a corpus is
+// never held in memory.
 package corpus
 
 import (
@@ -120,10 +122,16 @@ type Options struct {
 	// Read, which returns that error. Nil OnError stops at the first problem.
 	OnError func(*Error) error
 
-	// Workers parse JSONL lines in parallel (≤ 1: in the calling
-	// goroutine). Documents, errors and OnError calls still come in input
-	// order, from the calling goroutine.
+	// Workers goroutines parse JSONL lines, check records and run
+	// ReadProcessed's process step in parallel (≤ 1: one); another reads
+	// and splits the files. Documents, errors and OnError calls still come
+	// in input order, from the calling goroutine.
 	Workers int
+
+	// KeepBody keeps each document's Body for emit after ReadProcessed's
+	// process step, which otherwise drops it (the process step has used
+	// it, and a body is most of a document's size).
+	KeepBody bool
 
 	recordType reflect.Type // set by Read from Fields
 }

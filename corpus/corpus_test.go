@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -298,6 +299,12 @@ func TestParallelJSONLSameAsSequential(t *testing.T) {
 		o := outcome{stats: fmt.Sprint(stats), errs: errs, err: fmt.Sprint(err)}
 		for _, d := range docs {
 			o.ids = append(o.ids, d.ID+"@"+d.Pos.String())
+			// Strings are copied out of the reused read buffers: still
+			// intact now that the whole file has been read.
+			if n, ok := strings.CutPrefix(d.ID, "d"); ok && d.Body != "duplicate of an earlier id" &&
+				(d.Title != "T"+n || d.Body != "body "+n) {
+				t.Fatalf("document %s came out as %q / %q", d.ID, d.Title, d.Body)
+			}
 		}
 		return o
 	}
@@ -311,6 +318,50 @@ func TestParallelJSONLSameAsSequential(t *testing.T) {
 		}
 		if !skip && seq.err == "<nil>" {
 			t.Error("fail mode did not stop")
+		}
+	}
+}
+
+// TestReadProcessed: process sees every document that passed its own
+// record's checks (duplicates included: they are found in order, later),
+// on a worker in range; its value reaches emit with its document, in input
+// order; the body is dropped unless KeepBody.
+func TestReadProcessed(t *testing.T) {
+	var b strings.Builder
+	for i := range 2000 {
+		fmt.Fprintf(&b, `{"id": "d%d", "title": "T\u00e9%d", "text": "body\n%d"}`+"\n", i%1500, i, i)
+	}
+	b.WriteString(`{"id": "e", "text": " "}` + "\n" + `{"text": "no id"}` + "\n")
+	dir := write(t, map[string]string{"f.jsonl": b.String()})
+	for _, keep := range []bool{false, true} {
+		var calls atomic.Int64
+		process := func(w int, d *corpus.Document) string {
+			calls.Add(1)
+			if w < 0 || w >= 3 {
+				t.Errorf("worker %d out of [0, 3)", w)
+			}
+			return d.ID + "|" + d.Body // copies: d's strings are borrowed
+		}
+		var got []string
+		opts := corpus.Options{Workers: 3, KeepBody: keep, OnError: func(*corpus.Error) error { return nil }}
+		stats, err := corpus.ReadProcessed(context.Background(), []string{dir}, nil, opts, process, func(d corpus.Document, v string) error {
+			if v != d.ID+"|body\n"+strings.TrimPrefix(d.Title, "T\u00e9") {
+				t.Errorf("document %s (%q) got value %q", d.ID, d.Title, v)
+			}
+			if keep != (d.Body != "") {
+				t.Errorf("KeepBody %v, body %q", keep, d.Body)
+			}
+			got = append(got, d.ID)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1500 || got[0] != "d0" || got[1499] != "d1499" || stats.Skipped[corpus.DuplicateID] != 500 {
+			t.Errorf("emitted %d documents (%v … ), stats %+v", len(got), got[:3], stats)
+		}
+		if calls.Load() != 2000 { // not the empty one nor the one without ID
+			t.Errorf("process called %d times, want 2000", calls.Load())
 		}
 	}
 }

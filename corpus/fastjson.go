@@ -1,9 +1,11 @@
 package corpus
 
 import (
+	"encoding/binary"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // fastRecord decodes the common JSONL line — one flat object whose keys
@@ -14,11 +16,14 @@ import (
 // case-insensitively, nesting deeper than maxDepth), and the caller then
 // decodes the line with encoding/json, which also gives the error message.
 // FuzzFastRecord checks the two agree.
-func fastRecord(line []byte, f Fields) (d Document, ok bool) {
+//
+// The strings of the Document point into line, or into *scratch for those
+// with escapes (appended there): they are valid while both are unchanged.
+func fastRecord(line []byte, f Fields, scratch *[]byte) (d Document, ok bool) {
 	if !utf8.Valid(line) {
 		return d, false
 	}
-	p := &scanner{b: line}
+	p := &scanner{b: line, scratch: scratch}
 	p.ws()
 	if !p.eat('{') {
 		return d, false
@@ -83,7 +88,7 @@ func fastRecord(line []byte, f Fields) (d Document, ok bool) {
 				if !p.number() {
 					return d, false
 				}
-				*dst = string(p.b[start:p.i])
+				*dst = borrow(p.b[start:p.i])
 			default:
 				return d, false // a field of the wrong type: encoding/json words the error
 			}
@@ -154,8 +159,18 @@ func trimSpace(s string) string {
 const maxDepth = 64
 
 type scanner struct {
-	b []byte
-	i int
+	b       []byte
+	i       int
+	scratch *[]byte // where unescaped strings are written; nil: a new buffer each
+}
+
+// borrow returns b as a string without copying: b must not change while
+// the string is in use.
+func borrow(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
 }
 
 func (p *scanner) finish(d Document) (Document, bool) {
@@ -244,7 +259,7 @@ func (p *scanner) plainKey() (string, bool) {
 		switch c := p.b[p.i]; {
 		case c == '"':
 			p.i++
-			return string(p.b[start : p.i-1]), true
+			return borrow(p.b[start : p.i-1]), true
 		case c == '\\' || c < 0x20:
 			return "", false
 		}
@@ -253,35 +268,35 @@ func (p *scanner) plainKey() (string, bool) {
 	return "", false
 }
 
-// str scans and unquotes a string (the input is valid UTF-8).
+// str scans and unquotes a string (the input is valid UTF-8). A string
+// without escapes is borrowed from the input; one with escapes is
+// unescaped into the scratch buffer.
 func (p *scanner) str() (string, bool) {
 	p.i++ // the opening quote
 	start := p.i
-	for p.i < len(p.b) { // the common case: no escape
-		c := p.b[p.i]
-		if c == '"' {
-			p.i++
-			return string(p.b[start : p.i-1]), true
-		}
-		if c == '\\' || c < 0x20 {
-			break
-		}
+	c := p.plain()
+	if c == '"' {
 		p.i++
+		return borrow(p.b[start : p.i-1]), true
 	}
-	out := append([]byte(nil), p.b[start:p.i]...)
-	for p.i < len(p.b) {
-		c := p.b[p.i]
+	var out []byte
+	if p.scratch != nil {
+		out = *p.scratch
+	}
+	from := len(out)
+	out = append(out, p.b[start:p.i]...)
+	for {
 		switch {
+		case p.i >= len(p.b) || c < 0x20:
+			return "", false
 		case c == '"':
 			p.i++
-			return string(out), true
-		case c < 0x20:
-			return "", false
-		case c != '\\':
-			out = append(out, c)
-			p.i++
-			continue
+			if p.scratch != nil {
+				*p.scratch = out
+			}
+			return borrow(out[from:]), true
 		}
+		// c is a backslash.
 		if p.i+1 >= len(p.b) {
 			return "", false
 		}
@@ -307,24 +322,56 @@ func (p *scanner) str() (string, bool) {
 			}
 			if utf16.IsSurrogate(r) {
 				// A pair, or an unpaired surrogate: U+FFFD, as encoding/json.
+				r1 := r
+				r = utf8.RuneError
 				save := p.i
 				if p.lit(`\u`) {
 					if r2, ok := p.hex4(); ok {
-						if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
-							out = utf8.AppendRune(out, dec)
-							continue
+						if dec := utf16.DecodeRune(r1, r2); dec != utf8.RuneError {
+							r = dec
+							save = p.i
 						}
 					}
 				}
 				p.i = save
-				r = utf8.RuneError
 			}
 			out = utf8.AppendRune(out, r)
 		default:
 			return "", false
 		}
+		run := p.i
+		c = p.plain()
+		out = append(out, p.b[run:p.i]...)
 	}
-	return "", false
+}
+
+// plain advances over bytes that stand for themselves in a string and
+// returns the byte it stopped at: a quote, a backslash, a control
+// character, or 0 at the end of the input.
+func (p *scanner) plain() byte {
+	b := p.b
+	i := p.i
+	// Eight bytes at a time while none of them can stop the scan: no
+	// quote, no backslash, no byte below 0x20 (the tests are exact when
+	// they find nothing, and the bytes are then looked at one by one).
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for ; i+8 <= len(b); i += 8 {
+		v := binary.LittleEndian.Uint64(b[i:])
+		q, bs := v^(ones*'"'), v^(ones*'\\')
+		if ((q-ones)&^q|(bs-ones)&^bs|(v-ones*0x20)&^v)&highs != 0 {
+			break
+		}
+	}
+	for i < len(b) {
+		c := b[i]
+		if c == '"' || c == '\\' || c < 0x20 {
+			p.i = i
+			return c
+		}
+		i++
+	}
+	p.i = i
+	return 0
 }
 
 func (p *scanner) hex4() (rune, bool) {

@@ -14,18 +14,14 @@ import (
 // documents are valid UTF-8 with a usable ID and some text, and every
 // error is positioned and classified.
 func fuzzStream(t *testing.T, data []byte, f format) {
-	r := &reader{
-		ctx:  context.Background(),
-		opts: Options{Fields: DefaultFields(), MaxBytes: 1 << 12, recordType: recordType(DefaultFields())},
-		seen: make(map[string]seenAt),
-	}
-	r.opts.OnError = func(e *Error) error {
+	opts := Options{MaxBytes: 1 << 12, Workers: 2}
+	opts.OnError = func(e *Error) error {
 		if e.Pos.File != "fuzz" || e.Reason == "" || e.Err == nil {
 			t.Fatalf("badly formed error %#v", e)
 		}
 		return nil
 	}
-	r.emit = func(d Document) error {
+	emit := func(d Document, _ struct{}) error {
 		for _, s := range []string{d.ID, d.Title, d.Body, d.Source} {
 			if !utf8.ValidString(s) {
 				t.Fatalf("invalid UTF-8 emitted: %q", s)
@@ -36,7 +32,8 @@ func fuzzStream(t *testing.T, data []byte, f format) {
 		}
 		return nil
 	}
-	if err := r.stream("fuzz", "id", f, bytes.NewReader(data)); err != nil {
+	r := newReader(context.Background(), opts, nil, emit)
+	if _, err := r.run(func(p *producer) { p.stream("fuzz", "id", f, bytes.NewReader(data)) }); err != nil {
 		t.Fatalf("skip mode returned %v", err)
 	}
 }
@@ -78,7 +75,8 @@ func FuzzFastRecord(f *testing.F) {
 	fields := DefaultFields()
 	rt := recordType(fields)
 	f.Fuzz(func(t *testing.T, line []byte) {
-		fast, ok := fastRecord(line, fields)
+		var scratch []byte
+		fast, ok := fastRecord(line, fields, &scratch)
 		if !ok {
 			return
 		}
@@ -91,4 +89,31 @@ func FuzzFastRecord(f *testing.F) {
 			t.Fatalf("%q: fast %+v, encoding/json %+v", line, fast, slow)
 		}
 	})
+}
+
+// TestFastRecordStopBytes puts each byte that stops the string scan (quote,
+// backslash, control character) and a non-ASCII letter at every position
+// around the eight-byte steps: the fast path agrees with encoding/json.
+func TestFastRecordStopBytes(t *testing.T) {
+	fields := DefaultFields()
+	rt := recordType(fields)
+	for n := range 20 {
+		for i := range n {
+			for _, ins := range []string{`\"`, `\\`, `\n`, "\x01", "\u00e9", `\u00e9`} {
+				text := strings.Repeat("a", i) + ins + strings.Repeat("b", n-i)
+				line := []byte(`{"id": "x", "text": "` + text + `"}`)
+				var scratch []byte
+				fast, ok := fastRecord(line, fields, &scratch)
+				slow, err := decodeRecord(line, fields, rt)
+				switch {
+				case ok && err != nil:
+					t.Errorf("%q: fast path accepts, encoding/json: %v", line, err)
+				case ok && fast.Body != slow.Body:
+					t.Errorf("%q: fast %q, encoding/json %q", line, fast.Body, slow.Body)
+				case !ok && err == nil && ins != "\x01":
+					t.Errorf("%q: fast path refused a plain line", line)
+				}
+			}
+		}
+	}
 }

@@ -38,18 +38,11 @@ func ValidFieldName(name string) bool {
 		!strings.ContainsFunc(name, func(r rune) bool { return !unicode.IsPrint(r) })
 }
 
-// parseJSONRecord decodes one JSONL line into a Document, with rt from
-// recordType. Text fields must be strings or null; the ID may also be a
-// number, kept as written. Field names match as encoding/json matches
-// them: exactly, else case-insensitively.
-func parseJSONRecord(line []byte, f Fields, rt reflect.Type) (Document, error) {
-	if d, ok := fastRecord(line, f); ok {
-		return d, nil
-	}
-	return decodeRecord(line, f, rt)
-}
-
-// decodeRecord is parseJSONRecord through encoding/json alone.
+// decodeRecord decodes one JSONL line into a Document with encoding/json,
+// with rt from recordType. Text fields must be strings or null; the ID may
+// also be a number, kept as written. Field names match as encoding/json
+// matches them: exactly, else case-insensitively. Lines are first given to
+// fastRecord, which decodes the common ones the same way in one pass.
 func decodeRecord(line []byte, f Fields, rt reflect.Type) (Document, error) {
 	v := reflect.New(rt)
 	if err := json.Unmarshal(line, v.Interface()); err != nil {
@@ -99,33 +92,36 @@ func fieldKey(rt reflect.Type, name string) string {
 	return name
 }
 
-// csv reads a CSV or TSV file with a header row.
-func (r *reader) csv(name string, br *bufio.Reader, sep rune) error {
+// csv splits a CSV or TSV file with a header row into documents.
+func (p *producer) csv(name string, br *bufio.Reader, sep rune) bool {
 	cr := csv.NewReader(br)
 	cr.Comma = sep
 	cr.LazyQuotes = sep == '\t'
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil
+		return true
 	}
 	if err != nil {
 		e, _ := csvError(name, err)
-		return r.fail(e)
+		return p.fail(e)
 	}
-	cols, err := csvColumns(header, r.opts.Fields)
+	cols, err := csvColumns(header, p.opts.Fields)
 	if err != nil {
-		return r.fail(&Error{Pos: Position{File: name, Line: 1}, Reason: Malformed, Err: err})
+		return p.fail(&Error{Pos: Position{File: name, Line: 1}, Reason: Malformed, Err: err})
 	}
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
-			return nil
+			return true
 		}
 		if err != nil {
 			e, fatal := csvError(name, err)
-			if err := r.fail(e); err != nil || fatal {
-				return err
+			if !p.fail(e) {
+				return false
+			}
+			if fatal { // the rest of the file is lost
+				return true
 			}
 			continue
 		}
@@ -135,9 +131,9 @@ func (r *reader) csv(name string, br *bufio.Reader, sep rune) error {
 		for _, v := range rec {
 			size += len(v)
 		}
-		if size > r.opts.MaxBytes {
-			if err := r.fail(&Error{Pos: pos, Reason: TooLarge, Err: fmt.Errorf("row larger than %d bytes", r.opts.MaxBytes)}); err != nil {
-				return err
+		if size > p.opts.MaxBytes {
+			if !p.fail(&Error{Pos: pos, Reason: TooLarge, Err: fmt.Errorf("row larger than %d bytes", p.opts.MaxBytes)}) {
+				return false
 			}
 			continue
 		}
@@ -149,13 +145,13 @@ func (r *reader) csv(name string, br *bufio.Reader, sep rune) error {
 			Pos:    pos,
 		}
 		if d.Published, err = parseDate(strings.TrimSpace(cols.get(rec, cols.date))); err != nil {
-			if err := r.fail(&Error{Pos: pos, Reason: Malformed, Err: fmt.Errorf("column %q: %w", r.opts.Fields.Date, err)}); err != nil {
-				return err
+			if !p.fail(&Error{Pos: pos, Reason: Malformed, Err: fmt.Errorf("column %q: %w", p.opts.Fields.Date, err)}) {
+				return false
 			}
 			continue
 		}
-		if err := r.doc(d, false); err != nil {
-			return err
+		if !p.add(item{kind: parsedDoc, doc: d, check: true}) {
+			return false
 		}
 	}
 }

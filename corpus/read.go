@@ -9,11 +9,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -66,48 +64,85 @@ func Known(name string) bool {
 // It returns what it counted and the first error that stopped it: an error
 // from emit, from Options.OnError, or ctx.Err().
 func Read(ctx context.Context, inputs []string, stdin io.Reader, opts Options, emit func(Document) error) (Stats, error) {
+	return ReadProcessed(ctx, inputs, stdin, opts, nil, func(d Document, _ struct{}) error { return emit(d) })
+}
+
+// ReadProcessed is Read with a step run in parallel: process is called for
+// every document that passed the checks of its own record (text present,
+// valid ID; not yet the duplicate-ID check, which needs the records before
+// it), on one of Options.Workers goroutines — worker is its number, in
+// [0, Workers) — concurrently and in no particular order. What it returns
+// is handed to emit with the document, in input order.
+//
+// The strings of the Document that process sees are valid only during the
+// call (they may point into a reused read buffer): copy what you keep. The
+// Document handed to emit afterwards has no Body unless Options.KeepBody.
+// With a nil process, ReadProcessed is Read.
+func ReadProcessed[T any](ctx context.Context, inputs []string, stdin io.Reader, opts Options,
+	process func(worker int, d *Document) T, emit func(Document, T) error) (Stats, error) {
+	r := newReader(ctx, opts, process, emit)
+	return r.run(func(p *producer) {
+		for _, in := range inputs {
+			if !p.input(in, stdin) {
+				return
+			}
+		}
+	})
+}
+
+// A Read is a pipeline of three parts:
+//
+//   - the producer (one goroutine) walks the inputs, opens, decompresses and
+//     splits files into records — raw JSONL lines, parsed CSV rows and .txt
+//     files — and hands them on in batches;
+//   - Options.Workers workers parse the lines, check each record on its own
+//     and call process;
+//   - the consumer (the caller's goroutine) takes the batches in input
+//     order: it counts, checks IDs against the earlier ones, and calls
+//     OnError and emit.
+//
+// JSONL lines are copied into a batch's buffer, which is reused once its
+// batch is parsed: what outlives the batch is copied out of it first.
+
+// reader is the consumer's state.
+type reader[T any] struct {
+	ctx     context.Context
+	opts    Options
+	process func(worker int, d *Document) T
+	emit    func(Document, T) error
+	stats   Stats
+	seen    map[string]seenAt // every ID so far, for duplicates
+	files   []string          // file names seenAt refers to
+}
+
+func newReader[T any](ctx context.Context, opts Options, process func(int, *Document) T, emit func(Document, T) error) *reader[T] {
 	if opts.Fields == (Fields{}) {
 		opts.Fields = DefaultFields()
 	}
 	if opts.MaxBytes <= 0 {
 		opts.MaxBytes = DefaultMaxBytes
 	}
+	opts.Workers = max(1, opts.Workers)
 	opts.recordType = recordType(opts.Fields)
-	r := &reader{ctx: ctx, opts: opts, emit: emit, stdin: stdin, seen: make(map[string]seenAt)}
-	for _, in := range inputs {
-		if err := r.input(in); err != nil {
-			return r.stats, err
-		}
-	}
-	return r.stats, nil
-}
-
-type reader struct {
-	ctx   context.Context
-	opts  Options
-	emit  func(Document) error
-	stdin io.Reader
-	stats Stats
-	seen  map[string]seenAt // every ID so far, for duplicates
-	files []string          // file names seenAt refers to
+	return &reader[T]{ctx: ctx, opts: opts, process: process, emit: emit, seen: make(map[string]seenAt)}
 }
 
 // seenAt is where an ID was first seen, compactly: a map entry per article.
 type seenAt struct{ file, line int32 }
 
-func (r *reader) where(s seenAt) Position {
+func (r *reader[T]) where(s seenAt) Position {
 	return Position{File: r.files[s.file], Line: int(s.line)}
 }
 
-func (r *reader) at(p Position) seenAt {
+func (r *reader[T]) at(p Position) seenAt {
 	if len(r.files) == 0 || r.files[len(r.files)-1] != p.File {
 		r.files = append(r.files, p.File)
 	}
-	return seenAt{file: int32(len(r.files) - 1), line: int32(min(p.Line, math.MaxInt32))}
+	return seenAt{file: int32(len(r.files) - 1), line: int32(min(p.Line, 1<<31-1))}
 }
 
 // fail reports a problem; nil means "skipped, go on".
-func (r *reader) fail(e *Error) error {
+func (r *reader[T]) fail(e *Error) error {
 	if r.opts.OnError == nil {
 		return e
 	}
@@ -118,51 +153,368 @@ func (r *reader) fail(e *Error) error {
 	return nil
 }
 
-func (r *reader) input(in string) error {
-	if in == "-" {
-		if r.stdin == nil {
-			return r.fail(&Error{Pos: Position{File: "<stdin>"}, Reason: Unreadable, Err: errors.New("no standard input")})
+// Batch limits: a batch goes to a worker when it holds batchItems records
+// or batchBytes bytes of lines.
+const (
+	batchItems = 256
+	batchBytes = 1 << 20
+	bufferSize = batchBytes + batchBytes/4
+)
+
+type itemKind uint8
+
+const (
+	fileOpened  itemKind = iota // Stats.Files
+	fileIgnored                 // Stats.Ignored
+	failed                      // err
+	rawLine                     // a JSONL line: buf[lo:hi], to parse
+	blankLine                   // a JSONL line with nothing on it
+	parsedDoc                   // doc, parsed by the producer
+)
+
+// item is one record as the producer hands it on.
+type item struct {
+	kind    itemKind
+	tooLong bool // rawLine: longer than MaxBytes, not kept
+	invalid bool // parsedDoc: had invalid UTF-8 (known)
+	check   bool // parsedDoc: validity of the fields unknown, check them
+	lo, hi  int
+	pos     Position
+	doc     Document
+	err     *Error
+}
+
+// batch is a run of consecutive items; out is filled by a worker, then done
+// is closed.
+type batch[T any] struct {
+	items []item
+	buf   []byte
+	out   []outcome[T]
+	done  chan struct{}
+}
+
+// outcome is an item after a worker: a document, an error or a count.
+type outcome[T any] struct {
+	kind    itemKind // fileOpened, fileIgnored, failed, blankLine or parsedDoc
+	invalid bool     // invalid UTF-8 was replaced
+	empty   bool     // no text: counted, not emitted
+	doc     Document
+	value   T
+	err     *Error
+}
+
+// run runs the pipeline over what produce hands to its producer.
+func (r *reader[T]) run(produce func(p *producer)) (Stats, error) {
+	ctx, cancel := context.WithCancel(r.ctx)
+	defer cancel()
+	work := make(chan *batch[T], r.opts.Workers)
+	ordered := make(chan *batch[T], 2*r.opts.Workers)
+	free := make(chan []byte, 4*r.opts.Workers) // buffers of parsed batches, for reuse
+
+	go func() {
+		defer close(ordered)
+		defer close(work)
+		p := &producer{ctx: ctx, opts: &r.opts, free: free}
+		p.send = func(items []item, buf []byte) bool {
+			b := &batch[T]{items: items, buf: buf, done: make(chan struct{})}
+			select {
+			case work <- b:
+			case <-ctx.Done():
+				return false
+			}
+			select {
+			case ordered <- b:
+				return true
+			case <-ctx.Done():
+				return false
+			}
 		}
+		produce(p)
+		p.flush()
+	}()
+	done := make(chan struct{})
+	for w := range r.opts.Workers {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			var scratch []byte
+			for b := range work {
+				r.work(ctx, w, b, &scratch)
+				if cap(b.buf) == bufferSize { // not one grown for a huge line
+					select {
+					case free <- b.buf[:0]:
+					default:
+					}
+				}
+				b.buf, b.items = nil, nil
+				close(b.done)
+			}
+		}()
+	}
+
+	err := r.consume(ordered)
+	cancel()
+	for b := range ordered { // let the producer and the workers finish
+		<-b.done
+	}
+	for range r.opts.Workers {
+		<-done
+	}
+	return r.stats, err
+}
+
+// consume handles the batches in order.
+func (r *reader[T]) consume(ordered <-chan *batch[T]) error {
+	for b := range ordered {
+		<-b.done
+		if err := r.ctx.Err(); err != nil {
+			return err
+		}
+		for i := range b.out {
+			if err := r.accept(&b.out[i]); err != nil {
+				return err
+			}
+		}
+	}
+	return r.ctx.Err()
+}
+
+// accept counts, checks for a duplicate ID and emits one outcome.
+func (r *reader[T]) accept(o *outcome[T]) error {
+	if o.invalid {
+		r.stats.InvalidUTF8++
+	}
+	switch o.kind {
+	case fileOpened:
 		r.stats.Files++
-		return r.stream("<stdin>", "", jsonlFormat, r.stdin)
+		return nil
+	case fileIgnored:
+		r.stats.Ignored++
+		return nil
+	case failed:
+		return r.fail(o.err)
+	case blankLine:
+		return nil
+	}
+	d := &o.doc
+	if prev, dup := r.seen[d.ID]; dup {
+		return r.fail(&Error{Pos: d.Pos, Reason: DuplicateID,
+			Err: fmt.Errorf("%w %q, first seen at %s", ErrDuplicateID, d.ID, r.where(prev))})
+	}
+	r.seen[d.ID] = r.at(d.Pos)
+	if o.empty {
+		r.stats.skip(Empty)
+		return nil
+	}
+	r.stats.Read++
+	return r.emit(*d, o.value)
+}
+
+// work turns a batch's items into outcomes, on worker w.
+func (r *reader[T]) work(ctx context.Context, w int, b *batch[T], scratch *[]byte) {
+	b.out = make([]outcome[T], len(b.items))
+	for i := range b.items {
+		if ctx.Err() != nil {
+			return // the consumer has stopped
+		}
+		it := &b.items[i]
+		o := &b.out[i]
+		switch it.kind {
+		case rawLine:
+			r.line(w, it, b.buf[it.lo:it.hi], scratch, o)
+		case parsedDoc:
+			r.document(w, it.doc, it.invalid, it.check, false, o)
+		default:
+			o.kind, o.err = it.kind, it.err
+		}
+	}
+}
+
+// line parses one JSONL line into o.
+func (r *reader[T]) line(w int, it *item, line []byte, scratch *[]byte, o *outcome[T]) {
+	switch {
+	case it.tooLong:
+		o.kind, o.err = failed, &Error{Pos: it.pos, Reason: TooLarge, Err: fmt.Errorf("line longer than %d bytes", r.opts.MaxBytes)}
+		return
+	case len(bytes.TrimSpace(line)) == 0:
+		o.kind = blankLine
+		return
+	}
+	*scratch = (*scratch)[:0]
+	if d, ok := fastRecord(line, r.opts.Fields, scratch); ok {
+		d.Pos = it.pos
+		r.document(w, d, false, false, true, o)
+		return
+	}
+	d, err := decodeRecord(line, r.opts.Fields, r.opts.recordType)
+	if err != nil {
+		o.kind, o.err = failed, &Error{Pos: it.pos, Reason: Malformed, Err: err}
+		return
+	}
+	d.Pos = it.pos
+	// encoding/json has replaced invalid UTF-8 already; count it.
+	r.document(w, d, !utf8.Valid(line), false, false, o)
+}
+
+// document applies the checks that need no other record, calls process and
+// makes o.doc independent of the read buffers (borrowed: its strings point
+// into them).
+func (r *reader[T]) document(w int, d Document, invalid, check, borrowed bool, o *outcome[T]) {
+	if check {
+		invalid = !utf8.ValidString(d.ID) || !utf8.ValidString(d.Title) ||
+			!utf8.ValidString(d.Body) || !utf8.ValidString(d.Source)
+	}
+	o.invalid = invalid
+	if invalid {
+		d.ID = strings.ToValidUTF8(d.ID, "\uFFFD")
+		d.Title = strings.ToValidUTF8(d.Title, "\uFFFD")
+		d.Body = strings.ToValidUTF8(d.Body, "\uFFFD")
+		d.Source = strings.ToValidUTF8(d.Source, "\uFFFD")
+	}
+	d.ID = strings.TrimSpace(d.ID)
+	d.Title = strings.TrimSpace(d.Title)
+	d.Body = strings.TrimSpace(d.Body)
+	d.Source = strings.TrimSpace(d.Source)
+	if d.ID == "" {
+		o.kind, o.err = failed, &Error{Pos: d.Pos, Reason: Malformed, Err: fmt.Errorf("empty or missing id (field %q)", r.opts.Fields.ID)}
+		return
+	}
+	if strings.ContainsFunc(d.ID, unicode.IsControl) {
+		o.kind, o.err = failed, &Error{Pos: d.Pos, Reason: Malformed, Err: fmt.Errorf("id %q contains a control character", d.ID)}
+		return
+	}
+	o.kind = parsedDoc
+	o.empty = d.Title == "" && d.Body == ""
+	if !o.empty && r.process != nil {
+		o.value = r.process(w, &d)
+		if !r.opts.KeepBody {
+			d.Body = ""
+		}
+	}
+	if borrowed {
+		// One allocation for the three short fields, which live as long
+		// as each other; the body only if it is kept.
+		// (Not d.ID + d.Title + d.Source: a concatenation with one
+		// non-empty operand returns that operand, still borrowed.)
+		var sb strings.Builder
+		sb.Grow(len(d.ID) + len(d.Title) + len(d.Source))
+		sb.WriteString(d.ID)
+		sb.WriteString(d.Title)
+		sb.WriteString(d.Source)
+		all := sb.String()
+		a, b := len(d.ID), len(d.ID)+len(d.Title)
+		d.ID, d.Title, d.Source = all[:a], all[a:b], all[b:]
+		d.Body = strings.Clone(d.Body)
+	}
+	o.doc = d
+}
+
+// producer splits the inputs into items and hands them on in batches.
+type producer struct {
+	ctx   context.Context // cancelled when the consumer stops
+	opts  *Options
+	send  func(items []item, buf []byte) bool
+	free  <-chan []byte
+	items []item
+	buf   []byte
+	stop  bool
+}
+
+// add queues an item; false means stop producing.
+func (p *producer) add(it item) bool {
+	p.items = append(p.items, it)
+	if len(p.items) >= batchItems || len(p.buf) >= batchBytes {
+		return p.flush()
+	}
+	return !p.stop
+}
+
+// addLine queues a JSONL line, copied into the batch's buffer.
+func (p *producer) addLine(pos Position, line []byte, tooLong bool) bool {
+	if p.buf != nil && len(p.buf)+len(line) > cap(p.buf) {
+		if !p.flush() {
+			return false
+		}
+	}
+	if p.buf == nil {
+		select {
+		case p.buf = <-p.free:
+		default:
+			p.buf = make([]byte, 0, bufferSize)
+		}
+	}
+	lo := len(p.buf)
+	p.buf = append(p.buf, line...)
+	return p.add(item{kind: rawLine, pos: pos, tooLong: tooLong, lo: lo, hi: len(p.buf)})
+}
+
+// fail queues an error.
+func (p *producer) fail(e *Error) bool { return p.add(item{kind: failed, err: e}) }
+
+// flush hands the queued items on.
+func (p *producer) flush() bool {
+	if p.stop {
+		return false
+	}
+	if len(p.items) > 0 {
+		if !p.send(p.items, p.buf) {
+			p.stop = true
+			return false
+		}
+		p.items, p.buf = make([]item, 0, batchItems), nil
+	}
+	return true
+}
+
+// input produces one input; false means stop.
+func (p *producer) input(in string, stdin io.Reader) bool {
+	if in == "-" {
+		if stdin == nil {
+			return p.fail(&Error{Pos: Position{File: "<stdin>"}, Reason: Unreadable, Err: errors.New("no standard input")})
+		}
+		return p.add(item{kind: fileOpened}) && p.stream("<stdin>", "", jsonlFormat, stdin)
 	}
 	fi, err := os.Stat(in)
 	if err != nil {
-		return r.fail(&Error{Pos: Position{File: in}, Reason: Unreadable, Err: unwrapPath(err)})
+		return p.fail(&Error{Pos: Position{File: in}, Reason: Unreadable, Err: unwrapPath(err)})
 	}
 	if !fi.IsDir() {
 		f, stem := formatOf(filepath.Base(in))
 		if f == unknown {
-			return r.fail(&Error{Pos: Position{File: in}, Reason: Unreadable,
+			return p.fail(&Error{Pos: Position{File: in}, Reason: Unreadable,
 				Err: errors.New("unknown format: want .txt, .jsonl, .ndjson, .csv or .tsv, optionally gzipped")})
 		}
-		return r.file(in, stem, f)
+		return p.file(in, stem, f)
 	}
-	return filepath.WalkDir(in, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return r.fail(&Error{Pos: Position{File: path}, Reason: Unreadable, Err: unwrapPath(err)})
-		}
-		if path != in && strings.HasPrefix(d.Name(), ".") {
+	errStop := errors.New("stop")
+	err = filepath.WalkDir(in, func(path string, d fs.DirEntry, err error) error {
+		ok := true
+		switch {
+		case err != nil:
+			ok = p.fail(&Error{Pos: Position{File: path}, Reason: Unreadable, Err: unwrapPath(err)})
+		case path != in && strings.HasPrefix(d.Name(), "."):
 			if d.IsDir() {
 				return filepath.SkipDir
 			}
-			return nil
+		case d.IsDir():
+		default:
+			f, _ := formatOf(path)
+			if f == unknown {
+				ok = p.add(item{kind: fileIgnored})
+				break
+			}
+			rel, err := filepath.Rel(in, path)
+			if err != nil {
+				rel = filepath.Base(path)
+			}
+			_, stem := formatOf(filepath.ToSlash(rel))
+			ok = p.file(path, stem, f)
 		}
-		if d.IsDir() {
-			return nil
+		if !ok {
+			return errStop
 		}
-		f, _ := formatOf(path)
-		if f == unknown {
-			r.stats.Ignored++
-			return nil
-		}
-		rel, err := filepath.Rel(in, path)
-		if err != nil {
-			rel = filepath.Base(path)
-		}
-		_, stem := formatOf(filepath.ToSlash(rel))
-		return r.file(path, stem, f)
+		return nil
 	})
+	return err == nil
 }
 
 func unwrapPath(err error) error {
@@ -173,38 +525,37 @@ func unwrapPath(err error) error {
 	return err
 }
 
-func (r *reader) file(path, id string, f format) error {
+func (p *producer) file(path, id string, f format) bool {
 	fh, err := os.Open(path)
 	if err != nil {
-		return r.fail(&Error{Pos: Position{File: path}, Reason: Unreadable, Err: unwrapPath(err)})
+		return p.fail(&Error{Pos: Position{File: path}, Reason: Unreadable, Err: unwrapPath(err)})
 	}
 	defer fh.Close()
-	r.stats.Files++
-	return r.stream(path, id, f, fh)
+	return p.add(item{kind: fileOpened}) && p.stream(path, id, f, fh)
 }
 
-// stream decompresses src if it starts with the gzip magic, then parses it.
-func (r *reader) stream(name, id string, f format, src io.Reader) error {
+// stream decompresses src if it starts with the gzip magic, then splits it.
+func (p *producer) stream(name, id string, f format, src io.Reader) bool {
 	br := bufio.NewReaderSize(src, 64<<10)
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return r.fail(&Error{Pos: Position{File: name}, Reason: Unreadable, Err: fmt.Errorf("gzip: %w", err)})
+			return p.fail(&Error{Pos: Position{File: name}, Reason: Unreadable, Err: fmt.Errorf("gzip: %w", err)})
 		}
 		defer zr.Close()
 		br = bufio.NewReaderSize(zr, 64<<10)
 	}
 	switch f {
 	case txtFormat:
-		return r.txt(name, id, br)
+		return p.txt(name, id, br)
 	case jsonlFormat:
-		return r.jsonl(name, br)
+		return p.jsonl(name, br)
 	case csvFormat:
-		return r.csv(name, br, ',')
+		return p.csv(name, br, ',')
 	case tsvFormat:
-		return r.csv(name, br, '\t')
+		return p.csv(name, br, '\t')
 	}
-	return fmt.Errorf("corpus: internal error: format %d", f)
+	panic(fmt.Sprintf("corpus: format %d", f))
 }
 
 // readError describes an error from the underlying stream.
@@ -218,14 +569,14 @@ func readError(err error) error {
 	return err
 }
 
-func (r *reader) txt(name, id string, br *bufio.Reader) error {
-	data, err := io.ReadAll(io.LimitReader(br, int64(r.opts.MaxBytes)+1))
+func (p *producer) txt(name, id string, br *bufio.Reader) bool {
+	data, err := io.ReadAll(io.LimitReader(br, int64(p.opts.MaxBytes)+1))
 	if err != nil {
-		return r.fail(&Error{Pos: Position{File: name}, Reason: Unreadable, Err: readError(err)})
+		return p.fail(&Error{Pos: Position{File: name}, Reason: Unreadable, Err: readError(err)})
 	}
-	if len(data) > r.opts.MaxBytes {
-		return r.fail(&Error{Pos: Position{File: name}, Reason: TooLarge,
-			Err: fmt.Errorf("article larger than %d bytes", r.opts.MaxBytes)})
+	if len(data) > p.opts.MaxBytes {
+		return p.fail(&Error{Pos: Position{File: name}, Reason: TooLarge,
+			Err: fmt.Errorf("article larger than %d bytes", p.opts.MaxBytes)})
 	}
 	invalid := !utf8.Valid(data)
 	text := string(data)
@@ -233,46 +584,24 @@ func (r *reader) txt(name, id string, br *bufio.Reader) error {
 	text = strings.TrimLeft(text, " \t\r\n")
 	title, body, _ := strings.Cut(text, "\n")
 	doc := Document{ID: id, Title: title, Body: body, Pos: Position{File: name}}
-	return r.doc(doc, invalid)
+	return p.add(item{kind: parsedDoc, doc: doc, invalid: invalid})
 }
 
-// doc validates a parsed document and emits it.
-func (r *reader) doc(d Document, invalid bool) error {
-	if err := r.ctx.Err(); err != nil {
-		return err
+func (p *producer) jsonl(name string, br *bufio.Reader) bool {
+	ls := &lines{br: br, max: p.opts.MaxBytes}
+	for {
+		line, tooLong, err := ls.next()
+		if errors.Is(err, io.EOF) {
+			return true
+		}
+		pos := Position{File: name, Line: ls.line}
+		if err != nil {
+			return p.fail(&Error{Pos: pos, Reason: Unreadable, Err: readError(err)})
+		}
+		if !p.addLine(pos, line, tooLong) {
+			return false
+		}
 	}
-	if !invalid {
-		invalid = !utf8.ValidString(d.ID) || !utf8.ValidString(d.Title) ||
-			!utf8.ValidString(d.Body) || !utf8.ValidString(d.Source)
-	}
-	if invalid {
-		r.stats.InvalidUTF8++
-		d.ID = strings.ToValidUTF8(d.ID, "\uFFFD")
-		d.Title = strings.ToValidUTF8(d.Title, "\uFFFD")
-		d.Body = strings.ToValidUTF8(d.Body, "\uFFFD")
-		d.Source = strings.ToValidUTF8(d.Source, "\uFFFD")
-	}
-	d.ID = strings.TrimSpace(d.ID)
-	d.Title = strings.TrimSpace(d.Title)
-	d.Body = strings.TrimSpace(d.Body)
-	d.Source = strings.TrimSpace(d.Source)
-	if d.ID == "" {
-		return r.fail(&Error{Pos: d.Pos, Reason: Malformed, Err: fmt.Errorf("empty or missing id (field %q)", r.opts.Fields.ID)})
-	}
-	if strings.ContainsFunc(d.ID, unicode.IsControl) {
-		return r.fail(&Error{Pos: d.Pos, Reason: Malformed, Err: fmt.Errorf("id %q contains a control character", d.ID)})
-	}
-	if prev, dup := r.seen[d.ID]; dup {
-		return r.fail(&Error{Pos: d.Pos, Reason: DuplicateID,
-			Err: fmt.Errorf("%w %q, first seen at %s", ErrDuplicateID, d.ID, r.where(prev))})
-	}
-	r.seen[d.ID] = r.at(d.Pos)
-	if d.Title == "" && d.Body == "" {
-		r.stats.skip(Empty)
-		return nil
-	}
-	r.stats.Read++
-	return r.emit(d)
 }
 
 // lines reads newline-terminated lines of at most max bytes. A longer line
@@ -285,13 +614,16 @@ type lines struct {
 }
 
 // next returns the next line without its terminator, whether it was too
-// long, and io.EOF at the end.
+// long, and io.EOF at the end. The line is valid until the next call.
 func (l *lines) next() ([]byte, bool, error) {
-	l.buf = l.buf[:0]
 	l.line++
+	chunk, err := l.br.ReadSlice('\n')
+	if err == nil && len(chunk) <= l.max+2 { // the common case: a line in the buffer
+		return bytes.TrimRight(chunk, "\r\n"), false, nil
+	}
+	l.buf = l.buf[:0]
 	tooLong := false
 	for {
-		chunk, err := l.br.ReadSlice('\n')
 		if !tooLong {
 			if len(l.buf)+len(chunk) > l.max+2 {
 				tooLong = true
@@ -304,7 +636,6 @@ func (l *lines) next() ([]byte, bool, error) {
 		case err == nil:
 			return bytes.TrimRight(l.buf, "\r\n"), tooLong, nil
 		case errors.Is(err, bufio.ErrBufferFull):
-			continue
 		case errors.Is(err, io.EOF):
 			if len(l.buf) == 0 && !tooLong {
 				return nil, false, io.EOF
@@ -313,144 +644,6 @@ func (l *lines) next() ([]byte, bool, error) {
 		default:
 			return nil, false, err
 		}
+		chunk, err = l.br.ReadSlice('\n')
 	}
-}
-
-func (r *reader) jsonl(name string, br *bufio.Reader) error {
-	if r.opts.Workers > 1 {
-		return r.jsonlParallel(name, br)
-	}
-	ls := &lines{br: br, max: r.opts.MaxBytes}
-	for {
-		line, tooLong, err := ls.next()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		pos := Position{File: name, Line: ls.line}
-		if err != nil {
-			return r.fail(&Error{Pos: pos, Reason: Unreadable, Err: readError(err)})
-		}
-		rec := parseLine(line, tooLong, r.opts)
-		if err := r.record(pos, rec); err != nil {
-			return err
-		}
-	}
-}
-
-// parsed is one JSONL line after parsing.
-type parsed struct {
-	blank   bool
-	doc     Document
-	invalid bool   // the line had invalid UTF-8
-	reason  Reason // set with err
-	err     error
-}
-
-func parseLine(line []byte, tooLong bool, opts Options) parsed {
-	switch {
-	case tooLong:
-		return parsed{reason: TooLarge, err: fmt.Errorf("line longer than %d bytes", opts.MaxBytes)}
-	case len(bytes.TrimSpace(line)) == 0:
-		return parsed{blank: true}
-	}
-	doc, err := parseJSONRecord(line, opts.Fields, opts.recordType)
-	if err != nil {
-		return parsed{reason: Malformed, err: err}
-	}
-	return parsed{doc: doc, invalid: !utf8.Valid(line)}
-}
-
-// record reports or emits one parsed line.
-func (r *reader) record(pos Position, p parsed) error {
-	switch {
-	case p.blank:
-		return nil
-	case p.err != nil:
-		return r.fail(&Error{Pos: pos, Reason: p.reason, Err: p.err})
-	}
-	p.doc.Pos = pos
-	return r.doc(p.doc, p.invalid)
-}
-
-// lineBatch is a run of consecutive lines parsed by one worker.
-type lineBatch struct {
-	first   int // line number of lines[0]
-	lines   [][]byte
-	tooLong []bool
-	out     []parsed
-	readErr error // a read error after the last line
-	done    chan struct{}
-}
-
-// jsonlParallel parses batches of lines on Options.Workers goroutines and
-// handles the results in input order in the calling goroutine.
-func (r *reader) jsonlParallel(name string, br *bufio.Reader) error {
-	const batchLines = 256
-	work := make(chan *lineBatch, r.opts.Workers)
-	ordered := make(chan *lineBatch, 2*r.opts.Workers)
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	for range r.opts.Workers {
-		wg.Go(func() {
-			for b := range work {
-				b.out = make([]parsed, len(b.lines))
-				for i, l := range b.lines {
-					b.out[i] = parseLine(l, b.tooLong[i], r.opts)
-				}
-				close(b.done)
-			}
-		})
-	}
-	go func() { // the line reader
-		defer close(ordered)
-		defer close(work)
-		ls := &lines{br: br, max: r.opts.MaxBytes}
-		for {
-			b := &lineBatch{first: ls.line + 1, done: make(chan struct{})}
-			for len(b.lines) < batchLines {
-				line, tooLong, err := ls.next()
-				if errors.Is(err, io.EOF) {
-					break
-				}
-				if err != nil {
-					b.readErr = err
-					break
-				}
-				b.lines = append(b.lines, bytes.Clone(line))
-				b.tooLong = append(b.tooLong, tooLong)
-			}
-			select {
-			case work <- b:
-			case <-stop:
-				return
-			}
-			select {
-			case ordered <- b:
-			case <-stop:
-				return
-			}
-			if len(b.lines) < batchLines {
-				return
-			}
-		}
-	}()
-	defer wg.Wait()
-	defer func() {
-		close(stop)
-		for b := range ordered { // let the reader and workers finish
-			<-b.done
-		}
-	}()
-	for b := range ordered {
-		<-b.done
-		for i, p := range b.out {
-			if err := r.record(Position{File: name, Line: b.first + i}, p); err != nil {
-				return err
-			}
-		}
-		if b.readErr != nil {
-			return r.fail(&Error{Pos: Position{File: name, Line: b.first + len(b.lines)}, Reason: Unreadable, Err: readError(b.readErr)})
-		}
-	}
-	return nil
 }

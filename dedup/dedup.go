@@ -2,11 +2,12 @@
 // read → normalise and shingle → MinHash signature → LSH candidates →
 // verification and clustering.
 //
-// Input order defines document numbers: JSONL lines are parsed on
-// Config.Workers goroutines but handled in order; shingling and signing run
-// on Config.Workers goroutines, each with its own Hasher and Signer, writing
-// into the slot of its document; candidate bands are split the same way.
-// The Result is therefore the same for every worker count.
+// Input order defines document numbers. Each article is parsed, stripped
+// of boilerplate, shingled and signed on one of Config.Workers goroutines,
+// each with its own Hasher and Signer, as corpus.ReadProcessed reads it;
+// the results are collected in input order. Candidate bands are split
+// among the workers the same way. The Result is therefore the same for
+// every worker count.
 //
 // Run keeps per document only its metadata and evidence (the 16-bit
 // signature; for short articles their shingle, figure and name sets), never
@@ -21,7 +22,6 @@ import (
 	"math"
 	"runtime"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/neardup/neardup/cluster"
@@ -99,15 +99,10 @@ func (r *Result) Duplicates() int {
 	return n
 }
 
-type job struct {
-	doc       int
-	text      string
-	published time.Time
-}
-
+// signed is what the read stage computes of one article.
 type signed struct {
-	doc int
-	ev  cluster.Evidence
+	ev     cluster.Evidence
+	length int32
 }
 
 // Run executes the pipeline. It returns an error when the input stops it
@@ -206,67 +201,48 @@ func match(ctx context.Context, cfg Config, res *Result, progress func(string, i
 	return nil
 }
 
-// readAndSign streams the corpus to the workers and collects signatures.
+// readAndSign streams the corpus through corpus.ReadProcessed, which
+// shingles and signs each article on its workers, and keeps the results.
 func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(string, int, int)) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	jobs := make(chan job, 4*cfg.Workers)
-	results := make(chan signed, 4*cfg.Workers)
-
-	var workers sync.WaitGroup
-	for range cfg.Workers {
-		workers.Go(func() {
-			signer := cfg.LSH.NewSigner()
-			var hasher shingle.Hasher
-			for j := range jobs {
-				text := j.text
-				if cfg.Boilerplate {
-					text = shingle.StripBoilerplate(text)
+	signers := make([]*lsh.Signer, cfg.Workers)
+	hashers := make([]shingle.Hasher, cfg.Workers)
+	for w := range signers {
+		signers[w] = cfg.LSH.NewSigner()
+	}
+	sign := func(w int, d *corpus.Document) signed {
+		text := d.Text()
+		s := signed{length: int32(min(len(text), math.MaxInt32))}
+		if cfg.Boilerplate {
+			text = shingle.StripBoilerplate(text)
+		}
+		// Long articles are signed from their shingle hashes as they come
+		// (their count, duplicates included, stands for the set's size);
+		// short ones, where the vetoes and exact verification look, are
+		// made a set first.
+		sh := hashers[w].Hashes(cfg.Shingle, text) // reused buffer: copy what is kept
+		if len(sh) < cfg.Rules.VetoBelow || cfg.Rules.VetoBelow == 0 {
+			slices.Sort(sh)
+			sh = slices.Compact(sh)
+		}
+		s.ev = cluster.Evidence{Shingles: int32(len(sh)), Published: cluster.Undated}
+		if !d.Published.IsZero() {
+			s.ev.Published = d.Published.Unix()
+		}
+		if len(sh) > 0 {
+			s.ev.Signature = signers[w].Sign(sh, make([]uint16, 0, cfg.LSH.Hashes))
+			// Figures, names and the exact set serve the vetoes, which
+			// look only at short articles.
+			if cfg.Rules.VetoBelow == 0 || len(sh) < cfg.Rules.VetoBelow {
+				s.ev.Short = &cluster.Short{Figures: shingle.Figures(text), Names: shingle.Names(text)}
+				if cfg.Rules.VetoBelow > 0 {
+					s.ev.Short.Set = slices.Clone(sh)
 				}
-				// Long articles are signed from their shingle hashes as they
-				// come (their count, duplicates included, stands for the
-				// set's size); short ones, where the vetoes and exact
-				// verification look, are made a set first.
-				sh := hasher.Hashes(cfg.Shingle, text) // reused buffer: copy what is kept
-				if len(sh) < cfg.Rules.VetoBelow || cfg.Rules.VetoBelow == 0 {
-					slices.Sort(sh)
-					sh = slices.Compact(sh)
-				}
-				s := signed{doc: j.doc, ev: cluster.Evidence{Shingles: int32(len(sh)), Published: cluster.Undated}}
-				if !j.published.IsZero() {
-					s.ev.Published = j.published.Unix()
-				}
-				if len(sh) > 0 {
-					s.ev.Signature = signer.Sign(sh, make([]uint16, 0, cfg.LSH.Hashes))
-					// Figures, names and the exact set serve the vetoes,
-					// which look only at short articles.
-					if cfg.Rules.VetoBelow == 0 || len(sh) < cfg.Rules.VetoBelow {
-						s.ev.Short = &cluster.Short{Figures: shingle.Figures(text), Names: shingle.Names(text)}
-						if cfg.Rules.VetoBelow > 0 {
-							s.ev.Short.Set = slices.Clone(sh)
-						}
-					}
-				}
-				results <- s
 			}
-		})
+		}
+		return s
 	}
 
 	var evs []cluster.Evidence
-	collected := make(chan struct{})
-	go func() {
-		defer close(collected)
-		n := 0
-		for s := range results {
-			for s.doc >= len(evs) {
-				evs = append(evs, cluster.Evidence{})
-			}
-			evs[s.doc] = s.ev
-			n++
-			progress("read+sign", n, -1)
-		}
-	}()
-
 	opts := cfg.Corpus
 	opts.Workers = cfg.Workers
 	opts.OnError = func(e *corpus.Error) error {
@@ -278,27 +254,17 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 		}
 		return nil
 	}
-	stats, err := corpus.Read(ctx, cfg.Inputs, cfg.Stdin, opts, func(d corpus.Document) error {
-		text := d.Text()
-		select {
-		case jobs <- job{doc: len(res.Docs), text: text, published: d.Published}:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-		doc := Doc{
-			ID: d.ID, Title: d.Title, Source: d.Source, Published: d.Published,
-			Length: int32(min(len(text), math.MaxInt32)),
-		}
+	opts.KeepBody = cfg.KeepText
+	stats, err := corpus.ReadProcessed(ctx, cfg.Inputs, cfg.Stdin, opts, sign, func(d corpus.Document, s signed) error {
+		doc := Doc{ID: d.ID, Title: d.Title, Source: d.Source, Published: d.Published, Length: s.length}
 		if cfg.KeepText {
-			doc.Text = text
+			doc.Text = d.Text()
 		}
 		res.Docs = append(res.Docs, doc)
+		evs = append(evs, s.ev)
+		progress("read+sign", len(evs), -1)
 		return nil
 	})
-	close(jobs)
-	workers.Wait()
-	close(results)
-	<-collected
 	res.Stats = stats
 	if err != nil {
 		var ce *corpus.Error

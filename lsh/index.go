@@ -18,33 +18,46 @@ const (
 // Index collects signatures and finds the pairs that share at least one
 // band. Not safe for concurrent Add.
 type Index struct {
-	p    Params
-	ids  []int32
-	sigs [][]uint16
+	p         Params
+	ids       []int32
+	sigs      [][]uint16
+	unordered bool // ids were not added in increasing order
 }
 
 // NewIndex returns an empty index for p.
 func NewIndex(p Params) *Index { return &Index{p: p} }
 
 // Add stores the signature of document id (0 ≤ id < 2^31). The index keeps
-// sig: do not modify it afterwards.
+// sig: do not modify it afterwards. Candidates is quickest when ids come in
+// increasing order.
 func (x *Index) Add(id int, sig []uint16) {
+	if n := len(x.ids); n > 0 && int32(id) <= x.ids[n-1] {
+		x.unordered = true
+	}
 	x.ids = append(x.ids, int32(id))
 	x.sigs = append(x.sigs, sig)
 }
 
-type record struct {
-	key uint64
-	doc int32
-}
-
-// bandKey hashes one band of a signature to 64 bits.
+// A band record is the band's key in the high 32 bits and the document in
+// the low 32: sorting records sorts by key, then by document.
+//
+// A band of up to two 16-bit values is its key exactly (the default, 28
+// bands × 2 rows). Wider bands are hashed to 32 bits: two different bands
+// then share a key with probability 2⁻³², which can only add a candidate
+// pair, and verification rejects it.
 func bandKey(band int, values []uint16) uint64 {
+	var k uint64
+	if len(values) <= 2 {
+		for _, v := range values {
+			k = k<<16 | uint64(v)
+		}
+		return k << 32
+	}
 	h := splitmix(uint64(band) + 0x243f6a8885a308d3)
 	for _, v := range values {
 		h = splitmix(h ^ uint64(v))
 	}
-	return h
+	return h &^ (1<<32 - 1)
 }
 
 // Candidates returns every pair of added documents that share a band,
@@ -54,14 +67,15 @@ func bandKey(band int, values []uint16) uint64 {
 func (x *Index) Candidates(workers int, progress func(bands int)) []Pair {
 	workers = max(1, min(workers, x.p.Bands))
 	next := make(chan int)
-	found := make([][]Pair, x.p.Bands)
+	found := make([][]uint64, x.p.Bands)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	for range workers {
 		wg.Go(func() {
-			recs := make([]record, len(x.ids))
+			recs := make([]uint64, len(x.ids))
+			tmp := make([]uint64, len(x.ids))
 			for band := range next {
-				found[band] = x.band(band, recs, nil)
+				found[band] = x.band(band, recs, tmp)
 				if progress != nil {
 					mu.Lock()
 					progress(1)
@@ -75,30 +89,36 @@ func (x *Index) Candidates(workers int, progress func(bands int)) []Pair {
 	}
 	close(next)
 	wg.Wait()
-	pairs := slices.Concat(found...)
-	slices.SortFunc(pairs, comparePairs)
-	return slices.Compact(pairs)
+	all := slices.Concat(found...)
+	clear(found)
+	all = radixSort(all, make([]uint64, len(all)), 0)
+	all = slices.Compact(all)
+	pairs := make([]Pair, len(all))
+	for i, p := range all {
+		pairs[i] = Pair{A: int(p >> 32), B: int(uint32(p))}
+	}
+	return pairs
 }
 
-// band appends the candidate pairs of one band to out, using recs as
-// scratch space.
-func (x *Index) band(band int, recs []record, out []Pair) []Pair {
+// band returns the candidate pairs of one band, each as A<<32 | B, using
+// recs and tmp (one per document) as scratch space.
+func (x *Index) band(band int, recs, tmp []uint64) []uint64 {
 	r := x.p.Rows
 	for i, sig := range x.sigs {
-		recs[i] = record{key: bandKey(band, sig[band*r:(band+1)*r]), doc: x.ids[i]}
+		recs[i] = bandKey(band, sig[band*r:(band+1)*r]) | uint64(uint32(x.ids[i]))
 	}
-	slices.SortFunc(recs, func(a, b record) int {
-		switch {
-		case a.key < b.key:
-			return -1
-		case a.key > b.key:
-			return 1
-		}
-		return int(a.doc - b.doc)
-	})
+	// With documents added in increasing order, the sort being stable,
+	// sorting by key alone sorts by key, then document.
+	from := 32
+	if x.unordered {
+		from = 0
+	}
+	recs = radixSort(recs, tmp, from)
+	var out []uint64
+	const doc = 1<<32 - 1
 	for lo := 0; lo < len(recs); {
 		hi := lo + 1
-		for hi < len(recs) && recs[hi].key == recs[lo].key {
+		for hi < len(recs) && recs[hi]>>32 == recs[lo]>>32 {
 			hi++
 		}
 		bucket := recs[lo:hi]
@@ -108,10 +128,45 @@ func (x *Index) band(band int, recs []record, out []Pair) []Pair {
 		}
 		for i := range bucket {
 			for j := range min(i, partners) {
-				out = append(out, Pair{int(bucket[j].doc), int(bucket[i].doc)})
+				out = append(out, bucket[j]<<32|bucket[i]&doc)
 			}
 		}
 		lo = hi
 	}
 	return out
+}
+
+// radixSort sorts a by its bits from the bit from (a multiple of 8) upward, stably, with tmp
+// (as long as a) as scratch, and returns the sorted slice: a or tmp. It
+// passes over the data once per byte, and skips the bytes that are the
+// same in every element.
+func radixSort(a, tmp []uint64, from int) []uint64 {
+	if len(a) < 2 {
+		return a
+	}
+	var counts [8][256]int
+	for _, v := range a {
+		for b := from / 8; b < 8; b++ {
+			counts[b][byte(v>>(8*b))]++
+		}
+	}
+	for b := from / 8; b < 8; b++ {
+		c := &counts[b]
+		shift := 8 * b
+		if c[byte(a[0]>>shift)] == len(a) {
+			continue // one value for this byte: nothing to move
+		}
+		sum := 0
+		for d, n := range c {
+			c[d] = sum
+			sum += n
+		}
+		for _, v := range a {
+			d := byte(v >> shift)
+			tmp[c[d]] = v
+			c[d]++
+		}
+		a, tmp = tmp, a
+	}
+	return a
 }

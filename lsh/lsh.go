@@ -18,8 +18,9 @@
 // 25 bands × 5 rows). Seed fixes the hash functions: the same seed gives the
 // same signatures everywhere.
 //
-// Candidates (index.go): each band of each signature is hashed to 64 bits
-// and compact (key, document) records are sorted per band; documents with
+// Candidates (index.go): each band of each signature becomes a 32-bit key
+// (exactly, for bands of two rows; hashed otherwise), and (key, document)
+// records packed in 64-bit words are radix-sorted per band; documents with
 // equal keys are candidates. No strings, no interface{} keys, no per-query
 // maps. A bucket larger than MaxBucket documents (a band shared by
 // boilerplate or a template) pairs each of its documents only with its first

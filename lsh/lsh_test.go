@@ -308,14 +308,22 @@ func TestCandidatesEqualReference(t *testing.T) {
 			ids = append(ids, 2*i, 2*i+1)
 			sigs = append(sigs, signer.Sign(a, nil), signer.Sign(b, nil))
 		}
-		index := lsh.NewIndex(p)
-		for i, s := range sigs {
-			index.Add(ids[i], s)
-		}
-		got := index.Candidates(3, nil)
 		want := lsh.ReferenceCandidates(p, ids, sigs)
-		if !slices.Equal(got, want) {
-			t.Errorf("threshold %v (%d×%d): %d pairs, library %d", threshold, p.Bands, p.Rows, len(got), len(want))
+		// Documents added in increasing order (the quick path), then
+		// in any order.
+		for _, order := range []string{"increasing", "shuffled"} {
+			index := lsh.NewIndex(p)
+			perm := rng.Perm(len(ids))
+			for i := range sigs {
+				if order == "shuffled" {
+					i = perm[i]
+				}
+				index.Add(ids[i], sigs[i])
+			}
+			got := index.Candidates(3, nil)
+			if !slices.Equal(got, want) {
+				t.Errorf("threshold %v (%d×%d), %s: %d pairs, library %d", threshold, p.Bands, p.Rows, order, len(got), len(want))
+			}
 		}
 		if len(want) < 50 {
 			t.Errorf("threshold %v: only %d reference pairs: the test shows little", threshold, len(want))

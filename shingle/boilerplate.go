@@ -43,9 +43,9 @@ func StripBoilerplate(text string) string {
 		!isASCII(text) && (strings.Contains(text, "ité par") || strings.Contains(text, "ités par") || strings.Contains(text, "selon l")) {
 		text = citedRE.ReplaceAllString(text, "")
 	}
-	// Bylines open a story and credits close it: only the first
-	// headLines and last tailLines non-empty lines are examined.
-	const headLines, tailLines = 3, 6
+	if !hasBoilerLine(text) {
+		return text
+	}
 	lines := strings.Split(text, "\n")
 	var nonEmpty []int
 	for i, l := range lines {
@@ -58,7 +58,7 @@ func StripBoilerplate(text string) string {
 		if k >= headLines && k < len(nonEmpty)-tailLines {
 			continue
 		}
-		if t := strings.TrimSpace(lines[i]); len(t) < 200 && mayBeBoilerLine(t) && boilerLineRE.MatchString(t) {
+		if isBoilerLine(strings.TrimSpace(lines[i])) {
 			drop[i] = true
 		}
 	}
@@ -74,6 +74,43 @@ func StripBoilerplate(text string) string {
 	out := strings.Join(kept, "\n")
 	// A dateline may open the body after lines just removed.
 	return stripDateline(out)
+}
+
+// Bylines open a story and credits close it: only the first headLines and
+// last tailLines non-empty lines are examined.
+const headLines, tailLines = 3, 6
+
+// hasBoilerLine reports whether one of the lines StripBoilerplate examines
+// is boilerplate, without splitting the text: most texts have none.
+func hasBoilerLine(text string) bool {
+	rest := text
+	for k := 0; k < headLines && rest != ""; {
+		line, after, _ := strings.Cut(rest, "\n")
+		rest = after
+		if t := strings.TrimSpace(line); t != "" {
+			k++
+			if isBoilerLine(t) {
+				return true
+			}
+		}
+	}
+	end := len(text)
+	for k := 0; k < tailLines && end > 0; {
+		start := strings.LastIndexByte(text[:end], '\n') + 1
+		if t := strings.TrimSpace(text[start:end]); t != "" {
+			k++
+			if isBoilerLine(t) {
+				return true
+			}
+		}
+		end = start - 1 // before the newline
+	}
+	return false
+}
+
+// isBoilerLine reports whether a trimmed line is boilerplate.
+func isBoilerLine(t string) bool {
+	return len(t) < 200 && mayBeBoilerLine(t) && boilerLineRE.MatchString(t)
 }
 
 // stripDateline removes a leading dateline; text without one is returned

@@ -49,3 +49,29 @@ func FuzzBoilerLinePrefilter(f *testing.F) {
 		}
 	})
 }
+
+// TestBoilerplateHeadAndTail: a byline is stripped among the first three
+// and the last six non-empty lines (blank lines do not count), and kept
+// elsewhere, where it is more likely prose.
+func TestBoilerplateHeadAndTail(t *testing.T) {
+	for n := 1; n <= 14; n++ {
+		for at := range n {
+			var lines []string
+			for i := range n {
+				if i == at {
+					lines = append(lines, "By Jane Doe")
+				} else {
+					lines = append(lines, "Paragraph "+string(rune('a'+i))+" of the story.")
+				}
+				if i%3 == 1 {
+					lines = append(lines, "   ") // blank lines do not count
+				}
+			}
+			in := strings.Join(lines, "\n")
+			stripped := !strings.Contains(shingle.StripBoilerplate(in), "Jane")
+			if want := at < 3 || at >= n-6; stripped != want {
+				t.Errorf("byline at %d of %d non-empty lines: stripped %v, want %v", at, n, stripped, want)
+			}
+		}
+	}
+}

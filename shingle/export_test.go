@@ -4,4 +4,5 @@ package shingle
 var (
 	MatchesBoilerLine = boilerLineRE.MatchString
 	MayBeBoilerLine   = mayBeBoilerLine
+	IsASCII           = isASCII
 )

@@ -270,3 +270,23 @@ func FuzzHasher(f *testing.F) {
 		}
 	})
 }
+
+// TestIsASCII: one byte of 0x80 or above anywhere (the word-at-a-time loop,
+// its tail) makes a text non-ASCII.
+func TestIsASCII(t *testing.T) {
+	for n := range 20 {
+		s := []byte(strings.Repeat("a", n))
+		if !shingle.IsASCII(string(s)) {
+			t.Errorf("%d ASCII bytes: not ASCII", n)
+		}
+		for i := range n {
+			for _, c := range []byte{0x80, 0xc3, 0xff} {
+				s[i] = c
+				if shingle.IsASCII(string(s)) {
+					t.Errorf("byte %#x at %d of %d: ASCII", c, i, n)
+				}
+				s[i] = 'a'
+			}
+		}
+	}
+}

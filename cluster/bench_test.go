@@ -23,6 +23,6 @@ func BenchmarkBuild(b *testing.B) {
 	verify := func(a, b int) Match { return Match{Jaccard: 0.6, Verified: (a+b)%5 != 0} }
 	b.ReportAllocs()
 	for b.Loop() {
-		Build(items, pairs, Options{Verify: verify, AntiChain: true})
+		Build(len(items), func(i int) Item { return items[i] }, pairs, Options{Verify: verify, AntiChain: true})
 	}
 }

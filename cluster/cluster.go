@@ -44,6 +44,8 @@ const Canonical = "canonical"
 // member; the others follow by Jaccard similarity to it, descending, then ID.
 type Cluster struct {
 	Members []Member
+
+	canonicalID string
 }
 
 // Canonical is the document number of the canonical member.
@@ -68,10 +70,12 @@ type Result struct {
 	Verified int       // candidate pairs that passed Verify
 }
 
-// Build verifies pairs and returns the clusters of items. Pairs name items
-// by index.
-func Build(items []Item, pairs []lsh.Pair, opts Options) Result {
-	uf := newUnionFind(len(items))
+// Build verifies pairs and returns the clusters of n items. Pairs name
+// items by index, and item describes item i: it is called as needed (for
+// the members of clusters), so that no description of every item need be
+// held.
+func Build(n int, item func(i int) Item, pairs []lsh.Pair, opts Options) Result {
+	uf := newUnionFind(n)
 	var edges []lsh.Pair
 	for _, p := range pairs {
 		if opts.Verify(p.A, p.B).Verified {
@@ -79,47 +83,95 @@ func Build(items []Item, pairs []lsh.Pair, opts Options) Result {
 			uf.union(p.A, p.B)
 		}
 	}
-	groups := make(map[int][]int)
-	for i := range items {
+	// The members of each set of two or more, in index order: (root,
+	// member) words sorted.
+	var members []uint64
+	for i := range n {
 		if r := uf.find(i); uf.size[r] > 1 {
-			groups[r] = append(groups[r], i)
+			members = append(members, uint64(r)<<32|uint64(i))
 		}
 	}
-	b := builder{items: items, opts: opts}
+	slices.Sort(members)
+	b := builder{item: item, opts: opts}
 	if opts.AntiChain {
-		b.adj = make(map[int][]int)
-		for _, e := range edges {
-			b.adj[e.A] = append(b.adj[e.A], e.B)
-			b.adj[e.B] = append(b.adj[e.B], e.A)
-		}
+		b.adj = newGraph(n, edges)
 	}
 	var clusters []Cluster
-	for _, docs := range groups {
+	var docs []int
+	for lo := 0; lo < len(members); {
+		hi := lo
+		docs = docs[:0]
+		for ; hi < len(members) && members[hi]>>32 == members[lo]>>32; hi++ {
+			docs = append(docs, int(uint32(members[hi])))
+		}
 		clusters = b.add(clusters, docs)
+		lo = hi
 	}
 	slices.SortFunc(clusters, func(x, y Cluster) int {
 		if c := cmp.Compare(len(y.Members), len(x.Members)); c != 0 {
 			return c
 		}
-		return strings.Compare(items[x.Canonical()].ID, items[y.Canonical()].ID)
+		return strings.Compare(x.canonicalID, y.canonicalID)
 	})
 	return Result{Clusters: clusters, Verified: len(edges)}
 }
 
 type builder struct {
-	items []Item
-	opts  Options
-	adj   map[int][]int // verified edges, for AntiChain
+	item func(int) Item
+	opts Options
+	adj  graph // verified edges, for AntiChain
 }
+
+// graph is an undirected graph in compressed rows: the neighbours of v are
+// next[start[v]:start[v+1]].
+type graph struct {
+	start []int32
+	next  []int32
+}
+
+func newGraph(n int, edges []lsh.Pair) graph {
+	g := graph{start: make([]int32, n+1), next: make([]int32, 2*len(edges))}
+	for _, e := range edges {
+		g.start[e.A+1]++
+		g.start[e.B+1]++
+	}
+	for v := range n {
+		g.start[v+1] += g.start[v]
+	}
+	// Fill with start[v] as v's cursor, then shift the starts back.
+	for _, e := range edges {
+		g.next[g.start[e.A]] = int32(e.B)
+		g.start[e.A]++
+		g.next[g.start[e.B]] = int32(e.A)
+		g.start[e.B]++
+	}
+	copy(g.start[1:], g.start[:n])
+	g.start[0] = 0
+	return g
+}
+
+func (g graph) neighbours(v int) []int32 { return g.next[g.start[v]:g.start[v+1]] }
 
 // add appends the cluster(s) of one connected component, docs in index
 // order.
 func (b *builder) add(out []Cluster, docs []int) []Cluster {
-	canon := slices.MinFunc(docs, func(x, y int) int { return Prefer(b.items[x], b.items[y]) })
-	ms := []Member{{Doc: canon, Match: Match{Jaccard: 1, Containment: 1, Figures: -1, Hours: 0, Verified: true, Reason: Canonical}}}
+	items := make([]Item, len(docs))
+	ci := 0
+	for i, d := range docs {
+		items[i] = b.item(d)
+		if Prefer(items[i], items[ci]) < 0 {
+			ci = i
+		}
+	}
+	canon := docs[ci]
+	type member struct {
+		Member
+		id string
+	}
+	ms := []member{{Member{Doc: canon, Match: Match{Jaccard: 1, Containment: 1, Figures: -1, Hours: 0, Verified: true, Reason: Canonical}}, items[ci].ID}}
 	var rest []int
-	for _, d := range docs {
-		if d == canon {
+	for i, d := range docs {
+		if i == ci {
 			continue
 		}
 		m := b.opts.Verify(canon, d)
@@ -127,16 +179,20 @@ func (b *builder) add(out []Cluster, docs []int) []Cluster {
 			rest = append(rest, d)
 			continue
 		}
-		ms = append(ms, Member{Doc: d, Match: m})
+		ms = append(ms, member{Member{Doc: d, Match: m}, items[i].ID})
 	}
-	slices.SortFunc(ms[1:], func(x, y Member) int {
+	slices.SortFunc(ms[1:], func(x, y member) int {
 		if c := cmp.Compare(y.Match.Jaccard, x.Match.Jaccard); c != 0 {
 			return c
 		}
-		return strings.Compare(b.items[x.Doc].ID, b.items[y.Doc].ID)
+		return strings.Compare(x.id, y.id)
 	})
 	if len(ms) > 1 {
-		out = append(out, Cluster{Members: ms})
+		c := Cluster{Members: make([]Member, len(ms)), canonicalID: ms[0].id}
+		for i, m := range ms {
+			c.Members[i] = m.Member
+		}
+		out = append(out, c)
 	}
 	for _, comp := range b.components(rest) {
 		out = b.add(out, comp)
@@ -163,8 +219,8 @@ func (b *builder) components(docs []int) [][]int {
 		comp := []int{d}
 		seen[d] = true
 		for i := 0; i < len(comp); i++ {
-			for _, n := range b.adj[comp[i]] {
-				if in[n] && !seen[n] {
+			for _, n32 := range b.adj.neighbours(comp[i]) {
+				if n := int(n32); in[n] && !seen[n] {
 					seen[n] = true
 					comp = append(comp, n)
 				}
@@ -198,23 +254,23 @@ func Prefer(a, b Item) int {
 
 // unionFind is a disjoint-set forest with union by size and path halving.
 type unionFind struct {
-	parent []int
-	size   []int
+	parent []int32
+	size   []int32
 }
 
 func newUnionFind(n int) *unionFind {
-	u := &unionFind{parent: make([]int, n), size: make([]int, n)}
+	u := &unionFind{parent: make([]int32, n), size: make([]int32, n)}
 	for i := range u.parent {
-		u.parent[i] = i
+		u.parent[i] = int32(i)
 		u.size[i] = 1
 	}
 	return u
 }
 
 func (u *unionFind) find(x int) int {
-	for u.parent[x] != x {
+	for int(u.parent[x]) != x {
 		u.parent[x] = u.parent[u.parent[x]]
-		x = u.parent[x]
+		x = int(u.parent[x])
 	}
 	return x
 }
@@ -227,6 +283,6 @@ func (u *unionFind) union(a, b int) {
 	if u.size[ra] < u.size[rb] {
 		ra, rb = rb, ra
 	}
-	u.parent[rb] = ra
+	u.parent[rb] = int32(ra)
 	u.size[ra] += u.size[rb]
 }

@@ -101,7 +101,7 @@ func TestBuild(t *testing.T) {
 		{A: 3, B: 4}: 0.8,
 		{A: 5, B: 6}: 0.49,
 	}
-	res := Build(items, sortedPairs(sims), Options{Verify: simVerify(sims)})
+	res := Build(len(items), func(i int) Item { return items[i] }, sortedPairs(sims), Options{Verify: simVerify(sims)})
 	if res.Verified != 4 {
 		t.Errorf("verified %d pairs, want 4", res.Verified)
 	}
@@ -123,14 +123,14 @@ func TestBuild(t *testing.T) {
 func TestAntiChain(t *testing.T) {
 	items := []Item{{ID: "a", Length: 90}, {ID: "b", Length: 80}, {ID: "c", Length: 70}, {ID: "d", Length: 60}, {ID: "e", Length: 50}}
 	sims := map[lsh.Pair]float64{{A: 0, B: 1}: 0.8, {A: 1, B: 2}: 0.6, {A: 2, B: 3}: 0.7, {A: 3, B: 4}: 0.2}
-	plain := Build(items, sortedPairs(sims), Options{Verify: simVerify(sims)})
+	plain := Build(len(items), func(i int) Item { return items[i] }, sortedPairs(sims), Options{Verify: simVerify(sims)})
 	if len(plain.Clusters) != 1 || len(plain.Clusters[0].Members) != 4 {
 		t.Fatalf("without anti-chaining: %+v", members(plain.Clusters))
 	}
 	if m := plain.Clusters[0].Members[3].Match; m.Verified {
 		t.Errorf("d joined through the chain but its match with a says verified: %+v", m)
 	}
-	res := Build(items, sortedPairs(sims), Options{Verify: simVerify(sims), AntiChain: true})
+	res := Build(len(items), func(i int) Item { return items[i] }, sortedPairs(sims), Options{Verify: simVerify(sims), AntiChain: true})
 	want := [][]Member{
 		{{Doc: 0, Match: Match{Jaccard: 1}}, {Doc: 1, Match: Match{Jaccard: 0.8}}},
 		{{Doc: 2, Match: Match{Jaccard: 1}}, {Doc: 3, Match: Match{Jaccard: 0.7}}},
@@ -145,14 +145,14 @@ func TestBuildOrdersClusters(t *testing.T) {
 	// Two clusters of equal size: ordered by canonical ID.
 	items := []Item{{ID: "z1"}, {ID: "z2"}, {ID: "a1"}, {ID: "a2"}}
 	pairs := []lsh.Pair{{A: 0, B: 1}, {A: 2, B: 3}}
-	res := Build(items, pairs, Options{Verify: always})
+	res := Build(len(items), func(i int) Item { return items[i] }, pairs, Options{Verify: always})
 	if len(res.Clusters) != 2 || items[res.Clusters[0].Canonical()].ID != "a1" || items[res.Clusters[1].Canonical()].ID != "z1" {
 		t.Errorf("cluster order: %+v", res.Clusters)
 	}
 	// Equal similarity: members by ID.
 	items = []Item{{ID: "c", Length: 9}, {ID: "b"}, {ID: "a"}}
 	pairs = []lsh.Pair{{A: 0, B: 1}, {A: 0, B: 2}}
-	res = Build(items, pairs, Options{Verify: always})
+	res = Build(len(items), func(i int) Item { return items[i] }, pairs, Options{Verify: always})
 	got := []int{res.Clusters[0].Members[0].Doc, res.Clusters[0].Members[1].Doc, res.Clusters[0].Members[2].Doc}
 	if !slices.Equal(got, []int{0, 2, 1}) {
 		t.Errorf("member order %v, want canonical 0 then a(2), b(1)", got)

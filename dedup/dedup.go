@@ -41,7 +41,7 @@ type Config struct {
 	Rules       cluster.Rules // verification of candidates
 	AntiChain   bool          // every member verified against its canonical one
 	Boilerplate bool          // strip wire boilerplate (shingle.StripBoilerplate) before matching
-	KeepText    bool          // keep each article's text in Doc.Text (for a report over stdin)
+	KeepText    bool          // keep each article's text in Result.Texts (for a report over stdin)
 	Workers     int           // ≤ 0: runtime.NumCPU()
 
 	// Progress, if set, is called from one goroutine at a time as work is
@@ -60,9 +60,8 @@ type Doc struct {
 	Title     string
 	Source    string
 	Published time.Time
-	Length    int32  // bytes of matched text
-	Shingles  int32  // distinct shingles; 0: no words, left out of matching
-	Text      string // the matched text, only with Config.KeepText
+	Length    int32 // bytes of matched text
+	Shingles  int32 // distinct shingles; 0: no words, left out of matching
 }
 
 // Stage is one timed step of a run.
@@ -75,6 +74,7 @@ type Stage struct {
 type Result struct {
 	Docs       []Doc
 	Evidence   []cluster.Evidence // per doc, for verification
+	Texts      []string           // per doc, the matched text: only with Config.KeepText
 	Rules      cluster.Rules
 	Stats      corpus.Stats
 	Skips      []*corpus.Error // the first MaxSkips skipped records
@@ -152,7 +152,7 @@ func Rematch(ctx context.Context, res *Result, cfg Config) (*Result, error) {
 		cfg.Workers = runtime.NumCPU()
 	}
 	out := &Result{
-		Docs: res.Docs, Evidence: res.Evidence, Rules: cfg.Rules, Stats: res.Stats, Skips: res.Skips,
+		Docs: res.Docs, Evidence: res.Evidence, Texts: res.Texts, Rules: cfg.Rules, Stats: res.Stats, Skips: res.Skips,
 		Workers: cfg.Workers, Stages: slices.Clone(res.Stages[:1]),
 	}
 	timer := time.Now()
@@ -173,10 +173,8 @@ func Rematch(ctx context.Context, res *Result, cfg Config) (*Result, error) {
 
 // match finds candidate pairs in res's signatures, verifies and clusters.
 func match(ctx context.Context, cfg Config, res *Result, progress func(string, int, int), lap func(string)) error {
-	index := lsh.NewIndex(cfg.LSH)
-	items := make([]cluster.Item, len(res.Docs))
+	index := lsh.NewIndex(cfg.LSH, len(res.Docs))
 	for i, d := range res.Docs {
-		items[i] = cluster.Item{ID: d.ID, Published: d.Published, Length: int(d.Length)}
 		if d.Shingles > 0 {
 			index.Add(i, res.Evidence[i].Signature)
 		}
@@ -190,12 +188,17 @@ func match(ctx context.Context, cfg Config, res *Result, progress func(string, i
 		progress("candidate bands", bands, cfg.LSH.Bands)
 	})
 	res.Candidates = len(pairs)
+	index = nil // its memory is needed below
 	lap("candidates")
 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	cl := cluster.Build(items, pairs, cluster.Options{Verify: res.Check, AntiChain: cfg.AntiChain})
+	item := func(i int) cluster.Item {
+		d := &res.Docs[i]
+		return cluster.Item{ID: d.ID, Published: d.Published, Length: int(d.Length)}
+	}
+	cl := cluster.Build(len(res.Docs), item, pairs, cluster.Options{Verify: res.Check, AntiChain: cfg.AntiChain})
 	res.Clusters, res.Verified = cl.Clusters, cl.Verified
 	lap("cluster")
 	return nil
@@ -258,7 +261,7 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 	stats, err := corpus.ReadProcessed(ctx, cfg.Inputs, cfg.Stdin, opts, sign, func(d corpus.Document, s signed) error {
 		doc := Doc{ID: d.ID, Title: d.Title, Source: d.Source, Published: d.Published, Length: s.length}
 		if cfg.KeepText {
-			doc.Text = d.Text()
+			res.Texts = append(res.Texts, d.Text())
 		}
 		res.Docs = append(res.Docs, doc)
 		evs = append(evs, s.ev)

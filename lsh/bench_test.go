@@ -68,7 +68,7 @@ func BenchmarkCandidates(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		index := lsh.NewIndex(p)
+		index := lsh.NewIndex(p, 0)
 		for i, s := range sigs {
 			index.Add(i, s)
 		}

@@ -24,8 +24,11 @@ type Index struct {
 	unordered bool // ids were not added in increasing order
 }
 
-// NewIndex returns an empty index for p.
-func NewIndex(p Params) *Index { return &Index{p: p} }
+// NewIndex returns an empty index for p, with room for n signatures
+// (more may be added).
+func NewIndex(p Params, n int) *Index {
+	return &Index{p: p, ids: make([]int32, 0, n), sigs: make([][]uint16, 0, n)}
+}
 
 // Add stores the signature of document id (0 ≤ id < 2^31). The index keeps
 // sig: do not modify it afterwards. Candidates is quickest when ids come in
@@ -64,24 +67,35 @@ func bandKey(band int, values []uint16) uint64 {
 // sorted by A then B, each once. It works on up to workers bands at a time
 // and calls progress (if not nil) with the number of bands done since its
 // last call. Call it once, after the last Add.
+//
+// Each worker keeps the union of its bands' pairs, sorted: a pair found in
+// many bands (true copies share most) is stored once, not once per band.
 func (x *Index) Candidates(workers int, progress func(bands int)) []Pair {
 	workers = max(1, min(workers, x.p.Bands))
 	next := make(chan int)
-	found := make([][]uint64, x.p.Bands)
+	found := make([][]uint64, workers)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
-	for range workers {
+	for w := range workers {
 		wg.Go(func() {
 			recs := make([]uint64, len(x.ids))
 			tmp := make([]uint64, len(x.ids))
+			var pairs, pairsTmp, acc, spare []uint64
 			for band := range next {
-				found[band] = x.band(band, recs, tmp)
+				pairs = x.band(band, recs, tmp, pairs[:0])
+				if cap(pairsTmp) < len(pairs) {
+					pairsTmp = make([]uint64, len(pairs))
+				}
+				sorted := radixSort(pairs, pairsTmp[:len(pairs)], 0)
+				spare = union(spare[:0], acc, sorted)
+				acc, spare = spare, acc
 				if progress != nil {
 					mu.Lock()
 					progress(1)
 					mu.Unlock()
 				}
 			}
+			found[w] = acc
 		})
 	}
 	for band := range x.p.Bands {
@@ -89,10 +103,10 @@ func (x *Index) Candidates(workers int, progress func(bands int)) []Pair {
 	}
 	close(next)
 	wg.Wait()
-	all := slices.Concat(found...)
-	clear(found)
-	all = radixSort(all, make([]uint64, len(all)), 0)
-	all = slices.Compact(all)
+	all := found[0]
+	for _, f := range found[1:] {
+		all = union(nil, all, f)
+	}
 	pairs := make([]Pair, len(all))
 	for i, p := range all {
 		pairs[i] = Pair{A: int(p >> 32), B: int(uint32(p))}
@@ -100,9 +114,33 @@ func (x *Index) Candidates(workers int, progress func(bands int)) []Pair {
 	return pairs
 }
 
-// band returns the candidate pairs of one band, each as A<<32 | B, using
-// recs and tmp (one per document) as scratch space.
-func (x *Index) band(band int, recs, tmp []uint64) []uint64 {
+// union appends to out the union of a and b, which are sorted and
+// duplicate-free, and returns it: sorted and duplicate-free.
+func union(out, a, b []uint64) []uint64 {
+	out = slices.Grow(out, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			out = append(out, a[i])
+			i++
+		case a[i] > b[j]:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, a[i])
+			i++
+			j++
+		}
+	}
+	out = append(out, a[i:]...)
+	return append(out, b[j:]...)
+}
+
+// band appends to out the candidate pairs of one band, each as A<<32 | B
+// (A < B, each once), using recs and tmp (one per document) as scratch
+// space.
+func (x *Index) band(band int, recs, tmp []uint64, out []uint64) []uint64 {
 	r := x.p.Rows
 	for i, sig := range x.sigs {
 		recs[i] = bandKey(band, sig[band*r:(band+1)*r]) | uint64(uint32(x.ids[i]))
@@ -114,7 +152,6 @@ func (x *Index) band(band int, recs, tmp []uint64) []uint64 {
 		from = 0
 	}
 	recs = radixSort(recs, tmp, from)
-	var out []uint64
 	const doc = 1<<32 - 1
 	for lo := 0; lo < len(recs); {
 		hi := lo + 1

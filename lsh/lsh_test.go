@@ -151,7 +151,7 @@ func candidatesFollowSCurve(t *testing.T, scheme string) {
 	signer := p.NewSigner()
 	const perLevel = 250
 	for _, j := range []float64{0.2, 0.35, 0.5, 0.65, 0.8} {
-		index := lsh.NewIndex(p)
+		index := lsh.NewIndex(p, 0)
 		for i := range perLevel {
 			a, b := pairWithJaccard(rng.Uint64, 400, int(j*400))
 			index.Add(2*i, signer.Sign(a, nil))
@@ -205,7 +205,7 @@ func TestCandidatesDeterministic(t *testing.T) {
 	}
 	var runs [][]lsh.Pair
 	for _, workers := range []int{1, 2, 8} {
-		index := lsh.NewIndex(p)
+		index := lsh.NewIndex(p, 0)
 		for i, s := range sigs {
 			index.Add(i, s)
 		}
@@ -312,7 +312,7 @@ func TestCandidatesEqualReference(t *testing.T) {
 		// Documents added in increasing order (the quick path), then
 		// in any order.
 		for _, order := range []string{"increasing", "shuffled"} {
-			index := lsh.NewIndex(p)
+			index := lsh.NewIndex(p, 0)
 			perm := rng.Perm(len(ids))
 			for i := range sigs {
 				if order == "shuffled" {
@@ -336,7 +336,7 @@ func TestCandidatesEqualReference(t *testing.T) {
 // meet the bucket's first documents.
 func TestHugeBucketBounded(t *testing.T) {
 	p, _ := lsh.NewParams(128, 0.5, 1) // 25 bands × 5 rows
-	index := lsh.NewIndex(p)
+	index := lsh.NewIndex(p, 0)
 	rng := rand.New(rand.NewPCG(1, 1))
 	const n = 1000
 	for i := range n {

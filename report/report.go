@@ -158,31 +158,38 @@ func FormatDate(t time.Time) string {
 
 // ClusterLines describes a run's clusters as clusters.jsonl has them.
 func ClusterLines(res *dedup.Result) []ClusterLine {
-	lines := make([]ClusterLine, 0, len(res.Clusters))
-	for i, c := range res.Clusters {
-		line := ClusterLine{Cluster: i + 1, Size: len(c.Members), Canonical: res.Docs[c.Canonical()].ID}
-		for _, m := range c.Members {
-			d := res.Docs[m.Doc]
-			ml := MemberLine{
-				ID: d.ID, Title: d.Title, Similarity: Round4(m.Match.Jaccard),
-				Source: d.Source, Date: FormatDate(d.Published),
-			}
-			if m.Match.Reason != cluster.Canonical {
-				ml.Match = NewMatchLine(m.Match)
-			}
-			line.Members = append(line.Members, ml)
-		}
-		lines = append(lines, line)
+	lines := make([]ClusterLine, len(res.Clusters))
+	for i := range res.Clusters {
+		lines[i] = clusterLine(res, i)
 	}
 	return lines
 }
 
-// Clusters writes clusters.jsonl: one JSON object per cluster, largest first.
+// clusterLine describes cluster i.
+func clusterLine(res *dedup.Result, i int) ClusterLine {
+	c := res.Clusters[i]
+	line := ClusterLine{Cluster: i + 1, Size: len(c.Members), Canonical: res.Docs[c.Canonical()].ID}
+	for _, m := range c.Members {
+		d := res.Docs[m.Doc]
+		ml := MemberLine{
+			ID: d.ID, Title: d.Title, Similarity: Round4(m.Match.Jaccard),
+			Source: d.Source, Date: FormatDate(d.Published),
+		}
+		if m.Match.Reason != cluster.Canonical {
+			ml.Match = NewMatchLine(m.Match)
+		}
+		line.Members = append(line.Members, ml)
+	}
+	return line
+}
+
+// Clusters writes clusters.jsonl: one JSON object per cluster, largest
+// first, each described as it is written.
 func Clusters(w io.Writer, res *dedup.Result) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	for _, line := range ClusterLines(res) {
-		if err := enc.Encode(line); err != nil {
+	for i := range res.Clusters {
+		if err := enc.Encode(clusterLine(res, i)); err != nil {
 			return err
 		}
 	}

@@ -92,7 +92,7 @@ func runReport(ctx context.Context, o *reportOptions, cfg dedup.Config, res *ded
 		for _, c := range res.Clusters {
 			for _, m := range c.Members {
 				d := res.Docs[m.Doc]
-				texts[d.ID] = report.Article{Title: d.Title, Text: d.Text}
+				texts[d.ID] = report.Article{Title: d.Title, Text: res.Texts[m.Doc]}
 			}
 		}
 	} else if texts, err = report.LoadTexts(ctx, cfg.Inputs, nil, cfg.Corpus, report.MemberIDs(clusters)); err != nil {

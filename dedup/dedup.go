@@ -245,7 +245,7 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 		return s
 	}
 
-	var evs []cluster.Evidence
+	var evs chunks[cluster.Evidence]
 	opts := cfg.Corpus
 	opts.Workers = cfg.Workers
 	opts.OnError = func(e *corpus.Error) error {
@@ -258,16 +258,18 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 		return nil
 	}
 	opts.KeepBody = cfg.KeepText
+	var docs chunks[Doc]
+	var texts chunks[string]
 	stats, err := corpus.ReadProcessed(ctx, cfg.Inputs, cfg.Stdin, opts, sign, func(d corpus.Document, s signed) error {
-		doc := Doc{ID: d.ID, Title: d.Title, Source: d.Source, Published: d.Published, Length: s.length}
+		docs.add(Doc{ID: d.ID, Title: d.Title, Source: d.Source, Published: d.Published, Length: s.length})
 		if cfg.KeepText {
-			res.Texts = append(res.Texts, d.Text())
+			texts.add(d.Text())
 		}
-		res.Docs = append(res.Docs, doc)
-		evs = append(evs, s.ev)
-		progress("read+sign", len(evs), -1)
+		evs.add(s.ev)
+		progress("read+sign", evs.n, -1)
 		return nil
 	})
+	res.Docs, res.Texts = docs.all(), texts.all()
 	res.Stats = stats
 	if err != nil {
 		var ce *corpus.Error
@@ -279,12 +281,12 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 	if stats.Files == 0 && len(res.Skips) == 0 {
 		return errors.New("no input files found (want .txt, .jsonl, .ndjson, .csv or .tsv, optionally gzipped)")
 	}
-	res.Evidence = evs
+	res.Evidence = evs.all()
 	// An article with text but no words (punctuation only) cannot match:
 	// count it as empty.
 	for i := range res.Docs {
-		res.Docs[i].Shingles = evs[i].Shingles
-		if evs[i].Shingles == 0 {
+		res.Docs[i].Shingles = res.Evidence[i].Shingles
+		if res.Evidence[i].Shingles == 0 {
 			res.Stats.Read--
 			if res.Stats.Skipped == nil {
 				res.Stats.Skipped = map[corpus.Reason]int{}
@@ -293,4 +295,42 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 		}
 	}
 	return ctx.Err()
+}
+
+// chunks collects values in blocks of chunkSize, so that growing never
+// copies what is held (a million documents' records would otherwise be
+// copied again at every doubling, in the goroutine every article passes).
+type chunks[T any] struct {
+	full [][]T
+	cur  []T
+	n    int
+}
+
+const chunkSize = 1 << 15
+
+func (c *chunks[T]) add(v T) {
+	if len(c.cur) == cap(c.cur) {
+		if c.cur != nil {
+			c.full = append(c.full, c.cur)
+		}
+		c.cur = make([]T, 0, chunkSize)
+	}
+	c.cur = append(c.cur, v)
+	c.n++
+}
+
+// all returns the values in one slice of their exact number (nil for
+// none), and empties c.
+func (c *chunks[T]) all() []T {
+	if c.n == 0 {
+		return nil
+	}
+	out := make([]T, 0, c.n)
+	for i, f := range c.full {
+		out = append(out, f...)
+		c.full[i] = nil
+	}
+	out = append(out, c.cur...)
+	*c = chunks[T]{}
+	return out
 }

@@ -2,6 +2,7 @@ package shingle
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -44,69 +45,100 @@ func StripBoilerplate(text string) string {
 		!isASCII(text) && (strings.Contains(text, "ité par") || strings.Contains(text, "ités par") || strings.Contains(text, "selon l")) {
 		text = citedRE.ReplaceAllString(text, "")
 	}
-	if !hasBoilerLine(text) {
-		return text
-	}
-	lines := strings.Split(text, "\n")
-	var nonEmpty []int
-	for i, l := range lines {
-		if strings.TrimSpace(l) != "" {
-			nonEmpty = append(nonEmpty, i)
-		}
-	}
-	drop := map[int]bool{}
-	for k, i := range nonEmpty {
-		if k >= headLines && k < len(nonEmpty)-tailLines {
-			continue
-		}
-		if isBoilerLine(strings.TrimSpace(lines[i])) {
-			drop[i] = true
-		}
-	}
+	var buf [headLines + tailLines]int
+	drop := boilerLines(text, buf[:0])
 	if len(drop) == 0 {
 		return text
 	}
-	kept := lines[:0]
-	for i, l := range lines {
-		if !drop[i] {
-			kept = append(kept, l)
+	// The text without the dropped lines: strings.Join of the kept ones,
+	// which is a slice of the text unless a line was dropped between two
+	// kept ones.
+	first, last := -1, -1 // start of the first kept line, end of the last
+	lines(text, func(start, end int) {
+		if !slices.Contains(drop, start) {
+			if first < 0 {
+				first = start
+			}
+			last = end
 		}
+	})
+	var out string
+	switch {
+	case first < 0: // all dropped
+	case !slices.ContainsFunc(drop, func(d int) bool { return first < d && d < last }):
+		out = text[first:last]
+	default:
+		var b strings.Builder
+		b.Grow(last - first)
+		lines(text, func(start, end int) {
+			if !slices.Contains(drop, start) {
+				if start > first {
+					b.WriteByte('\n')
+				}
+				b.WriteString(text[start:end])
+			}
+		})
+		out = b.String()
 	}
-	out := strings.Join(kept, "\n")
 	// A dateline may open the body after lines just removed.
 	return stripDateline(out)
+}
+
+// lines calls f with the start and end (before the newline) of each line
+// of text, as strings.Split(text, "\n") would cut it.
+func lines(text string, f func(start, end int)) {
+	for start := 0; start <= len(text); {
+		end := strings.IndexByte(text[start:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += start
+		}
+		f(start, end)
+		start = end + 1
+	}
 }
 
 // Bylines open a story and credits close it: only the first headLines and
 // last tailLines non-empty lines are examined.
 const headLines, tailLines = 3, 6
 
-// hasBoilerLine reports whether one of the lines StripBoilerplate examines
-// is boilerplate, without splitting the text: most texts have none.
-func hasBoilerLine(text string) bool {
-	rest := text
-	for k := 0; k < headLines && rest != ""; {
-		line, after, _ := strings.Cut(rest, "\n")
-		rest = after
+// boilerLines appends to drop the byte offsets where the lines
+// StripBoilerplate examines start, for those that are boilerplate, without
+// splitting the text: most texts have none.
+func boilerLines(text string, drop []int) []int {
+	rest, start := text, 0
+	lastHead := -1 // start of the last line the head pass examined
+	for k := 0; k < headLines && start <= len(text); {
+		line, after, found := strings.Cut(rest, "\n")
 		if t := strings.TrimSpace(line); t != "" {
 			k++
 			if isBoilerLine(t) {
-				return true
+				drop = append(drop, start)
 			}
 		}
+		lastHead = start
+		if !found {
+			return drop // the whole text was examined
+		}
+		start += len(line) + 1
+		rest = after
 	}
 	end := len(text)
-	for k := 0; k < tailLines && end > 0; {
+	for k := 0; k < tailLines; {
 		start := strings.LastIndexByte(text[:end], '\n') + 1
+		if start <= lastHead {
+			break // examined by the head pass
+		}
 		if t := strings.TrimSpace(text[start:end]); t != "" {
 			k++
 			if isBoilerLine(t) {
-				return true
+				drop = append(drop, start)
 			}
 		}
 		end = start - 1 // before the newline
 	}
-	return false
+	return drop
 }
 
 // isBoilerLine reports whether a trimmed line is boilerplate.

@@ -75,3 +75,74 @@ func TestBoilerplateHeadAndTail(t *testing.T) {
 		}
 	}
 }
+
+// referenceStripLines is StripBoilerplate's line rule written plainly:
+// split into lines, drop the boilerplate among the first three and last
+// six non-empty ones, join the rest (then a new leading dateline goes).
+func referenceStripLines(text string) string {
+	lines := strings.Split(text, "\n")
+	var nonEmpty []int
+	for i, l := range lines {
+		if strings.TrimSpace(l) != "" {
+			nonEmpty = append(nonEmpty, i)
+		}
+	}
+	drop := map[int]bool{}
+	for k, i := range nonEmpty {
+		if (k < 3 || k >= len(nonEmpty)-6) && shingle.MayBeBoilerLine(strings.TrimSpace(lines[i])) &&
+			len(strings.TrimSpace(lines[i])) < 200 && shingle.MatchesBoilerLine(strings.TrimSpace(lines[i])) {
+			drop[i] = true
+		}
+	}
+	if len(drop) == 0 {
+		return text
+	}
+	var kept []string
+	for i, l := range lines {
+		if !drop[i] {
+			kept = append(kept, l)
+		}
+	}
+	return shingle.StripDateline(strings.Join(kept, "\n"))
+}
+
+// FuzzBoilerplateLines: StripBoilerplate, which finds the lines to drop
+// without splitting the text, agrees with the plain rule on texts made of
+// lines of every kind (bylines, credits, blanks, prose) in any number.
+func FuzzBoilerplateLines(f *testing.F) {
+	f.Add(uint64(1), uint8(12))
+	f.Add(uint64(7), uint8(3))
+	pieces := []string{"By Jane Doe", "", "   ", "REUTER", "Paragraph of the story.", "(Reporting by X; Editing by Y)",
+		"bur/pz", "More follows", "Another paragraph, with a comma.", "\t", "AP", "By the end of the year, sales rose."}
+	f.Fuzz(func(t *testing.T, seed uint64, n uint8) {
+		var lines []string
+		for i := range int(n % 20) {
+			seed = seed*6364136223846793005 + 1442695040888963407
+			lines = append(lines, pieces[(seed>>33)%uint64(len(pieces))]+strings.Repeat(" ", i%2))
+		}
+		text := strings.Join(lines, "\n")
+		if got, want := shingle.StripBoilerplate(text), referenceStripLines(text); got != want {
+			t.Fatalf("StripBoilerplate(%q)\n = %q\nwant %q", text, got, want)
+		}
+	})
+}
+
+// TestBoilerplateLinesAgree runs the comparison over many texts in every
+// test run, not only under -fuzz.
+func TestBoilerplateLinesAgree(t *testing.T) {
+	pieces := []string{"By Jane Doe", "", "   ", "REUTER", "Paragraph of the story.", "(Reporting by X; Editing by Y)",
+		"bur/pz", "Another paragraph.", "AP"}
+	seed := uint64(42)
+	for range 20000 {
+		var lines []string
+		seed = seed*6364136223846793005 + 1442695040888963407
+		for range int(seed>>59) + 1 {
+			seed = seed*6364136223846793005 + 1442695040888963407
+			lines = append(lines, pieces[(seed>>33)%uint64(len(pieces))])
+		}
+		text := strings.Join(lines, "\n")
+		if got, want := shingle.StripBoilerplate(text), referenceStripLines(text); got != want {
+			t.Fatalf("StripBoilerplate(%q)\n = %q\nwant %q", text, got, want)
+		}
+	}
+}

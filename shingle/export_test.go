@@ -5,4 +5,5 @@ var (
 	MatchesBoilerLine = boilerLineRE.MatchString
 	MayBeBoilerLine   = mayBeBoilerLine
 	IsASCII           = isASCII
+	StripDateline     = stripDateline
 )

@@ -65,8 +65,7 @@ var errSkipped = errors.New("finished, but input records were skipped")
 // defaultGCPercent is the garbage collector's target unless GOGC is set:
 // 50 instead of Go's 100 keeps peak memory 29 % lower on a 1M-article run
 // at no measured cost in time. Unless GOMEMLIMIT is set, freed memory is
-// also returned to the system promptly (followHeapGoal): 13 % less peak
-// memory at 1M articles for about 2 s of 23 (benchmarks/RESULTS.md).
+// also returned to the system promptly (followHeapGoal).
 const defaultGCPercent = 50
 
 func main() {

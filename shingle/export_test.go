@@ -6,4 +6,12 @@ var (
 	MayBeBoilerLine   = mayBeBoilerLine
 	IsASCII           = isASCII
 	StripDateline     = stripDateline
+	NormalizeLatin    = normalizeLatin
+	NormalizeUnicode  = normalizeUnicode
 )
+
+// LatinCovers reports whether the Latin path's table folds r.
+func LatinCovers(r rune) bool {
+	_, ok := latinFold(r)
+	return ok
+}

@@ -95,6 +95,15 @@ func Normalize(s string, foldAccents bool) string {
 	if isASCII(s) {
 		return normalizeASCII(s)
 	}
+	if n, ok := normalizeLatin(s, foldAccents); ok {
+		return n
+	}
+	return normalizeUnicode(s, foldAccents)
+}
+
+// normalizeUnicode is Normalize through the Unicode transforms, for any
+// text.
+func normalizeUnicode(s string, foldAccents bool) string {
 	ts := []transform.Transformer{norm.NFKC, cases.Fold()}
 	if foldAccents {
 		ts = append(ts, norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
@@ -159,6 +168,123 @@ func normalizeASCII(s string) string {
 	return string(b)
 }
 
+// normalizeLatin is Normalize for text in the Latin script and its
+// punctuation, where the Unicode transforms act on each character alone: it
+// looks each non-ASCII rune up in latinFolds instead. It reports false,
+// having done nothing useful, for a text with any other rune (a combining
+// mark, a ligature, another script), which normalizeUnicode then handles.
+func normalizeLatin(s string, foldAccents bool) (string, bool) {
+	b := make([]byte, 0, len(s))
+	space := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		var r rune
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+			case 'A' <= c && c <= 'Z':
+				c += 'a' - 'A'
+			default:
+				space = true
+				continue
+			}
+			r = rune(c)
+		} else {
+			var size int
+			r, size = utf8.DecodeRuneInString(s[i:])
+			i += size
+			f, ok := latinFold(r)
+			if !ok {
+				return "", false
+			}
+			r = f.plain
+			if foldAccents {
+				r = f.bare
+			}
+			if r == 0 {
+				space = true
+				continue
+			}
+		}
+		if space && len(b) > 0 {
+			b = append(b, ' ')
+		}
+		space = false
+		b = utf8.AppendRune(b, r)
+	}
+	return string(b), true
+}
+
+// A fold is what Normalize makes of one rune: plain without accent
+// folding, bare with it; 0 for a separator.
+type fold struct{ plain, bare rune }
+
+// The runes latinFolds covers: Latin-1 Supplement, Latin Extended-A and -B,
+// and General Punctuation (’ “ ” – — …).
+const (
+	latinEnd                  = 0x250
+	punctStart, punctEnd      = 0x2000, 0x2070
+	latinFoldsLen             = latinEnd - 0x80 + punctEnd - punctStart
+	notFolded            rune = -1
+)
+
+// latinFolds holds, for each covered rune that the Unicode transforms
+// treat on its own, its fold; notFolded for the others. A rune is treated
+// on its own when it is not a mark and NFKC has a boundary before it (it
+// cannot join what precedes it; what follows it could only join it if it
+// were a mark, and a text with a mark takes the Unicode path), and each
+// transform makes of it at most one word rune, or only separators; case
+// folding never looks at neighbours. TestLatinFoldsAgree checks every pair
+// of covered runes against normalizeUnicode.
+var latinFolds = func() (t [latinFoldsLen]fold) {
+	// one is the fold of r between two letters: "a a" for a separator,
+	// "a?a" for one word rune.
+	one := func(r rune, foldAccents bool) (rune, bool) {
+		n := []rune(normalizeUnicode("a"+string(r)+"a", foldAccents))
+		switch {
+		case string(n) == "a a":
+			return 0, true
+		case len(n) == 3 && n[0] == 'a' && n[2] == 'a' && n[1] != ' ':
+			return n[1], true
+		}
+		return 0, false
+	}
+	set := func(i int, r rune) {
+		t[i] = fold{notFolded, notFolded}
+		p := norm.NFKC.PropertiesString(string(r))
+		if !p.BoundaryBefore() || unicode.Is(unicode.M, r) {
+			return
+		}
+		plain, ok1 := one(r, false)
+		bare, ok2 := one(r, true)
+		if ok1 && ok2 {
+			t[i] = fold{plain, bare}
+		}
+	}
+	for r := rune(0x80); r < latinEnd; r++ {
+		set(int(r-0x80), r)
+	}
+	for r := rune(punctStart); r < punctEnd; r++ {
+		set(int(r-punctStart)+latinEnd-0x80, r)
+	}
+	return t
+}()
+
+// latinFold looks r up in latinFolds.
+func latinFold(r rune) (fold, bool) {
+	var f fold
+	switch {
+	case 0x80 <= r && r < latinEnd:
+		f = latinFolds[r-0x80]
+	case punctStart <= r && r < punctEnd:
+		f = latinFolds[r-punctStart+latinEnd-0x80]
+	default:
+		return f, false
+	}
+	return f, f.plain != notFolded
+}
+
 func isWordRune(r rune) bool {
 	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.M, r))
 }
@@ -187,8 +313,16 @@ type Hasher struct {
 // until the next call. ASCII text is lower-cased and hashed word by word in
 // one pass, without building a normalised copy.
 func (h *Hasher) Hashes(o Options, text string) []uint64 {
-	if o.Kind != Word || !isASCII(text) {
+	if o.Kind != Word {
 		h.out = append(h.out[:0], o.Hashes(text)...)
+		return h.out
+	}
+	if !isASCII(text) {
+		if !h.latinWords(text, o.FoldAccents) {
+			h.out = append(h.out[:0], o.Hashes(text)...)
+			return h.out
+		}
+		h.out = appendNgrams(h.out[:0], h.words, o.N)
 		return h.out
 	}
 	h.words = h.words[:0]
@@ -215,6 +349,60 @@ func (h *Hasher) Hashes(o Options, text string) []uint64 {
 	}
 	h.out = appendNgrams(h.out[:0], h.words, o.N)
 	return h.out
+}
+
+// latinWords hashes the words of text into h.words the way normalizeLatin
+// and hashString would, in one pass; false if text is not for the Latin
+// path.
+func (h *Hasher) latinWords(text string, foldAccents bool) bool {
+	h.words = h.words[:0]
+	var w uint64 = offset64
+	inWord := false
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+			case 'A' <= c && c <= 'Z':
+				c += 'a' - 'A'
+			default:
+				if inWord {
+					h.words = append(h.words, mix64(w))
+					w, inWord = offset64, false
+				}
+				continue
+			}
+			w = (w ^ uint64(c)) * prime64
+			inWord = true
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+		f, ok := latinFold(r)
+		if !ok {
+			return false
+		}
+		if foldAccents {
+			f.plain = f.bare
+		}
+		if f.plain == 0 {
+			if inWord {
+				h.words = append(h.words, mix64(w))
+				w, inWord = offset64, false
+			}
+			continue
+		}
+		var enc [utf8.UTFMax]byte
+		for _, b := range enc[:utf8.EncodeRune(enc[:], f.plain)] {
+			w = (w ^ uint64(b)) * prime64
+		}
+		inWord = true
+	}
+	if inWord {
+		h.words = append(h.words, mix64(w))
+	}
+	return true
 }
 
 // Hashes returns the hashes of the shingles of text in text order,

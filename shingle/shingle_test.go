@@ -143,15 +143,17 @@ func TestJaccard(t *testing.T) {
 }
 
 func FuzzNormalize(f *testing.F) {
-	for _, s := range []string{"l’offensive d'Idlib", "ﬁ ＡＢＣ", "ab\xffcd", "السَّلام", "Straße", "", "«»"} {
+	for _, s := range []string{"l’offensive d'Idlib", "ﬁ ＡＢＣ", "ab\xffcd", "السَّلام", "Straße", "", "«»", "Ŀa", "École Œuvre ĲSSEL"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		n := shingle.Normalize(s, false)
-		// The ASCII fast path must agree with the full Unicode path: a
-		// non-ASCII rune that is a separator cannot change the words.
-		if s2 := s + "\u00a0"; shingle.Normalize(s2, false) != n {
-			t.Fatalf("Normalize(%q) = %q but Normalize(%q) = %q", s, n, s2, shingle.Normalize(s2, false))
+		// The ASCII and Latin fast paths agree with the Unicode
+		// transforms.
+		for _, fold := range []bool{false, true} {
+			if got, want := shingle.Normalize(s, fold), shingle.NormalizeUnicode(s, fold); got != want {
+				t.Fatalf("Normalize(%q, %v) = %q, Unicode transforms %q", s, fold, got, want)
+			}
 		}
 		if !utf8.ValidString(n) {
 			t.Fatalf("Normalize(%q) = %q: invalid UTF-8", s, n)
@@ -248,9 +250,11 @@ func TestSharedWords(t *testing.T) {
 // hashes of the normalising path, and reuses its buffer.
 func TestHasherMatchesHashes(t *testing.T) {
 	var h shingle.Hasher
-	for _, o := range []shingle.Options{{Kind: shingle.Word, N: 3}, {Kind: shingle.Word, N: 1}, {Kind: shingle.Char, N: 4}} {
+	for _, o := range []shingle.Options{{Kind: shingle.Word, N: 3}, {Kind: shingle.Word, N: 1}, {Kind: shingle.Char, N: 4},
+		{Kind: shingle.Word, N: 2, FoldAccents: true}} {
 		for _, text := range []string{
 			"U.S. stocks fell 2.5%; \"Dow\" -- down!", "two words", "", "!!!", "l’offensive d'Idlib",
+			"Le président « Poutine » s’est dit préoccupé – à Idlib…", "Ŀa ÉCOLE", "café\u0301 ﬁn", "Straße",
 			"Shr 20 cts vs 28 cts\n    Net 393,371 vs 555,989\n REUTER",
 		} {
 			if got, want := h.Hashes(o, text), o.Hashes(text); !slices.Equal(got, want) {
@@ -262,8 +266,9 @@ func TestHasherMatchesHashes(t *testing.T) {
 
 func FuzzHasher(f *testing.F) {
 	f.Add("U.S. stocks fell 2.5%", 3)
+	f.Add("Le président s’est dit préoccupé à Idlib", 258)
 	f.Fuzz(func(t *testing.T, text string, n int) {
-		o := shingle.Options{Kind: shingle.Word, N: 1 + (n&0xff)%8}
+		o := shingle.Options{Kind: shingle.Word, N: 1 + (n&0xff)%8, FoldAccents: n&0x100 != 0}
 		var h shingle.Hasher
 		if got, want := h.Hashes(o, text), o.Hashes(text); !slices.Equal(got, want) {
 			t.Fatalf("%v %q: Hasher %v, Hashes %v", o, text, got, want)
@@ -288,5 +293,48 @@ func TestIsASCII(t *testing.T) {
 				s[i] = 'a'
 			}
 		}
+	}
+}
+
+// TestLatinFoldsAgree: the table-driven path for Latin text gives what the
+// Unicode transforms give, for every pair of runes it covers, between and
+// beside ASCII letters, with and without accent folding.
+func TestLatinFoldsAgree(t *testing.T) {
+	var covered []rune
+	for r := rune(0x80); r < 0x2070; r++ {
+		if shingle.LatinCovers(r) {
+			covered = append(covered, r)
+		}
+	}
+	if len(covered) < 300 {
+		t.Fatalf("only %d runes covered", len(covered))
+	}
+	for _, fold := range []bool{false, true} {
+		for _, a := range covered {
+			for _, b := range covered {
+				s := "Ab" + string(a) + string(b) + "e" + string(a) + "."
+				fast, ok := shingle.NormalizeLatin(s, fold)
+				if want := shingle.NormalizeUnicode(s, fold); !ok || fast != want {
+					t.Fatalf("fold=%v %q: Latin path %q (%v), Unicode transforms %q", fold, s, fast, ok, want)
+				}
+			}
+		}
+	}
+}
+
+// TestLatinPathDeclines: text with a rune outside the table (a combining
+// mark, a ligature, another script, a replacement character) goes to the
+// Unicode transforms, which then handle it.
+func TestLatinPathDeclines(t *testing.T) {
+	for _, s := range []string{"cafe\u0301", "\ufb01n", "Straße ok", "ĳs", "السلام", "a\ufffdb", "x²"} {
+		if n, ok := shingle.NormalizeLatin(s, false); ok && n != shingle.NormalizeUnicode(s, false) {
+			t.Errorf("%q: Latin path %q, Unicode transforms %q", s, n, shingle.NormalizeUnicode(s, false))
+		}
+		if got, want := shingle.Normalize(s, false), shingle.NormalizeUnicode(s, false); got != want {
+			t.Errorf("Normalize(%q) = %q, want %q", s, got, want)
+		}
+	}
+	if _, ok := shingle.NormalizeLatin("caf\u00e9 l\u2019offensive \u00ab Poutine \u00bb \u2013 \u00e0 Idlib\u2026", false); !ok {
+		t.Error("everyday French declined")
 	}
 }

@@ -6,7 +6,10 @@
 // letters, digits or combining marks becomes one space. Words are therefore
 // split on Unicode letter/digit classes, so French elisions split sensibly
 // with either apostrophe: « l’offensive » and "l'offensive" both give the
-// words "l" and "offensive".
+// words "l" and "offensive". ASCII text, and text whose other characters
+// are Latin letters and punctuation that the transforms treat one by one,
+// get the same result without them: case folding by hand for ASCII, a
+// table built from the transforms for the rest (normalizeLatin).
 //
 // Shingles are word n-grams (Word) or character n-grams (Char) of the
 // normalised text, each hashed to 64 bits with a fixed function, so the same

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -363,5 +364,87 @@ func TestReadProcessed(t *testing.T) {
 		if calls.Load() != 2000 { // not the empty one nor the one without ID
 			t.Errorf("process called %d times, want 2000", calls.Load())
 		}
+	}
+}
+
+// TestReadCancelled: cancelling the context stops a read promptly, with
+// the context's error, and leaves no goroutine behind.
+func TestReadCancelled(t *testing.T) {
+	var b strings.Builder
+	for i := range 20000 {
+		fmt.Fprintf(&b, `{"id": "d%d", "text": "body %d"}`+"\n", i, i)
+	}
+	dir := write(t, map[string]string{"f.jsonl": b.String(), "g.csv": "id,text\nc1,x\n"})
+	before := runtime.NumGoroutine()
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	_, err := corpus.ReadProcessed(ctx, []string{dir}, nil, corpus.Options{Workers: 4},
+		func(int, *corpus.Document) int { return 1 },
+		func(corpus.Document, int) error {
+			if n++; n == 1000 {
+				cancel()
+			}
+			return nil
+		})
+	if !errors.Is(err, context.Canceled) || n >= 20000 {
+		t.Errorf("err %v after %d documents, want context.Canceled well before the end", err, n)
+	}
+	for range 100 {
+		if runtime.NumGoroutine() <= before {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Errorf("%d goroutines before the read, %d after", before, runtime.NumGoroutine())
+}
+
+// TestReadLongLines: lines longer than a batch buffer, up to MaxBytes, are
+// read whole, and the ones around them intact.
+func TestReadLongLines(t *testing.T) {
+	big := strings.Repeat("word ", 700_000) // 3.5 MB, more than a batch buffer
+	var b strings.Builder
+	for i := range 5 {
+		fmt.Fprintf(&b, `{"id": "s%d", "text": "short %d"}`+"\n", i, i)
+		fmt.Fprintf(&b, `{"id": "b%d", "text": "%s%d"}`+"\n", i, big, i)
+	}
+	dir := write(t, map[string]string{"f.jsonl": b.String()})
+	docs, _, _, err := read(t, []string{dir}, "", corpus.Options{Workers: 2}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(docs) != 10 {
+		t.Fatalf("%d documents, want 10", len(docs))
+	}
+	for i, d := range docs {
+		n := i / 2
+		want := fmt.Sprintf("short %d", n)
+		if i%2 == 1 {
+			want = big + fmt.Sprint(n)
+		}
+		if d.Body != want {
+			t.Errorf("document %s: body of %d bytes, want %d", d.ID, len(d.Body), len(want))
+		}
+	}
+}
+
+// TestReadProcessedAllFormats: the process step runs for .txt, CSV and
+// TSV records as for JSONL lines.
+func TestReadProcessedAllFormats(t *testing.T) {
+	dir := write(t, map[string]string{
+		"a.txt": "Title\nbody of a\n", "b.csv": "id,text\nb1,body of b1\nb2,body of b2\n",
+		"c.tsv": "id\ttext\nc1\tbody of c1\n", "d.jsonl": `{"id": "d1", "text": "body of d1"}` + "\n",
+	})
+	var got []string
+	_, err := corpus.ReadProcessed(context.Background(), []string{dir}, nil, corpus.Options{Workers: 2},
+		func(_ int, d *corpus.Document) string { return strings.TrimPrefix(d.Body, "body of ") },
+		func(d corpus.Document, v string) error {
+			got = append(got, d.ID+"="+v)
+			return nil
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "a=a b1=b1 b2=b2 c1=c1 d1=d1"; strings.Join(got, " ") != want {
+		t.Errorf("got %v, want %s", got, want)
 	}
 }

@@ -12,6 +12,5 @@ var (
 
 // LatinCovers reports whether the Latin path's table folds r.
 func LatinCovers(r rune) bool {
-	_, ok := latinFold(r)
-	return ok
+	return latinFold(r) != nil
 }

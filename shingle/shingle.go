@@ -181,7 +181,6 @@ func normalizeLatin(s string, foldAccents bool) (string, bool) {
 	space := false
 	for i := 0; i < len(s); {
 		c := s[i]
-		var r rune
 		if c < utf8.RuneSelf {
 			i++
 			switch {
@@ -192,78 +191,81 @@ func normalizeLatin(s string, foldAccents bool) (string, bool) {
 				space = true
 				continue
 			}
-			r = rune(c)
-		} else {
-			var size int
-			r, size = utf8.DecodeRuneInString(s[i:])
-			i += size
-			f, ok := latinFold(r)
-			if !ok {
-				return "", false
+			if space && len(b) > 0 {
+				b = append(b, ' ')
 			}
-			r = f.plain
-			if foldAccents {
-				r = f.bare
-			}
-			if r == 0 {
-				space = true
-				continue
-			}
+			space = false
+			b = append(b, c)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		f := latinFold(r)
+		if f == nil {
+			return "", false
+		}
+		w := f.plain
+		if foldAccents {
+			w = f.bare
+		}
+		if w == "" {
+			space = true
+			continue
 		}
 		if space && len(b) > 0 {
 			b = append(b, ' ')
 		}
 		space = false
-		b = utf8.AppendRune(b, r)
+		b = append(b, w...)
 	}
 	return string(b), true
 }
 
 // A fold is what Normalize makes of one rune: plain without accent
-// folding, bare with it; 0 for a separator.
-type fold struct{ plain, bare rune }
+// folding, bare with it; word runes ("é", "ss" for "ß"), or "" for a
+// separator.
+type fold struct {
+	plain, bare string
+	ok          bool // the rune is folded here
+}
 
 // The runes latinFolds covers: Latin-1 Supplement, Latin Extended-A and -B,
 // and General Punctuation (’ “ ” – — …).
 const (
-	latinEnd                  = 0x250
-	punctStart, punctEnd      = 0x2000, 0x2070
-	latinFoldsLen             = latinEnd - 0x80 + punctEnd - punctStart
-	notFolded            rune = -1
+	latinEnd             = 0x250
+	punctStart, punctEnd = 0x2000, 0x2070
+	latinFoldsLen        = latinEnd - 0x80 + punctEnd - punctStart
 )
 
 // latinFolds holds, for each covered rune that the Unicode transforms
-// treat on its own, its fold; notFolded for the others. A rune is treated
+// treat on its own, its fold (ok false for the others). A rune is treated
 // on its own when it is not a mark and NFKC has a boundary before it (it
 // cannot join what precedes it; what follows it could only join it if it
 // were a mark, and a text with a mark takes the Unicode path), and each
-// transform makes of it at most one word rune, or only separators; case
-// folding never looks at neighbours. TestLatinFoldsAgree checks every pair
-// of covered runes against normalizeUnicode.
+// transform makes of it only word runes, or only separators; case folding
+// never looks at neighbours. TestLatinFoldsAgree checks every pair of
+// covered runes against normalizeUnicode.
 var latinFolds = func() (t [latinFoldsLen]fold) {
 	// one is the fold of r between two letters: "a a" for a separator,
-	// "a?a" for one word rune.
-	one := func(r rune, foldAccents bool) (rune, bool) {
-		n := []rune(normalizeUnicode("a"+string(r)+"a", foldAccents))
+	// "a…a" without a space for word runes.
+	one := func(r rune, foldAccents bool) (string, bool) {
+		n := normalizeUnicode("a"+string(r)+"a", foldAccents)
 		switch {
-		case string(n) == "a a":
-			return 0, true
-		case len(n) == 3 && n[0] == 'a' && n[2] == 'a' && n[1] != ' ':
-			return n[1], true
+		case n == "a a":
+			return "", true
+		case len(n) > 2 && n[0] == 'a' && n[len(n)-1] == 'a' && !strings.Contains(n, " "):
+			return n[1 : len(n)-1], true
 		}
-		return 0, false
+		return "", false
 	}
 	set := func(i int, r rune) {
-		t[i] = fold{notFolded, notFolded}
 		p := norm.NFKC.PropertiesString(string(r))
 		if !p.BoundaryBefore() || unicode.Is(unicode.M, r) {
 			return
 		}
 		plain, ok1 := one(r, false)
 		bare, ok2 := one(r, true)
-		if ok1 && ok2 {
-			t[i] = fold{plain, bare}
-		}
+		t[i] = fold{plain: plain, bare: bare, ok: ok1 && ok2}
 	}
 	for r := rune(0x80); r < latinEnd; r++ {
 		set(int(r-0x80), r)
@@ -274,18 +276,21 @@ var latinFolds = func() (t [latinFoldsLen]fold) {
 	return t
 }()
 
-// latinFold looks r up in latinFolds.
-func latinFold(r rune) (fold, bool) {
-	var f fold
+// latinFold looks r up in latinFolds: nil if r is not folded there.
+func latinFold(r rune) *fold {
+	var f *fold
 	switch {
 	case 0x80 <= r && r < latinEnd:
-		f = latinFolds[r-0x80]
+		f = &latinFolds[r-0x80]
 	case punctStart <= r && r < punctEnd:
-		f = latinFolds[r-punctStart+latinEnd-0x80]
+		f = &latinFolds[r-punctStart+latinEnd-0x80]
 	default:
-		return f, false
+		return nil
 	}
-	return f, f.plain != notFolded
+	if !f.ok {
+		return nil
+	}
+	return f
 }
 
 func isWordRune(r rune) bool {
@@ -320,14 +325,20 @@ func (h *Hasher) Hashes(o Options, text string) []uint64 {
 		h.out = append(h.out[:0], o.Hashes(text)...)
 		return h.out
 	}
-	if !isASCII(text) {
-		if !h.latinWords(text, o.FoldAccents) {
-			h.out = append(h.out[:0], o.Hashes(text)...)
-			return h.out
-		}
-		h.out = appendNgrams(h.out[:0], h.words, o.N)
+	switch {
+	case isASCII(text):
+		h.asciiWords(text)
+	case !h.latinWords(text, o.FoldAccents):
+		h.out = append(h.out[:0], o.Hashes(text)...)
 		return h.out
 	}
+	h.out = appendNgrams(h.out[:0], h.words, o.N)
+	return h.out
+}
+
+// asciiWords hashes the words of an ASCII text into h.words the way
+// normalizeASCII and hashString would, in one pass.
+func (h *Hasher) asciiWords(text string) {
 	h.words = h.words[:0]
 	var w uint64 = offset64
 	inWord := false
@@ -350,8 +361,6 @@ func (h *Hasher) Hashes(o Options, text string) []uint64 {
 	if inWord {
 		h.words = append(h.words, mix64(w))
 	}
-	h.out = appendNgrams(h.out[:0], h.words, o.N)
-	return h.out
 }
 
 // latinWords hashes the words of text into h.words the way normalizeLatin
@@ -382,23 +391,23 @@ func (h *Hasher) latinWords(text string, foldAccents bool) bool {
 		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		i += size
-		f, ok := latinFold(r)
-		if !ok {
+		f := latinFold(r)
+		if f == nil {
 			return false
 		}
+		folded := f.plain
 		if foldAccents {
-			f.plain = f.bare
+			folded = f.bare
 		}
-		if f.plain == 0 {
+		if folded == "" {
 			if inWord {
 				h.words = append(h.words, mix64(w))
 				w, inWord = offset64, false
 			}
 			continue
 		}
-		var enc [utf8.UTFMax]byte
-		for _, b := range enc[:utf8.EncodeRune(enc[:], f.plain)] {
-			w = (w ^ uint64(b)) * prime64
+		for j := 0; j < len(folded); j++ {
+			w = (w ^ uint64(folded[j])) * prime64
 		}
 		inWord = true
 	}

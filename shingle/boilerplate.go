@@ -38,11 +38,7 @@ var (
 // It is applied before shingling and never to outputs.
 func StripBoilerplate(text string) string {
 	text = stripDateline(text)
-	// The French phrases ("cité par", "selon l'agence") come with accents,
-	// so an ASCII text is searched for the English ones only. ("ccording
-	// to": 'c' is rarer than 'a', and the search twice as fast.)
-	if strings.Contains(text, "quoted by") || strings.Contains(text, "ccording to") ||
-		!isASCII(text) && (strings.Contains(text, "ité par") || strings.Contains(text, "ités par") || strings.Contains(text, "selon l")) {
+	if mayCite(text) {
 		text = citedRE.ReplaceAllString(text, "")
 	}
 	var buf [headLines + tailLines]int
@@ -160,6 +156,48 @@ func stripDateline(text string) string {
 // match boilerLineRE, and most lines are spared running it.
 var boilerStarts = []string{"By", "Par", "Von", "Por", "Di", "Door", "Av", "(", "Reporting", "Writing",
 	"Editing", "Additional", "Compiled", "©", "Copyright", "All rights", "Avec", "With", "Source", "More", "MORE"}
+
+// citeTriggers are literal parts of citedRE's phrases, each with where the
+// phrase ends in it and whether it is ASCII. ("ccording to": 'c' is rarer
+// than 'a', and the search twice as fast; "'agence" for "selon l'agence".)
+var citeTriggers = []struct {
+	lit   string
+	ascii bool
+}{{"quoted by", true}, {"ccording to", true}, {"'agence", true}, {"ité par", false}, {"itée par", false}, {"ités par", false}}
+
+// mayCite is a cheap necessary condition for citedRE: one of its phrases
+// followed by white space and an agency's name. Most texts with "according
+// to" cite no agency, and are spared the regular expression.
+func mayCite(text string) bool {
+	ascii := isASCII(text) // then no "cité par"
+	for _, t := range citeTriggers {
+		if ascii && !t.ascii {
+			continue
+		}
+		for rest := text; ; {
+			i := strings.Index(rest, t.lit)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(t.lit):]
+			if after := strings.TrimLeft(rest, " \t\n\f\r"); len(after) < len(rest) && startsWithAgency(after) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// startsWithAgency reports whether s starts with a literal prefix of one of
+// citedRE's agency alternatives.
+func startsWithAgency(s string) bool {
+	for _, a := range agencyNames {
+		if strings.HasPrefix(s, a) {
+			return true
+		}
+	}
+	return strings.HasPrefix(s, "Interfax") || strings.HasPrefix(s, "RIA")
+}
 
 // agencyNames are literal prefixes of the agency alternatives ("Reuters?"
 // gives "Reuter").

@@ -21,6 +21,11 @@ func TestStripBoilerplate(t *testing.T) {
 		{"desk initials and avec", "Fin du texte.\n\n(Avec AFP)\nbur/pz", "Fin du texte.\n"},
 		{"copyright", "Body.\n© 2024 Agence France-Presse", "Body."},
 		{"cité par", "a fait savoir Dmitri Peskov, cité par Sputnik.", "a fait savoir Dmitri Peskov."},
+		{"citée par", "a déclaré la porte-parole, citée par TASS.", "a déclaré la porte-parole."},
+		{"quoted by", "the ministry said, quoted by Interfax, that", "the ministry said, that"},
+		{"according to an agency", "Prices rose, according to Reuters calculations.", "Prices rose calculations."},
+		{"according to a report is kept", "Prices rose, according to the report.", "Prices rose, according to the report."},
+		{"selon l'agence", "Le texte, selon l'agence AFP, est", "Le texte, est"},
 		{"more follows", "First paragraph.\n    More follows.", "First paragraph."},
 		{"prose is kept", "By the end of the year, the company said, sales would rise.", "By the end of the year, the company said, sales would rise."},
 		{"a sentence about AP is kept", "AP reported that the vote was delayed.", "AP reported that the vote was delayed."},
@@ -145,4 +150,18 @@ func TestBoilerplateLinesAgree(t *testing.T) {
 			t.Fatalf("StripBoilerplate(%q)\n = %q\nwant %q", text, got, want)
 		}
 	}
+}
+
+// FuzzCitePrefilter: every text the citation pattern matches passes the
+// cheap prefilter, so the prefilter never changes what is stripped.
+func FuzzCitePrefilter(f *testing.F) {
+	for _, s := range []string{"said, according to Reuters.", "citée par\tSputnik", "quoted by  Interfax", "selon l'agence AFP",
+		"according to the report", "cités par RIA Novosti", "ACCORDING TO AP"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		if shingle.MatchesCited(text) && !shingle.MayCite(text) {
+			t.Fatalf("%q matches the citation pattern but fails the prefilter", text)
+		}
+	})
 }

@@ -5,6 +5,8 @@ var (
 	MatchesBoilerLine = boilerLineRE.MatchString
 	MayBeBoilerLine   = mayBeBoilerLine
 	IsASCII           = isASCII
+	MatchesCited      = citedRE.MatchString
+	MayCite           = mayCite
 	StripDateline     = stripDateline
 	NormalizeLatin    = normalizeLatin
 	NormalizeUnicode  = normalizeUnicode

@@ -117,3 +117,21 @@ func TestFastRecordStopBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchesBoundedByBytes: large parsed articles (.txt files) go to the
+// workers a few at a time, not batchItems at a time.
+func TestBatchesBoundedByBytes(t *testing.T) {
+	var sizes []int
+	p := &producer{opts: &Options{}, send: func(items []item, _ []byte) bool {
+		sizes = append(sizes, len(items))
+		return true
+	}}
+	big := strings.Repeat("x", 600_000)
+	for range 10 {
+		p.add(item{kind: parsedDoc, doc: Document{ID: "a", Body: big}})
+	}
+	p.flush()
+	if len(sizes) != 5 || sizes[0] != 2 {
+		t.Errorf("batches of %v articles of 600 kB, want 5 batches of 2", sizes)
+	}
+}

@@ -154,7 +154,8 @@ func (r *reader[T]) fail(e *Error) error {
 }
 
 // Batch limits: a batch goes to a worker when it holds batchItems records
-// or batchBytes bytes of lines.
+// or batchBytes bytes of text (a few batches are in flight: large .txt
+// articles must not make them large).
 const (
 	batchItems = 256
 	batchBytes = 1 << 20
@@ -417,12 +418,14 @@ type producer struct {
 	items []item
 	buf   []byte
 	stop  bool
+	docs  int // bytes of the parsed documents queued (lines count in buf)
 }
 
 // add queues an item; false means stop producing.
 func (p *producer) add(it item) bool {
 	p.items = append(p.items, it)
-	if len(p.items) >= batchItems || len(p.buf) >= batchBytes {
+	p.docs += len(it.doc.Title) + len(it.doc.Body)
+	if len(p.items) >= batchItems || len(p.buf)+p.docs >= batchBytes {
 		return p.flush()
 	}
 	return !p.stop
@@ -460,7 +463,7 @@ func (p *producer) flush() bool {
 			p.stop = true
 			return false
 		}
-		p.items, p.buf = make([]item, 0, batchItems), nil
+		p.items, p.buf, p.docs = make([]item, 0, batchItems), nil, 0
 	}
 	return true
 }

@@ -128,6 +128,8 @@ func TestReadErrors(t *testing.T) {
 	long := `{"id": "big", "text": "` + strings.Repeat("x", 300) + `"}`
 	truncated := gz(strings.Repeat(`{"id": "a", "text": "some text"}`+"\n", 1))
 	truncated = truncated[:len(truncated)-6]
+	badCRC := []byte(gz(`{"id": "a", "text": "some text"}` + "\n"))
+	badCRC[len(badCRC)-8] ^= 0xff // the CRC-32 of the trailer
 	tests := []struct {
 		name    string
 		files   map[string]string
@@ -161,6 +163,10 @@ func TestReadErrors(t *testing.T) {
 			"f.txt: article larger than 200 bytes"},
 		{"truncated gzip", map[string]string{"f.jsonl.gz": truncated}, "f.jsonl.gz", corpus.Unreadable,
 			"f.jsonl.gz:2: truncated input"},
+		{"gzip checksum", map[string]string{"f.jsonl.gz": string(badCRC)}, "f.jsonl.gz", corpus.Unreadable,
+			"f.jsonl.gz:2: corrupt gzip stream"},
+		{"gzip header", map[string]string{"f.jsonl.gz": "\x1f\x8b\x01garbage"}, "f.jsonl.gz", corpus.Unreadable,
+			"f.jsonl.gz: gzip:"},
 		{"missing file", map[string]string{}, "nope.jsonl", corpus.Unreadable, "nope.jsonl: stat: no such file"},
 		{"unknown format", map[string]string{"f.doc": "x"}, "f.doc", corpus.Unreadable, "f.doc: unknown format"},
 	}

@@ -95,9 +95,6 @@ func (o Options) String() string {
 // Normalize returns the normalised form of s: its words, case- (and
 // optionally accent-) folded, separated by single spaces.
 func Normalize(s string, foldAccents bool) string {
-	if isASCII(s) {
-		return normalizeASCII(s)
-	}
 	if n, ok := normalizeLatin(s, foldAccents); ok {
 		return n
 	}
@@ -147,33 +144,10 @@ func isASCII(s string) bool {
 	return true
 }
 
-// normalizeASCII is Normalize for ASCII text, where NFKC changes nothing,
-// case folding is lower-casing and there are no accents.
-func normalizeASCII(s string) string {
-	b := make([]byte, 0, len(s))
-	space := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
-		case 'A' <= c && c <= 'Z':
-			c += 'a' - 'A'
-		default:
-			space = true
-			continue
-		}
-		if space && len(b) > 0 {
-			b = append(b, ' ')
-		}
-		space = false
-		b = append(b, c)
-	}
-	return string(b)
-}
-
-// normalizeLatin is Normalize for text in the Latin script and its
-// punctuation, where the Unicode transforms act on each character alone: it
-// looks each non-ASCII rune up in latinFolds instead. It reports false,
+// normalizeLatin is Normalize for ASCII text, and for text in the Latin
+// script and its punctuation, where the Unicode transforms act on each
+// character alone: it lower-cases ASCII by hand and looks each other rune
+// up in latinFolds. It reports false,
 // having done nothing useful, for a text with any other rune (a combining
 // mark, a ligature, another script), which normalizeUnicode then handles.
 func normalizeLatin(s string, foldAccents bool) (string, bool) {
@@ -318,49 +292,16 @@ type Hasher struct {
 }
 
 // Hashes is Options.Hashes into the Hasher's buffer: the result is valid
-// until the next call. ASCII text is lower-cased and hashed word by word in
-// one pass, without building a normalised copy.
+// until the next call. Word shingles of ASCII and Latin-script text are
+// folded and hashed word by word in one pass, without building a
+// normalised copy.
 func (h *Hasher) Hashes(o Options, text string) []uint64 {
-	if o.Kind != Word {
-		h.out = append(h.out[:0], o.Hashes(text)...)
-		return h.out
-	}
-	switch {
-	case isASCII(text):
-		h.asciiWords(text)
-	case !h.latinWords(text, o.FoldAccents):
+	if o.Kind != Word || !h.latinWords(text, o.FoldAccents) {
 		h.out = append(h.out[:0], o.Hashes(text)...)
 		return h.out
 	}
 	h.out = appendNgrams(h.out[:0], h.words, o.N)
 	return h.out
-}
-
-// asciiWords hashes the words of an ASCII text into h.words the way
-// normalizeASCII and hashString would, in one pass.
-func (h *Hasher) asciiWords(text string) {
-	h.words = h.words[:0]
-	var w uint64 = offset64
-	inWord := false
-	for i := 0; i < len(text); i++ {
-		c := text[i]
-		switch {
-		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
-		case 'A' <= c && c <= 'Z':
-			c += 'a' - 'A'
-		default:
-			if inWord {
-				h.words = append(h.words, mix64(w))
-				w, inWord = offset64, false
-			}
-			continue
-		}
-		w = (w ^ uint64(c)) * prime64
-		inWord = true
-	}
-	if inWord {
-		h.words = append(h.words, mix64(w))
-	}
 }
 
 // latinWords hashes the words of text into h.words the way normalizeLatin

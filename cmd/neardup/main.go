@@ -121,6 +121,10 @@ Examples:
 Exit codes: 0 success, 1 failure, 2 usage error,
             3 finished but input records were skipped (--on-error=skip).
 
+Environment: GOGC (default here 50) and GOMEMLIMIT tune memory; without
+GOMEMLIMIT, freed memory is returned to the system promptly.
+SOURCE_DATE_EPOCH fixes the date printed in HTML reports.
+
 Run 'neardup COMMAND --help' for the flags of run, eval and report.
 `
 

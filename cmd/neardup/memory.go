@@ -14,8 +14,9 @@ import (
 // a soft memory limit an eighth above the collector's new heap goal, so the
 // runtime's scavenger keeps the process near that goal. Near the limit the
 // collector also runs a little sooner than GOGC alone would have it: at 1M
-// generated articles, peak RSS 1.05 GB -> 0.86 GB for about 1 s of 21
-// (benchmarks/RESULTS.md). Not used when GOMEMLIMIT is set.
+// generated articles, peak RSS 1,081 -> 894 bytes per article, time within
+// noise (benchmarks/RESULTS.md: GOMEMLIMIT=1TiB turns this off for the
+// comparison). Not used when GOMEMLIMIT is set.
 func followHeapGoal() {
 	sample := []metrics.Sample{{Name: "/gc/heap/goal:bytes"}}
 	onEveryGC(func() {

@@ -45,7 +45,7 @@ const Canonical = "canonical"
 type Cluster struct {
 	Members []Member
 
-	canonicalID string
+	canonicalID string // for Build's final sort: asking item for it there was 35 % slower
 }
 
 // Canonical is the document number of the canonical member.

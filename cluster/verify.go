@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"math"
+	"slices"
 	"time"
 
 	"github.com/neardup/neardup/lsh"
@@ -25,6 +26,18 @@ type Short struct {
 	Figures []uint64 // sorted hashes of the figures in the text (shingle.Figures)
 	Names   []uint64 // sorted hashes of the names in the text (shingle.Names)
 	Set     []uint64 // the shingle set itself: pairs of short articles are verified exactly
+
+	// For the subject test (Rules.Subject): the words of title and text,
+	// their number, and what the title is about.
+	Words   []uint64 // sorted, duplicate-free word hashes (shingle.WordSet) of title and text
+	NWords  int32    // words in the matched text
+	Flash   bool     // title only: the title is the whole item
+	Subject shingle.Subject
+
+	// For the figure-order test (Rules.FigureOrder): consecutive figure
+	// pairs (shingle.FigurePairs) and the number of figures.
+	FigurePairs []uint64
+	NFigures    int32
 }
 
 func (e *Evidence) short() *Short {
@@ -53,7 +66,32 @@ type Rules struct {
 	Figures     float64       // 0: off; minimum share of figures shared (see Match.Figures)
 	Names       float64       // 0: off; minimum share of names shared (see Match.Names)
 	VetoBelow   int           // figures and names vetoes apply when the smaller article has fewer shingles than this; 0: always
+
+	// The subject test, for short items (both under VetoBelow, the shorter
+	// with at most SubjectBelow words): a title word used by at most
+	// Subject (a share) of the corpus's short articles, or a figure of the
+	// title, names what an item is about. When each title has such a word
+	// or figure that the other article never mentions, the two are
+	// different items from one template (another bank, fund, market or
+	// hour); when both titles carry figures and neither title's figures are
+	// all in the other (a correction excepted), likewise. Short items
+	// further apart than ShortWindow are the next day's report.
+	Subject      float64       // 0: off
+	SubjectBelow int           // words; the test applies when the shorter matched text has at most this many
+	ShortWindow  time.Duration // 0: Window alone
+	Vocabulary   *Vocabulary   // document frequencies; nil: no word is rare
+
+	// FigureOrder, for two short articles whose texts each have at least
+	// MinTableFigures figures: the share of the consecutive figure pairs of
+	// the one with fewer figures that the other must have too. A re-sent
+	// table or a corrected one keeps its numbers in order; the next release
+	// of a data report (new rates, another hour's prices) does not. 0: off.
+	FigureOrder float64
 }
+
+// MinTableFigures is how many figures a text needs for Rules.FigureOrder to
+// look at it: fewer are a story's figures, not a table.
+const MinTableFigures = 6
 
 // Match is the evidence for one pair and the verdict: what an editor needs
 // to trust or overrule a merge.
@@ -63,6 +101,8 @@ type Match struct {
 	Figures     float64 // share of the figures of the article with fewer found in the other; -1: one has none
 	Names       float64 // share of the names of the article with fewer found in the other; -1: one has none
 	Hours       float64 // hours between the publication dates; -1: a date is missing
+	FigureOrder float64 // share of the consecutive figure pairs of the text with fewer figures found in the other; -1: not applied
+	Subjects    int     // subject test: rare title words or title figures of each side missing from the other (the fewer of the two); -1: not applied
 	Verified    bool
 	Reason      string // "jaccard" or "containment" when verified; else why not
 }
@@ -75,13 +115,17 @@ const (
 	OutsideWindow   = "outside window"
 	FiguresDisagree = "figures differ"
 	NamesDisagree   = "names differ"
+	SubjectsDiffer  = "subjects differ"
+	TitleFigures    = "title figures differ"
+	ShortApart      = "short items outside window"
+	FigureOrderDiff = "figure tables differ"
 )
 
 // Check verifies the pair a, b.
 func (r Rules) Check(a, b *Evidence) Match {
 	sa, sb := a.short(), b.short()
 	m := Match{Jaccard: lsh.Similarity(a.Signature, b.Signature), Figures: shared(sa.Figures, sb.Figures),
-		Names: shared(sa.Names, sb.Names), Hours: -1}
+		Names: shared(sa.Names, sb.Names), Hours: -1, Subjects: -1, FigureOrder: -1}
 	if sa.Set != nil && sb.Set != nil {
 		// Two short articles: exact, where estimates are noisiest and
 		// templated briefs sit closest to the threshold.
@@ -122,9 +166,73 @@ func (r Rules) Check(a, b *Evidence) Match {
 		m.Reason = NamesDisagree
 		return m
 	}
+	if r.FigureOrder > 0 && a.Short != nil && b.Short != nil && min(sa.NFigures, sb.NFigures) >= MinTableFigures {
+		fewer, other := sa, sb
+		if fewer.NFigures > other.NFigures {
+			fewer, other = other, fewer
+		}
+		if len(fewer.FigurePairs) > 0 {
+			m.FigureOrder = float64(shingle.Intersection(fewer.FigurePairs, other.FigurePairs)) / float64(len(fewer.FigurePairs))
+			if m.FigureOrder < r.FigureOrder {
+				m.Reason = FigureOrderDiff
+				return m
+			}
+		}
+	}
+	if r.Subject > 0 && a.Short != nil && b.Short != nil && min(sa.NWords, sb.NWords) <= int32(r.SubjectBelow) {
+		if r.ShortWindow > 0 && m.Hours > r.ShortWindow.Hours() {
+			m.Reason = ShortApart
+			return m
+		}
+		m.Subjects = min(r.unmatched(sa, sb), r.unmatched(sb, sa))
+		if m.Subjects > 0 {
+			m.Reason = SubjectsDiffer
+			return m
+		}
+		if !sa.Subject.Corrected && !sb.Subject.Corrected && len(sa.Subject.Figures) > 0 && len(sb.Subject.Figures) > 0 &&
+			!subset(sa.Subject.Figures, sb.Subject.Figures) && !subset(sb.Subject.Figures, sa.Subject.Figures) {
+			m.Reason = TitleFigures
+			return m
+		}
+	}
 	m.Verified = true
 	return m
 }
+
+// unmatched counts what a's title is about that b never mentions: its rare
+// title words absent from b's words, and its title figures absent from b's
+// figures (unless either title marks a correction). A flash (a title alone) is held to b's title: a story's body
+// names other companies as background ("following Chase Manhattan's
+// move"), so only its title says which one it is about.
+func (r Rules) unmatched(a, b *Short) int {
+	n := 0
+	words := b.Words
+	if a.Flash && !b.Flash {
+		words = b.Subject.Words
+	}
+	for _, w := range a.Subject.Words {
+		if r.Vocabulary.Rare(w, r.Subject) && !contains(words, w) {
+			n++
+		}
+	}
+	if a.Subject.Corrected || b.Subject.Corrected {
+		return n // a correction may change a figure of the title
+	}
+	for _, f := range a.Subject.Figures {
+		if !contains(b.Figures, f) && !contains(b.Subject.Figures, f) {
+			n++
+		}
+	}
+	return n
+}
+
+func contains(sorted []uint64, x uint64) bool {
+	_, ok := slices.BinarySearch(sorted, x)
+	return ok
+}
+
+// subset reports whether every element of sorted a is in sorted b.
+func subset(a, b []uint64) bool { return shingle.Intersection(a, b) == len(a) }
 
 // shared is the share of the smaller of two sorted hash sets found in the
 // other; -1 when either is empty (no evidence either way).

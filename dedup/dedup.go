@@ -155,6 +155,9 @@ func Rematch(ctx context.Context, res *Result, cfg Config) (*Result, error) {
 		Docs: res.Docs, Evidence: res.Evidence, Texts: res.Texts, Rules: cfg.Rules, Stats: res.Stats, Skips: res.Skips,
 		Workers: cfg.Workers, Stages: slices.Clone(res.Stages[:1]),
 	}
+	if cfg.Rules.Subject > 0 {
+		out.Rules.Vocabulary = res.Rules.Vocabulary
+	}
 	timer := time.Now()
 	lap := func(name string) {
 		now := time.Now()
@@ -240,6 +243,14 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 				if cfg.Rules.VetoBelow > 0 {
 					s.ev.Short.Set = slices.Clone(sh)
 				}
+				if cfg.Rules.Subject > 0 {
+					subjectEvidence(s.ev.Short, d.Title, text, cfg.Shingle.FoldAccents)
+					s.ev.Short.Flash = d.Body == ""
+				}
+				if cfg.Rules.FigureOrder > 0 {
+					pairs, n := shingle.FigurePairs(text)
+					s.ev.Short.FigurePairs, s.ev.Short.NFigures = pairs, int32(min(n, math.MaxInt32))
+				}
 			}
 		}
 		return s
@@ -260,12 +271,16 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 	opts.KeepBody = cfg.KeepText
 	var docs chunks[Doc]
 	var texts chunks[string]
+	vocab := cluster.NewVocabulary()
 	stats, err := corpus.ReadProcessed(ctx, cfg.Inputs, cfg.Stdin, opts, sign, func(d corpus.Document, s signed) error {
 		docs.add(Doc{ID: d.ID, Title: d.Title, Source: d.Source, Published: d.Published, Length: s.length})
 		if cfg.KeepText {
 			texts.add(d.Text())
 		}
 		evs.add(s.ev)
+		if s.ev.Short != nil && s.ev.Short.Words != nil {
+			vocab.Add(s.ev.Short.Words)
+		}
 		progress("read+sign", evs.n, -1)
 		return nil
 	})
@@ -282,6 +297,9 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 		return errors.New("no input files found (want .txt, .jsonl, .ndjson, .csv or .tsv, optionally gzipped)")
 	}
 	res.Evidence = evs.all()
+	if cfg.Rules.Subject > 0 {
+		res.Rules.Vocabulary = vocab
+	}
 	// An article with text but no words (punctuation only) cannot match:
 	// count it as empty.
 	for i := range res.Docs {
@@ -295,6 +313,18 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 		}
 	}
 	return ctx.Err()
+}
+
+// subjectEvidence fills what the subject test needs of a short article:
+// the words of its title and text, their number, and its title's subject.
+func subjectEvidence(sh *cluster.Short, title, text string, fold bool) {
+	words := shingle.WordSet(title+"\n"+text, fold)
+	if words == nil {
+		words = []uint64{}
+	}
+	sh.Words = words
+	sh.NWords = int32(min(len(shingle.Words(text, fold)), math.MaxInt32))
+	sh.Subject = shingle.TitleSubject(title, fold)
 }
 
 // chunks collects values in blocks of chunkSize, so that growing never

@@ -226,7 +226,20 @@ func LoadGold(path string) (Assignment, error) {
 
 // LoadClusters reads a clusters.jsonl file written by neardup run.
 func LoadClusters(path string) (Assignment, error) {
+	pred, _, err := loadClusters(path)
+	return pred, err
+}
+
+// LoadAuditClusters reads a clusters.jsonl file as Audit needs it: the
+// clusters in file order, each with its member IDs, canonical first.
+func LoadAuditClusters(path string) ([]AuditCluster, error) {
+	_, cs, err := loadClusters(path)
+	return cs, err
+}
+
+func loadClusters(path string) (Assignment, []AuditCluster, error) {
 	pred := Assignment{}
+	var cs []AuditCluster
 	err := eachLine(path, func(line []byte) error {
 		var rec struct {
 			Cluster int
@@ -238,12 +251,15 @@ func LoadClusters(path string) (Assignment, error) {
 		if rec.Cluster == 0 || len(rec.Members) == 0 {
 			return errors.New(`not a clusters.jsonl line (want "cluster" and "members")`)
 		}
+		c := make(AuditCluster, 0, len(rec.Members))
 		for _, m := range rec.Members {
 			pred[m.ID] = strconv.Itoa(rec.Cluster)
+			c = append(c, m.ID)
 		}
+		cs = append(cs, c)
 		return nil
 	})
-	return pred, err
+	return pred, cs, err
 }
 
 // PairLabel is one labelled pair.

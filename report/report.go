@@ -121,6 +121,13 @@ type MatchLine struct {
 	Figures     *float64 `json:"figures_shared,omitempty"` // share of the figures of the article with fewer found in the other
 	Names       *float64 `json:"names_shared,omitempty"`   // likewise for names
 	HoursApart  *float64 `json:"hours_apart,omitempty"`
+	// Subjects counts the rare title words or title figures of each side
+	// that the other never mentions (the fewer of the two), when the
+	// subject test looked at the pair (two short items).
+	Subjects *int `json:"subjects_unmatched,omitempty"`
+	// FigureOrder is the share of consecutive figure pairs kept, when the
+	// figure-order test looked at the pair (two short tables).
+	FigureOrder *float64 `json:"figure_order,omitempty"`
 }
 
 // NewMatchLine turns a cluster.Match into its output form.
@@ -137,6 +144,14 @@ func NewMatchLine(m cluster.Match) *MatchLine {
 	if m.Hours >= 0 {
 		h := math.Round(m.Hours*100) / 100
 		ml.HoursApart = &h
+	}
+	if m.Subjects >= 0 {
+		n := m.Subjects
+		ml.Subjects = &n
+	}
+	if m.FigureOrder >= 0 {
+		f := Round4(m.FigureOrder)
+		ml.FigureOrder = &f
 	}
 	return ml
 }

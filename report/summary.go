@@ -58,6 +58,10 @@ type Parameters struct {
 	Names       float64 `json:"names"`
 	VetoBelow   int     `json:"veto_below"`
 	Window      string  `json:"window"`
+	Subject     float64 `json:"subject"`
+	SubjectMax  int     `json:"subject_below"`
+	ShortWindow string  `json:"short_window"`
+	FigureOrder float64 `json:"figure_order"`
 	AntiChain   bool    `json:"anti_chain"`
 	Boilerplate bool    `json:"boilerplate"`
 	Seed        int64   `json:"seed"`
@@ -123,6 +127,10 @@ func NewSummary(version string, cfg dedup.Config, res *dedup.Result) *Summary {
 			Names:       res.Rules.Names,
 			VetoBelow:   res.Rules.VetoBelow,
 			Window:      FormatDuration(res.Rules.Window),
+			Subject:     res.Rules.Subject,
+			SubjectMax:  res.Rules.SubjectBelow,
+			ShortWindow: FormatDuration(res.Rules.ShortWindow),
+			FigureOrder: res.Rules.FigureOrder,
 			AntiChain:   cfg.AntiChain,
 			Boilerplate: cfg.Boilerplate,
 			Seed:        cfg.LSH.Seed,

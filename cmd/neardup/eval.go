@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -55,6 +56,9 @@ type evalOptions struct {
 	sweepContainment      []float64
 	maxMerged             float64
 	showPairs             int
+	audit, auditSheet     string
+	auditTop              int
+	auditSample           float64
 }
 
 func (o *evalOptions) addFlags(fs *pflag.FlagSet) {
@@ -69,6 +73,10 @@ func (o *evalOptions) addFlags(fs *pflag.FlagSet) {
 	fs.Float64SliceVar(&o.sweepContainment, "sweep-containment", nil, "containment thresholds to sweep (default: --containment only)")
 	fs.Float64Var(&o.maxMerged, "max-merged", 0.05, "sweep with --pairs: best setting merges at most this share of distinct pairs")
 	fs.IntVar(&o.showPairs, "show", 20, "list at most this many misses and false merges each (0: none, -1: all)")
+	fs.StringVar(&o.audit, "audit", "", "cluster audit: pair labels (--pairs format) of (canonical, member) pairs; reports the share of drop.txt that is a distinct story and the purity of the largest clusters")
+	fs.IntVar(&o.auditTop, "audit-top", 30, "--audit: the largest clusters whose purity is reported")
+	fs.Float64Var(&o.auditSample, "audit-sample", 1, "--audit: share of drop.txt sampled, by a hash of the member ID (the same members every run)")
+	fs.StringVar(&o.auditSheet, "audit-sheet", "", "--audit: write the sampled and top pairs still unlabelled to this Markdown file, with titles and texts, for reading")
 	o.matchOptions.addFlags(fs)
 }
 
@@ -81,6 +89,8 @@ type evalReport struct {
 	GoldFile    string             `json:"gold_file,omitempty"`
 	PairsFile   string             `json:"pairs_file,omitempty"`
 	ClusterFile string             `json:"clusters_file,omitempty"`
+	Audit       *eval.AuditScores  `json:"audit,omitempty"`
+	AuditFile   string             `json:"audit_file,omitempty"`
 }
 
 type pairReport struct {
@@ -104,8 +114,23 @@ func evalCmd(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	if o.gold == "" && o.pairs == "" {
-		return usagef("eval: give --gold FILE, --pairs FILE or both")
+	if o.gold == "" && o.pairs == "" && o.audit == "" {
+		return usagef("eval: give --gold FILE, --pairs FILE, --audit FILE or several")
+	}
+	if !(o.auditSample > 0 && o.auditSample <= 1) {
+		return usagef("eval: --audit-sample %v: want a share in (0, 1]", o.auditSample)
+	}
+	if o.auditSheet != "" && (o.audit == "" || o.clusters != "") {
+		return usagef("eval: --audit-sheet needs --audit and a run (INPUT, not --clusters): it reads the articles' texts")
+	}
+	if o.audit != "" && o.sweep {
+		return usagef("eval: --audit looks at one run's clusters: not with --sweep")
+	}
+	var auditLabels []eval.PairLabel
+	if o.audit != "" {
+		if auditLabels, err = eval.LoadPairs(o.audit); err != nil {
+			return fmt.Errorf("eval: --audit: %w", err)
+		}
 	}
 	if o.clusters != "" && (len(fs.Args()) > 0 || o.sweep) {
 		return usagef("eval: --clusters scores a finished run: give no INPUT and no --sweep")
@@ -129,6 +154,14 @@ func evalCmd(ctx context.Context, args []string, e env) error {
 		}
 		rep := score(&o, gold, pairs, pred, nil)
 		rep.ClusterFile = o.clusters
+		if o.audit != "" {
+			cs, err := eval.LoadAuditClusters(o.clusters)
+			if err != nil {
+				return fmt.Errorf("eval: --clusters: %w", err)
+			}
+			a := eval.Audit(cs, auditLabels, eval.AuditOptions{Top: o.auditTop, Sample: o.auditSample})
+			rep.Audit, rep.AuditFile = &a, o.audit
+		}
 		return printEval(e.stdout, &o, rep)
 	}
 	cfg, err := o.config("eval", fs.Args())
@@ -136,6 +169,7 @@ func evalCmd(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	cfg.Stdin = e.stdin
+	cfg.KeepText = o.auditSheet != ""
 	if o.sweep {
 		return sweep(ctx, e, &o, cfg, gold, pairs)
 	}
@@ -147,7 +181,49 @@ func evalCmd(ctx context.Context, args []string, e env) error {
 	params := report.NewSummary(version, cfg, res).Parameters
 	rep.Parameters = &params
 	rep.Articles = res.Stats.Read
+	if o.audit != "" {
+		a := eval.Audit(auditClusters(res), auditLabels, eval.AuditOptions{Top: o.auditTop, Sample: o.auditSample})
+		rep.Audit, rep.AuditFile = &a, o.audit
+		if o.auditSheet != "" {
+			if err := writeAuditSheet(o.auditSheet, res, a.Unlabelled); err != nil {
+				return fmt.Errorf("eval: --audit-sheet: %w", err)
+			}
+		}
+	}
 	return printEval(e.stdout, &o, rep)
+}
+
+// auditClusters lists a run's clusters as IDs, canonical first.
+func auditClusters(res *dedup.Result) []eval.AuditCluster {
+	cs := make([]eval.AuditCluster, len(res.Clusters))
+	for i, c := range res.Clusters {
+		for _, m := range c.Members {
+			cs[i] = append(cs[i], res.Docs[m.Doc].ID)
+		}
+	}
+	return cs
+}
+
+// writeAuditSheet writes the pairs to read, one Markdown block each: the
+// canonical article (A) and the member (B), titles, dates and texts, and
+// no similarity figures, so that the reader's label is a reading.
+func writeAuditSheet(path string, res *dedup.Result, pairs []eval.AuditPair) error {
+	byID := make(map[string]int, len(res.Docs))
+	for i, d := range res.Docs {
+		byID[d.ID] = i
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Cluster audit: %d pairs to read\n\nFor each pair, is B the same news item as A? Write one line per pair:\n"+
+		"`{\"a\": \"A's ID\", \"b\": \"B's ID\", \"label\": \"dup\" or \"distinct\", \"why\": \"your reason\"}`\n\n", len(pairs))
+	for _, p := range pairs {
+		fmt.Fprintf(&b, "## PAIR a=%s b=%s\n", p.Canonical, p.Member)
+		for _, side := range []struct{ name, id string }{{"A", p.Canonical}, {"B", p.Member}} {
+			i := byID[side.id]
+			d := res.Docs[i]
+			fmt.Fprintf(&b, "### %s (id %s, %s): %s\n%s\n\n", side.name, d.ID, report.FormatDate(d.Published), strings.Join(strings.Fields(d.Title), " "), res.Texts[i])
+		}
+	}
+	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
 
 // assignment turns a run's clusters into an ID → cluster label map.
@@ -252,6 +328,28 @@ func printEval(w io.Writer, o *evalOptions, rep *evalReport) error {
 		printPairs(tw, "misses (dup pairs left apart)", p.Misses, o.showPairs)
 		printPairs(tw, "false merges (distinct pairs put together)", p.FalseMerges, o.showPairs)
 	}
+	if a := rep.Audit; a != nil {
+		if rep.Gold != nil || rep.Pairs != nil {
+			fmt.Fprintln(tw)
+		}
+		fmt.Fprintf(tw, "audit %s: %d hidden (drop.txt), %d sampled, %d labelled, %d unlabelled\n", rep.AuditFile, a.Dropped, a.Sampled, a.Labelled, len(a.Unlabelled))
+		fmt.Fprintf(tw, "hidden but distinct\t%.4f\t(%d of %d labelled; 95%% interval %.4f-%.4f)\n", a.DistinctRate, a.Distinct, a.Labelled, a.Low, a.High)
+		fmt.Fprintf(tw, "pair precision in clusters\t%.4f\t(canonical-member pairs labelled dup)\n", 1-a.DistinctRate)
+		fmt.Fprintf(tw, "largest %d clusters\t%d pure\t(%d members unlabelled)\n", a.TopClusters, a.TopPure, a.TopUnread)
+		if len(a.TopImpure) > 0 {
+			fmt.Fprintf(tw, "impure among them\t%v\n", a.TopImpure)
+		}
+		if o.showPairs != 0 && len(a.WrongPairs) > 0 {
+			fmt.Fprintf(tw, "\nhidden but distinct: %d\n", len(a.WrongPairs))
+			for i, p := range a.WrongPairs {
+				if o.showPairs > 0 && i == o.showPairs {
+					fmt.Fprintf(tw, "  ... %d more (--show -1 lists all)\n", len(a.WrongPairs)-i)
+					break
+				}
+				fmt.Fprintf(tw, "  cluster %d (%d): %s ~ %s  %s\n", p.Cluster, p.Size, p.Canonical, p.Member, p.Why)
+			}
+		}
+	}
 	return tw.Flush()
 }
 
@@ -286,6 +384,12 @@ func describeMatch(m *report.MatchLine) string {
 	}
 	if m.HoursApart != nil {
 		fmt.Fprintf(&b, ", %.1f h apart", *m.HoursApart)
+	}
+	if m.Subjects != nil {
+		fmt.Fprintf(&b, ", subjects unmatched %d", *m.Subjects)
+	}
+	if m.FigureOrder != nil {
+		fmt.Fprintf(&b, ", figure order %.2f", *m.FigureOrder)
 	}
 	fmt.Fprintf(&b, ": %s", m.Reason)
 	return b.String()

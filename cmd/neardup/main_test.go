@@ -114,13 +114,14 @@ func TestLevers(t *testing.T) {
 	}{
 		{"defaults", nil, defaults},
 		{"no containment: the lede-only cut stays apart", []string{"--containment", "0"}, "earn-orcas+earn-orcas-corr"},
-		{"no figures or names: two companies' dividends merge", []string{"--figures", "0", "--names", "0"},
+		{"no figures, names or subject test: two companies' dividends merge", []string{"--figures", "0", "--names", "0", "--subject", "0"},
 			"div-harrow+div-pellam " + defaults},
+		{"the subject test alone keeps the dividends apart", []string{"--figures", "0", "--names", "0"}, defaults},
 		{"names alone keep the dividends apart", []string{"--figures", "0"}, defaults},
 		{"figures alone keep the dividends apart", []string{"--names", "0"}, defaults},
-		{"no window and no figures: two weeks' reports merge", []string{"--window", "off", "--figures", "0"},
+		{"no window and no figures: two weeks' reports merge", []string{"--window", "off", "--short-window", "off", "--figures", "0", "--figure-order", "0", "--subject", "0"},
 			"earn-orcas+earn-orcas-corr grain-wk18+grain-wk19 port-lede+port-full"},
-		{"--veto-below 1 switches figures and names off", []string{"--veto-below", "1"}, "div-harrow+div-pellam " + defaults},
+		{"--veto-below 1 switches figures, names and the subject test off", []string{"--veto-below", "1"}, "div-harrow+div-pellam " + defaults},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

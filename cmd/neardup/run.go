@@ -29,9 +29,13 @@ const (
 	defaultContainment = 0.6
 	defaultMinRatio    = 0.15
 	defaultFigures     = 0.75
-	defaultNames       = 0.85
+	defaultNames       = 0.5
 	defaultVetoBelow   = 150
 	defaultWindow      = "48h"
+	defaultSubject     = 0.02
+	defaultSubjectMax  = 60
+	defaultShortWindow = "20h"
+	defaultFigureOrder = 0.6
 	defaultAntiChain   = true
 	defaultBoilerplate = true
 	defaultHashes      = 128
@@ -74,6 +78,10 @@ type matchOptions struct {
 	names       float64
 	vetoBelow   int
 	window      string
+	subject     float64
+	subjectMax  int
+	shortWindow string
+	figureOrder float64
 	antiChain   bool
 	boilerplate bool
 	hashes      int
@@ -96,6 +104,10 @@ func (o *matchOptions) addFlags(fs *pflag.FlagSet) {
 	fs.Float64Var(&o.names, "names", defaultNames, "veto: share of names (capitalised words) the article with fewer must share with the other (0: off)")
 	fs.IntVar(&o.vetoBelow, "veto-below", defaultVetoBelow, "--figures and --names apply when the shorter article has fewer shingles than this (0: always)")
 	fs.StringVar(&o.window, "window", defaultWindow, "veto: dated articles further apart than this are not copies (e.g. 36h, 3d; off)")
+	fs.Float64Var(&o.subject, "subject", defaultSubject, "veto for short items: a title word used by at most this share of short articles, or a title figure, names the subject; each title naming one the other article lacks: different items (0: off)")
+	fs.IntVar(&o.subjectMax, "subject-below", defaultSubjectMax, "--subject and --short-window apply when the shorter text has at most this many words")
+	fs.StringVar(&o.shortWindow, "short-window", defaultShortWindow, "veto: short items (see --subject-below) further apart than this are not copies (off: --window alone)")
+	fs.Float64Var(&o.figureOrder, "figure-order", defaultFigureOrder, "veto for two short texts of 6+ figures each: share of the consecutive figure pairs of the one with fewer the other must have (a table re-sent vs its next release; 0: off)")
 	fs.BoolVar(&o.boilerplate, "boilerplate", defaultBoilerplate, "ignore wire boilerplate when matching: datelines, bylines, credits, agency tails")
 	fs.BoolVar(&o.antiChain, "anti-chain", defaultAntiChain, "keep in a cluster only members verified against its canonical article")
 	fs.Float64Var(&o.candidates, "candidate-threshold", 0, "Jaccard the LSH banding is tuned for (0: the threshold, lower with --containment)")
@@ -127,11 +139,19 @@ func (o *matchOptions) config(cmd string, inputs []string) (dedup.Config, error)
 	if err != nil {
 		return cfg, usagef("%s: --window: %v", cmd, err)
 	}
-	rules := cluster.Rules{Threshold: o.threshold, Containment: o.containment, MinRatio: o.minRatio, Figures: o.figures, Names: o.names, VetoBelow: o.vetoBelow, Window: window}
+	shortWindow, err := parseWindow(o.shortWindow)
+	if err != nil {
+		return cfg, usagef("%s: --short-window: %v", cmd, err)
+	}
+	if o.subjectMax < 0 {
+		return cfg, usagef("%s: --subject-below %d: want 0 or more", cmd, o.subjectMax)
+	}
+	rules := cluster.Rules{Threshold: o.threshold, Containment: o.containment, MinRatio: o.minRatio, Figures: o.figures, Names: o.names, VetoBelow: o.vetoBelow, Window: window,
+		Subject: o.subject, SubjectBelow: o.subjectMax, ShortWindow: shortWindow, FigureOrder: o.figureOrder}
 	for _, v := range []struct {
 		name string
 		v    float64
-	}{{"--containment", o.containment}, {"--containment-min-ratio", o.minRatio}, {"--figures", o.figures}, {"--names", o.names}, {"--candidate-threshold", o.candidates}} {
+	}{{"--containment", o.containment}, {"--containment-min-ratio", o.minRatio}, {"--figures", o.figures}, {"--names", o.names}, {"--subject", o.subject}, {"--figure-order", o.figureOrder}, {"--candidate-threshold", o.candidates}} {
 		if !(v.v >= 0 && v.v <= 1) {
 			return cfg, usagef("%s: %s %v: want a number from 0 to 1", cmd, v.name, v.v)
 		}

@@ -16,18 +16,19 @@ func short(title, text string, flash bool, published time.Time) *Evidence {
 		Shingles:  int32(len(sh)),
 		Published: published.Unix(),
 		Short: &Short{Set: sh, Figures: shingle.Figures(text), Names: shingle.Names(text),
-			Words: shingle.WordSet(title+"\n"+text, false), NWords: int32(len(shingle.Words(text, false))),
-			Flash: flash, Subject: shingle.TitleSubject(title, false), FigurePairs: pairs, NFigures: int32(nf)},
+			NWords: int32(len(shingle.Words(text, false))), FigurePairs: pairs, NFigures: int32(nf)},
+		About: &About{Subject: shingle.TitleSubject(title, false), Lede: stems(title + "\n" + shingle.Lede(text, LedeWords)),
+			Figures: shingle.Figures(title + "\n" + shingle.Lede(text, LedeWords)), Flash: flash, Names: names(text, flash), Lower: lower(text, flash)},
 	}
 }
 
 func TestSubjectTest(t *testing.T) {
 	t0 := time.Date(1987, 4, 2, 10, 0, 0, 0, time.UTC)
 	flash := func(title string, at time.Time) *Evidence { return short(title, title, true, at) }
-	rules := Rules{Threshold: 0.3, Containment: 0.6, VetoBelow: 150, Subject: 0.02, SubjectBelow: 60, ShortWindow: 20 * time.Hour, FigureOrder: 0.6}
+	rules := Rules{Threshold: 0.3, Containment: 0.6, VetoBelow: 150, Subject: 0.02, ShortBelow: 60, ShortWindow: 20 * time.Hour, FigureOrder: 0.6}
 	// A vocabulary in which bank names are rare and the template is not.
 	vocab := NewVocabulary()
-	common := shingle.WordSet("raises prime rate to pct from effective today bank said it its the", false)
+	_, common := shingle.WordSet("raises prime rate to pct from effective today bank said it its the", false)
 	for range 200 {
 		vocab.Add(common)
 	}
@@ -99,4 +100,23 @@ func TestVocabularyRare(t *testing.T) {
 	if !small.Rare(6, 0.02) || small.Rare(5, 0.02) {
 		t.Error("in a small corpus a word of one article only must be rare")
 	}
+}
+
+func names(text string, flash bool) []uint64 {
+	if flash {
+		return nil
+	}
+	return shingle.Names(text)
+}
+
+func lower(text string, flash bool) []uint64 {
+	if flash {
+		return nil
+	}
+	return shingle.LowerWords(text)
+}
+
+func stems(text string) []uint64 {
+	s, _ := shingle.WordSet(text, false)
+	return s
 }

@@ -15,7 +15,43 @@ type Evidence struct {
 	Shingles  int32    // size of the shingle set
 	Published int64    // Unix seconds; Undated when unknown
 	Short     *Short   // for short articles only (under Rules.VetoBelow); nil otherwise
+	About     *About   // for the subject test: short and medium articles (under 2 × Rules.VetoBelow); nil otherwise
+	Lede      []uint16 // signature (LedeHashes values) of the shingles of the lede, for articles of MinLedeWords words or more; nil otherwise
+	Sentences []uint32 // hashes of the sentences at its head and tail (shingle.Sentences), for the furniture test
 }
+
+// The lede test (Rules.Lede): copies keep the lede, the first LedeWords
+// words of a story, maybe lightly edited; a follow-up reuses background
+// lower down and writes a new lede. It looks at articles long enough to
+// have a lede and a body (MinLedeWords), through a short signature of the
+// lede's shingles (LedeHashes 16-bit values: 32 bytes an article).
+const (
+	MinLedeWords = 60
+	LedeHashes   = 16
+)
+
+// About is what an article says it is about, for the subject test: its
+// title's subject, and the words and figures of its title and lede (the
+// first LedeWords words of the text), where a wire item names its subject.
+// Later paragraphs are left out on purpose: they name other companies as
+// background ("the move follows Sun Co's rise earlier today").
+type About struct {
+	Subject  shingle.Subject
+	Lede     []uint64 // sorted, duplicate-free word stems (shingle.WordSet) of title and lede
+	Figures  []uint64 // figures of title and lede (shingle.Figures)
+	Names    []uint64 // the text's names (shingle.Names)
+	Lower    []uint64 // the words the text writes in lower case (shingle.LowerWords)
+	Flash    bool     // title only: the title is the whole item
+	Untitled bool     // no title: Subject is of the start of the first line
+}
+
+// LedeWords is how much of a text is its lede for About; an article
+// without a title has the first UntitledWords words of its first line for
+// one.
+const (
+	LedeWords     = 40
+	UntitledWords = 12
+)
 
 // Undated is Evidence.Published for an article without a date.
 const Undated = math.MinInt64
@@ -27,12 +63,7 @@ type Short struct {
 	Names   []uint64 // sorted hashes of the names in the text (shingle.Names)
 	Set     []uint64 // the shingle set itself: pairs of short articles are verified exactly
 
-	// For the subject test (Rules.Subject): the words of title and text,
-	// their number, and what the title is about.
-	Words   []uint64 // sorted, duplicate-free word hashes (shingle.WordSet) of title and text
-	NWords  int32    // words in the matched text
-	Flash   bool     // title only: the title is the whole item
-	Subject shingle.Subject
+	NWords int32 // words in the matched text (Rules.ShortWindow)
 
 	// For the figure-order test (Rules.FigureOrder): consecutive figure
 	// pairs (shingle.FigurePairs) and the number of figures.
@@ -67,19 +98,24 @@ type Rules struct {
 	Names       float64       // 0: off; minimum share of names shared (see Match.Names)
 	VetoBelow   int           // figures and names vetoes apply when the smaller article has fewer shingles than this; 0: always
 
-	// The subject test, for short items (both under VetoBelow, the shorter
-	// with at most SubjectBelow words): a title word used by at most
-	// Subject (a share) of the corpus's short articles, or a figure of the
-	// title, names what an item is about. When each title has such a word
-	// or figure that the other article never mentions, the two are
-	// different items from one template (another bank, fund, market or
-	// hour); when both titles carry figures and neither title's figures are
-	// all in the other (a correction excepted), likewise. Short items
-	// further apart than ShortWindow are the next day's report.
-	Subject      float64       // 0: off
-	SubjectBelow int           // words; the test applies when the shorter matched text has at most this many
-	ShortWindow  time.Duration // 0: Window alone
-	Vocabulary   *Vocabulary   // document frequencies; nil: no word is rare
+	// The subject test, for two articles with About evidence: a
+	// title word used by at most Subject (a share) of the corpus's short
+	// articles, or a figure of the title, names what an item is about. When
+	// each title has such a word or figure that the other article never
+	// mentions, the two are different items from one template (another
+	// bank, fund, market or hour); when both titles carry figures and
+	// neither title's figures are all in the other (a correction excepted),
+	// likewise. A flash (a title alone) and a story are held to more: what
+	// either title names must be in the other's title or lede. Two bodies that are nearly the same text (Jaccard ≥
+	// SameText) are one item under a new headline, whatever the titles say.
+	Subject float64 // 0: off
+
+	// Short items (both under VetoBelow, the shorter with at most
+	// ShortBelow words: flashes, briefs, market reports) further apart than
+	// ShortWindow are the next day's report, not a copy.
+	ShortBelow  int           // words
+	ShortWindow time.Duration // 0: Window alone
+	Vocabulary  *Vocabulary   // document frequencies; nil: no word is rare
 
 	// FigureOrder, for two short articles whose texts each have at least
 	// MinTableFigures figures: the share of the consecutive figure pairs of
@@ -87,7 +123,35 @@ type Rules struct {
 	// table or a corrected one keeps its numbers in order; the next release
 	// of a data report (new rates, another hour's prices) does not. 0: off.
 	FigureOrder float64
+
+	// Furniture, when not nil, knows the sentences repeated across many
+	// articles of the run (cookie notices, captcha pages): two articles
+	// that share only such sentences, each with enough text of its own
+	// that they do not share, are different pages of one site, unless
+	// their texts are one (Jaccard ≥ SamePage).
+	Furniture    *Furniture
+	FurnitureMin int // articles a sentence must be in to be furniture; 0: off (the pipeline builds Furniture from it)
+
+	// Lede is the estimated Jaccard similarity of the two ledes below
+	// which two articles that share less than a follow-up can (Jaccard <
+	// FollowUpBelow) are a story and its follow-up. Closer pairs are
+	// rewrites, re-ordered ones included, whose lede may have moved. 0: off.
+	Lede float64
 }
+
+// FollowUpBelow is the Jaccard similarity under which a pair may be a
+// follow-up: one reuses a block of its earlier story as background, a
+// fifth to a half of it.
+const FollowUpBelow = 0.5
+
+// SamePage is the Jaccard similarity from which two texts are one page:
+// the furniture test leaves them alone.
+const SamePage = 0.95
+
+// SameText is the Jaccard similarity from which two bodies are one text
+// under another headline: the subject test, which reads titles, leaves
+// them alone (a corrected typo or a new headline on the same story).
+const SameText = 0.8
 
 // MinTableFigures is how many figures a text needs for Rules.FigureOrder to
 // look at it: fewer are a story's figures, not a table.
@@ -102,6 +166,7 @@ type Match struct {
 	Names       float64 // share of the names of the article with fewer found in the other; -1: one has none
 	Hours       float64 // hours between the publication dates; -1: a date is missing
 	FigureOrder float64 // share of the consecutive figure pairs of the text with fewer figures found in the other; -1: not applied
+	Lede        float64 // estimated Jaccard similarity of the two ledes; -1: not applied
 	Subjects    int     // subject test: rare title words or title figures of each side missing from the other (the fewer of the two); -1: not applied
 	Verified    bool
 	Reason      string // "jaccard" or "containment" when verified; else why not
@@ -119,13 +184,15 @@ const (
 	TitleFigures    = "title figures differ"
 	ShortApart      = "short items outside window"
 	FigureOrderDiff = "figure tables differ"
+	LedesDiffer     = "ledes differ"
+	FurnitureOnly   = "page furniture only"
 )
 
 // Check verifies the pair a, b.
 func (r Rules) Check(a, b *Evidence) Match {
 	sa, sb := a.short(), b.short()
 	m := Match{Jaccard: lsh.Similarity(a.Signature, b.Signature), Figures: shared(sa.Figures, sb.Figures),
-		Names: shared(sa.Names, sb.Names), Hours: -1, Subjects: -1, FigureOrder: -1}
+		Names: shared(sa.Names, sb.Names), Hours: -1, Subjects: -1, FigureOrder: -1, Lede: -1}
 	if sa.Set != nil && sb.Set != nil {
 		// Two short articles: exact, where estimates are noisiest and
 		// templated briefs sit closest to the threshold.
@@ -179,39 +246,71 @@ func (r Rules) Check(a, b *Evidence) Match {
 			}
 		}
 	}
-	if r.Subject > 0 && a.Short != nil && b.Short != nil && min(sa.NWords, sb.NWords) <= int32(r.SubjectBelow) {
-		if r.ShortWindow > 0 && m.Hours > r.ShortWindow.Hours() {
-			m.Reason = ShortApart
+	if r.Furniture != nil && m.Jaccard < SamePage && r.Furniture.furnitureOnly(a.Sentences, b.Sentences) {
+		m.Reason = FurnitureOnly
+		return m
+	}
+	if r.Lede > 0 && a.Lede != nil && b.Lede != nil && m.Jaccard < FollowUpBelow {
+		m.Lede = lsh.Similarity(a.Lede, b.Lede)
+		if m.Lede < r.Lede {
+			m.Reason = LedesDiffer
 			return m
 		}
-		m.Subjects = min(r.unmatched(sa, sb), r.unmatched(sb, sa))
-		if m.Subjects > 0 {
-			m.Reason = SubjectsDiffer
+	}
+	if r.Subject > 0 && a.About != nil && b.About != nil {
+		if reason := r.subject(a.About, b.About, &m); reason != "" {
+			m.Reason = reason
 			return m
 		}
-		if !sa.Subject.Corrected && !sb.Subject.Corrected && len(sa.Subject.Figures) > 0 && len(sb.Subject.Figures) > 0 &&
-			!subset(sa.Subject.Figures, sb.Subject.Figures) && !subset(sb.Subject.Figures, sa.Subject.Figures) {
-			m.Reason = TitleFigures
-			return m
-		}
+	}
+	if a.Short == nil || b.Short == nil {
+		m.Verified = true
+		return m
+	}
+	if r.ShortWindow > 0 && min(sa.NWords, sb.NWords) <= int32(r.ShortBelow) && m.Hours > r.ShortWindow.Hours() {
+		m.Reason = ShortApart
+		return m
 	}
 	m.Verified = true
 	return m
 }
 
-// unmatched counts what a's title is about that b never mentions: its rare
-// title words absent from b's words, and its title figures absent from b's
-// figures (unless either title marks a correction). A flash (a title alone) is held to b's title: a story's body
-// names other companies as background ("following Chase Manhattan's
-// move"), so only its title says which one it is about.
-func (r Rules) unmatched(a, b *Short) int {
-	n := 0
-	words := b.Words
-	if a.Flash && !b.Flash {
-		words = b.Subject.Words
+// subject is the subject test (see Rules.Subject); it returns a Reason
+// when the pair fails it, "" otherwise.
+func (r Rules) subject(a, b *About, m *Match) string {
+	// Title words are set aside when the bodies are one text (a new
+	// headline, a corrected typo), unless a "title" is the start of the
+	// text itself (an untitled page); title figures never are: the same body
+	// under "12:10 EDT" and "12:20 EDT" is two reports.
+	words := a.Flash || b.Flash || a.Untitled || b.Untitled || m.Jaccard < SameText
+	ua, ub := r.unmatched(a, b, words), r.unmatched(b, a, words)
+	m.Subjects = min(ua, ub)
+	if a.Flash != b.Flash {
+		m.Subjects = max(ua, ub)
 	}
+	if m.Subjects > 0 {
+		return SubjectsDiffer
+	}
+	if !a.Subject.Corrected && !b.Subject.Corrected && len(a.Subject.Figures) > 0 && len(b.Subject.Figures) > 0 &&
+		!subset(a.Subject.Figures, b.Subject.Figures) && !subset(b.Subject.Figures, a.Subject.Figures) {
+		return TitleFigures
+	}
+	return ""
+}
+
+// unmatched counts what a's title is about that b's title and lede do not
+// mention: its rare title words absent from b's (when titleWords), and its title figures absent from b's
+// figures (unless either title marks a correction).
+func (r Rules) unmatched(a, b *About, titleWords bool) int {
+	n := 0
+	words := b.Lede
 	for _, w := range a.Subject.Words {
-		if r.Vocabulary.Rare(w, r.Subject) && !contains(words, w) {
+		// A rare title word names a's subject unless a's own text writes
+		// it in lower case and never as a name: "Phillips" does,
+		// "faulted" does not. Without case to go by (a flash, an
+		// all-capitals text), rarity alone decides.
+		if titleWords && r.Vocabulary.Rare(w.Whole, r.Subject) && !contains(words, w.Stem) &&
+			!(contains(a.Lower, w.Whole) && !contains(a.Names, w.Whole)) {
 			n++
 		}
 	}
@@ -219,7 +318,7 @@ func (r Rules) unmatched(a, b *Short) int {
 		return n // a correction may change a figure of the title
 	}
 	for _, f := range a.Subject.Figures {
-		if !contains(b.Figures, f) && !contains(b.Subject.Figures, f) {
+		if !contains(b.Figures, f) {
 			n++
 		}
 	}

@@ -22,6 +22,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/neardup/neardup/cluster"
@@ -103,6 +104,7 @@ func (r *Result) Duplicates() int {
 type signed struct {
 	ev     cluster.Evidence
 	length int32
+	words  []uint64 // the whole words of About's title and lede, for the vocabulary
 }
 
 // Run executes the pipeline. It returns an error when the input stops it
@@ -158,6 +160,9 @@ func Rematch(ctx context.Context, res *Result, cfg Config) (*Result, error) {
 	if cfg.Rules.Subject > 0 {
 		out.Rules.Vocabulary = res.Rules.Vocabulary
 	}
+	if cfg.Rules.FurnitureMin > 0 {
+		out.Rules.Furniture = res.Rules.Furniture
+	}
 	timer := time.Now()
 	lap := func(name string) {
 		now := time.Now()
@@ -211,9 +216,12 @@ func match(ctx context.Context, cfg Config, res *Result, progress func(string, i
 // shingles and signs each article on its workers, and keeps the results.
 func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(string, int, int)) error {
 	signers := make([]*lsh.Signer, cfg.Workers)
+	ledeSigners := make([]*lsh.Signer, cfg.Workers)
 	hashers := make([]shingle.Hasher, cfg.Workers)
+	ledeParams := lsh.Params{Scheme: lsh.OPH, Hashes: cluster.LedeHashes, Seed: cfg.LSH.Seed ^ 0x1ede}
 	for w := range signers {
 		signers[w] = cfg.LSH.NewSigner()
+		ledeSigners[w] = ledeParams.NewSigner()
 	}
 	sign := func(w int, d *corpus.Document) signed {
 		text := d.Text()
@@ -234,6 +242,11 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 		if !d.Published.IsZero() {
 			s.ev.Published = d.Published.Unix()
 		}
+		// The subject test looks at short and medium articles: what their
+		// title and lede are about.
+		if len(sh) > 0 && cfg.Rules.Subject > 0 && (cfg.Rules.VetoBelow == 0 || len(sh) < 2*cfg.Rules.VetoBelow) {
+			s.ev.About, s.words = about(d.Title, text, d.Body == "", cfg.Shingle.FoldAccents)
+		}
 		if len(sh) > 0 {
 			s.ev.Signature = signers[w].Sign(sh, make([]uint16, 0, cfg.LSH.Hashes))
 			// Figures, names and the exact set serve the vetoes, which
@@ -243,14 +256,23 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 				if cfg.Rules.VetoBelow > 0 {
 					s.ev.Short.Set = slices.Clone(sh)
 				}
-				if cfg.Rules.Subject > 0 {
-					subjectEvidence(s.ev.Short, d.Title, text, cfg.Shingle.FoldAccents)
-					s.ev.Short.Flash = d.Body == ""
-				}
+				s.ev.Short.NWords = int32(min(len(shingle.Words(text, cfg.Shingle.FoldAccents)), math.MaxInt32))
 				if cfg.Rules.FigureOrder > 0 {
 					pairs, n := shingle.FigurePairs(text)
 					s.ev.Short.FigurePairs, s.ev.Short.NFigures = pairs, int32(min(n, math.MaxInt32))
 				}
+			}
+		}
+		if len(sh) > 0 && cfg.Rules.FurnitureMin > 0 {
+			s.ev.Sentences = shingle.Sentences(text)
+		}
+		// The lede's signature, last: it reuses the hasher's buffer.
+		if len(sh) > 0 && cfg.Rules.Lede > 0 && len(sh) >= cluster.MinLedeWords {
+			lede := shingle.Lede(text, cluster.LedeWords)
+			if len(lede) < len(text) {
+				lh := hashers[w].Hashes(cfg.Shingle, lede)
+				slices.Sort(lh)
+				s.ev.Lede = ledeSigners[w].Sign(slices.Compact(lh), make([]uint16, 0, cluster.LedeHashes))
 			}
 		}
 		return s
@@ -272,14 +294,21 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 	var docs chunks[Doc]
 	var texts chunks[string]
 	vocab := cluster.NewVocabulary()
+	var furniture *cluster.Furniture
+	if cfg.Rules.FurnitureMin > 0 {
+		furniture = cluster.NewFurniture(cfg.Rules.FurnitureMin)
+	}
 	stats, err := corpus.ReadProcessed(ctx, cfg.Inputs, cfg.Stdin, opts, sign, func(d corpus.Document, s signed) error {
 		docs.add(Doc{ID: d.ID, Title: d.Title, Source: d.Source, Published: d.Published, Length: s.length})
 		if cfg.KeepText {
 			texts.add(d.Text())
 		}
 		evs.add(s.ev)
-		if s.ev.Short != nil && s.ev.Short.Words != nil {
-			vocab.Add(s.ev.Short.Words)
+		if s.ev.About != nil {
+			vocab.Add(s.words)
+		}
+		if furniture != nil {
+			furniture.Add(s.ev.Sentences)
 		}
 		progress("read+sign", evs.n, -1)
 		return nil
@@ -300,6 +329,7 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 	if cfg.Rules.Subject > 0 {
 		res.Rules.Vocabulary = vocab
 	}
+	res.Rules.Furniture = furniture
 	// An article with text but no words (punctuation only) cannot match:
 	// count it as empty.
 	for i := range res.Docs {
@@ -315,16 +345,24 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 	return ctx.Err()
 }
 
-// subjectEvidence fills what the subject test needs of a short article:
-// the words of its title and text, their number, and its title's subject.
-func subjectEvidence(sh *cluster.Short, title, text string, fold bool) {
-	words := shingle.WordSet(title+"\n"+text, fold)
-	if words == nil {
-		words = []uint64{}
+// about is the About evidence of an article: its title's subject, and the
+// words and figures of its title and lede; and the whole words of title
+// and lede, for the vocabulary.
+func about(title, text string, flash, fold bool) (*cluster.About, []uint64) {
+	lede := title + "\n" + shingle.Lede(text, cluster.LedeWords)
+	untitled := strings.TrimSpace(title) == ""
+	if untitled {
+		// No title (a scraped page, a text-only feed): the start of the
+		// first line stands for it.
+		first, _, _ := strings.Cut(text, "\n")
+		title = shingle.Lede(first, cluster.UntitledWords)
 	}
-	sh.Words = words
-	sh.NWords = int32(min(len(shingle.Words(text, fold)), math.MaxInt32))
-	sh.Subject = shingle.TitleSubject(title, fold)
+	stems, words := shingle.WordSet(lede, fold)
+	a := &cluster.About{Subject: shingle.TitleSubject(title, fold), Lede: stems, Figures: shingle.Figures(lede), Flash: flash, Untitled: untitled}
+	if !flash {
+		a.Names, a.Lower = shingle.Names(text), shingle.LowerWords(text)
+	}
+	return a, words
 }
 
 // chunks collects values in blocks of chunkSize, so that growing never

@@ -59,9 +59,11 @@ type Parameters struct {
 	VetoBelow   int     `json:"veto_below"`
 	Window      string  `json:"window"`
 	Subject     float64 `json:"subject"`
-	SubjectMax  int     `json:"subject_below"`
+	ShortBelow  int     `json:"short_below"`
 	ShortWindow string  `json:"short_window"`
 	FigureOrder float64 `json:"figure_order"`
+	Lede        float64 `json:"lede"`
+	Furniture   int     `json:"furniture"`
 	AntiChain   bool    `json:"anti_chain"`
 	Boilerplate bool    `json:"boilerplate"`
 	Seed        int64   `json:"seed"`
@@ -128,9 +130,11 @@ func NewSummary(version string, cfg dedup.Config, res *dedup.Result) *Summary {
 			VetoBelow:   res.Rules.VetoBelow,
 			Window:      FormatDuration(res.Rules.Window),
 			Subject:     res.Rules.Subject,
-			SubjectMax:  res.Rules.SubjectBelow,
+			ShortBelow:  res.Rules.ShortBelow,
 			ShortWindow: FormatDuration(res.Rules.ShortWindow),
 			FigureOrder: res.Rules.FigureOrder,
+			Lede:        res.Rules.Lede,
+			Furniture:   res.Rules.FurnitureMin,
 			AntiChain:   cfg.AntiChain,
 			Boilerplate: cfg.Boilerplate,
 			Seed:        cfg.LSH.Seed,

@@ -3,6 +3,8 @@ package shingle
 import (
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Subject is what an article's title says it is about, for telling apart
@@ -12,9 +14,29 @@ import (
 // mixed case: whether a word names the subject is decided later by how
 // rare it is in the corpus, not by its capital letter.
 type Subject struct {
-	Words     []uint64 // sorted, duplicate-free hashes of the title's words without digits
-	Figures   []uint64 // sorted, duplicate-free hashes of the title's figures (see Figures)
-	Corrected bool     // the title marks a correction: a changed figure is expected
+	Words     []TitleWord // the title's words without digits, by stem
+	Figures   []uint64    // sorted, duplicate-free hashes of the title's figures (see Figures)
+	Corrected bool        // the title marks a correction: a changed figure is expected
+}
+
+// TitleWord is a title word: its Stem (what WordSet gives, so that "centres"
+// meets "centers" and "costs" meets "cost") and the hash of the whole word
+// in lower case (what Names gives).
+type TitleWord struct{ Stem, Whole uint64 }
+
+// StemRunes is how much of a word its stem keeps.
+const StemRunes = 4
+
+// stem hashes the first StemRunes runes of a normalised word.
+func stem(w string) uint64 {
+	n := 0
+	for i := range w {
+		if n == StemRunes {
+			return hashString(w[:i])
+		}
+		n++
+	}
+	return hashString(w)
 }
 
 // wireMarkers are title words that say how an item was sent, not what it
@@ -37,27 +59,47 @@ func TitleSubject(title string, foldAccents bool) Subject {
 			s.Corrected = true
 		case wireMarkers[w] || hasDigit(w):
 		default:
-			s.Words = append(s.Words, hashString(w))
+			s.Words = append(s.Words, TitleWord{Stem: stem(w), Whole: hashString(w)})
 		}
 	}
-	slices.Sort(s.Words)
+	slices.SortFunc(s.Words, func(a, b TitleWord) int {
+		if a.Stem != b.Stem {
+			return cmpUint(a.Stem, b.Stem)
+		}
+		return cmpUint(a.Whole, b.Whole)
+	})
 	s.Words = slices.Compact(s.Words)
 	s.Figures = Figures(stripTickers(title))
 	return s
 }
 
-// WordSet returns the sorted, duplicate-free hashes of the words of text
-// (as Words gives them), in the same hash space as Subject.Words.
-func WordSet(text string, foldAccents bool) []uint64 {
+func cmpUint(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// WordSet returns the sorted, duplicate-free stems of the words of text
+// (as Words gives them, figures left out), as TitleWord.Stem, and the
+// hashes of the whole words, as TitleWord.Whole: words meet by stem, and
+// how rare a word is is counted on the whole word.
+func WordSet(text string, foldAccents bool) (stems, wholes []uint64) {
 	ws := Words(text, foldAccents)
-	out := make([]uint64, 0, len(ws))
+	stems = make([]uint64, 0, len(ws))
+	wholes = make([]uint64, 0, len(ws))
 	for _, w := range ws {
 		if !hasDigit(w) {
-			out = append(out, hashString(w))
+			stems = append(stems, stem(w))
+			wholes = append(wholes, hashString(w))
 		}
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	slices.Sort(stems)
+	slices.Sort(wholes)
+	return slices.Compact(stems), slices.Compact(wholes)
 }
 
 func hasDigit(w string) bool {
@@ -89,4 +131,38 @@ func stripTickers(s string) string {
 	}
 	b.WriteString(s)
 	return b.String()
+}
+
+// Lede returns the beginning of text up to the end of its n-th word (words
+// as Words counts them, before normalisation), or all of text.
+func Lede(text string, n int) string {
+	words := 0
+	in := false
+	for i, r := range text {
+		w := isWordRune(r)
+		if w && !in {
+			if words == n {
+				return text[:i]
+			}
+			words++
+		}
+		in = w
+	}
+	return text
+}
+
+// LowerWords returns the sorted, duplicate-free hashes of the words that
+// text writes in lower case ("faulted", "queries"), in the hash space of
+// TitleWord.Whole and Names: a title word that its own article writes
+// only in lower case is a common word, not a name.
+func LowerWords(text string) []uint64 {
+	var out []uint64
+	for w := range strings.FieldsFuncSeq(text, func(r rune) bool { return !isWordRune(r) }) {
+		r, _ := utf8.DecodeRuneInString(w)
+		if unicode.IsLower(r) {
+			out = append(out, hashString(strings.ToLower(w)))
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }

@@ -1,7 +1,9 @@
 package shingle
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -26,7 +28,12 @@ func TestTitleSubject(t *testing.T) {
 			want = append(want, hashString(w))
 		}
 		slices.Sort(want)
-		if !slices.Equal(s.Words, want) {
+		var got []uint64
+		for _, w := range s.Words {
+			got = append(got, w.Whole)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
 			t.Errorf("%q: %d words, want %v", tt.title, len(s.Words), tt.words)
 		}
 		if len(s.Figures) != tt.figures || s.Corrected != tt.corrected {
@@ -40,13 +47,16 @@ func TestTitleSubject(t *testing.T) {
 }
 
 func TestWordSetMatchesTitleWords(t *testing.T) {
-	ws := WordSet("Chase Manhattan Bank said it raised its prime rate to 8 pct.", false)
+	stems, wholes := WordSet("Chase Manhattan Bank said it raised its prime rate to 8 pct.", false)
 	for _, w := range TitleSubject("CHASE MANHATTAN RAISES PRIME", false).Words {
-		if _, ok := slices.BinarySearch(ws, w); !ok && w != hashString("raises") {
-			t.Errorf("title word hash %x missing from the text's word set", w)
+		if _, ok := slices.BinarySearch(stems, w.Stem); !ok {
+			t.Errorf("title word stem %x missing from the text's stems (raises/raised share theirs)", w.Stem)
 		}
 	}
-	if slices.Contains(ws, hashString("8")) {
+	if _, ok := slices.BinarySearch(wholes, hashString("raises")); ok {
+		t.Error("whole words should tell raises from raised")
+	}
+	if slices.Contains(wholes, hashString("8")) || slices.Contains(stems, stem("8")) {
 		t.Error("WordSet kept a figure")
 	}
 }
@@ -69,5 +79,67 @@ func TestFigurePairs(t *testing.T) {
 	}
 	if p, n := FigurePairs("no figures at all"); p != nil || n != 0 {
 		t.Errorf("got %v, %d", p, n)
+	}
+}
+
+func TestLede(t *testing.T) {
+	for _, tt := range []struct {
+		text string
+		n    int
+		want string
+	}{
+		{"one two three four", 2, "one two "},
+		{"one, two; three", 3, "one, two; three"},
+		{"  lead-in: A B", 1, "  lead-"},
+		{"", 3, ""},
+		{"Zürich élan x", 2, "Zürich élan "},
+	} {
+		if got := Lede(tt.text, tt.n); got != tt.want {
+			t.Errorf("Lede(%q, %d) = %q, want %q", tt.text, tt.n, got, tt.want)
+		}
+	}
+}
+
+func TestLowerWords(t *testing.T) {
+	got := LowerWords("Phillips Petroleum said it faulted the plan. Sun Co followed")
+	for _, w := range []string{"said", "it", "faulted", "the", "plan", "followed"} {
+		if !slices.Contains(got, hashString(w)) {
+			t.Errorf("%q missing", w)
+		}
+	}
+	for _, w := range []string{"phillips", "sun", "co"} {
+		if slices.Contains(got, hashString(w)) {
+			t.Errorf("%q is not written in lower case", w)
+		}
+	}
+}
+
+func TestSentences(t *testing.T) {
+	banner := "We use cookies to improve your experience on our site. By continuing you accept our use of cookies.\n"
+	a := Sentences(banner + "The council approved the new budget for the city schools on Tuesday night.")
+	b := Sentences("WE USE COOKIES TO IMPROVE   YOUR EXPERIENCE ON OUR SITE. By continuing you accept our use of cookies.\n" +
+		"Firefighters put out a blaze in a warehouse near the harbour early on Monday.")
+	if n := len(a); n != 3 {
+		t.Fatalf("%d sentences, want 3", n)
+	}
+	shared := 0
+	for _, h := range a {
+		if slices.Contains(b, h) {
+			shared++
+		}
+	}
+	if shared != 2 {
+		t.Errorf("the two banner sentences should match whatever the case and spacing: %d shared", shared)
+	}
+	if got := Sentences("Too short. Also short.\nOK"); got != nil {
+		t.Errorf("short sentences counted: %v", got)
+	}
+	// A long text: head and tail only, at most 2 × FurnitureSentences.
+	var long strings.Builder
+	for i := range 100 {
+		fmt.Fprintf(&long, "This is sentence number %d of a very long article. ", i)
+	}
+	if got := Sentences(long.String()); len(got) != 2*FurnitureSentences {
+		t.Errorf("%d sentences of a long text, want %d", len(got), 2*FurnitureSentences)
 	}
 }

@@ -117,9 +117,9 @@ func TestLevers(t *testing.T) {
 		{"no figures, names or subject test: two companies' dividends merge", []string{"--figures", "0", "--names", "0", "--subject", "0"},
 			"div-harrow+div-pellam " + defaults},
 		{"the subject test alone keeps the dividends apart", []string{"--figures", "0", "--names", "0"}, defaults},
-		{"names alone keep the dividends apart", []string{"--figures", "0"}, defaults},
-		{"figures alone keep the dividends apart", []string{"--names", "0"}, defaults},
-		{"no window and no figures: two weeks' reports merge", []string{"--window", "off", "--short-window", "off", "--figures", "0", "--figure-order", "0", "--subject", "0"},
+		{"names alone keep the dividends apart", []string{"--figures", "0", "--subject", "0", "--names", "0.85"}, defaults},
+		{"figures alone keep the dividends apart", []string{"--subject", "0"}, defaults},
+		{"no window and no figures: two weeks' reports merge", []string{"--window", "off", "--short-window", "off", "--figures", "0", "--figure-order", "0"},
 			"earn-orcas+earn-orcas-corr grain-wk18+grain-wk19 port-lede+port-full"},
 		{"--veto-below 1 switches figures, names and the subject test off", []string{"--veto-below", "1"}, "div-harrow+div-pellam " + defaults},
 	}

@@ -29,13 +29,15 @@ const (
 	defaultContainment = 0.6
 	defaultMinRatio    = 0.15
 	defaultFigures     = 0.75
-	defaultNames       = 0.5
+	defaultNames       = 0
 	defaultVetoBelow   = 150
 	defaultWindow      = "48h"
 	defaultSubject     = 0.02
-	defaultSubjectMax  = 60
+	defaultShortBelow  = 60
 	defaultShortWindow = "20h"
 	defaultFigureOrder = 0.6
+	defaultLede        = 0.2
+	defaultFurniture   = 5
 	defaultAntiChain   = true
 	defaultBoilerplate = true
 	defaultHashes      = 128
@@ -79,9 +81,11 @@ type matchOptions struct {
 	vetoBelow   int
 	window      string
 	subject     float64
-	subjectMax  int
+	shortBelow  int
 	shortWindow string
 	figureOrder float64
+	lede        float64
+	furniture   int
 	antiChain   bool
 	boilerplate bool
 	hashes      int
@@ -104,10 +108,12 @@ func (o *matchOptions) addFlags(fs *pflag.FlagSet) {
 	fs.Float64Var(&o.names, "names", defaultNames, "veto: share of names (capitalised words) the article with fewer must share with the other (0: off)")
 	fs.IntVar(&o.vetoBelow, "veto-below", defaultVetoBelow, "--figures and --names apply when the shorter article has fewer shingles than this (0: always)")
 	fs.StringVar(&o.window, "window", defaultWindow, "veto: dated articles further apart than this are not copies (e.g. 36h, 3d; off)")
-	fs.Float64Var(&o.subject, "subject", defaultSubject, "veto for short items: a title word used by at most this share of short articles, or a title figure, names the subject; each title naming one the other article lacks: different items (0: off)")
-	fs.IntVar(&o.subjectMax, "subject-below", defaultSubjectMax, "--subject and --short-window apply when the shorter text has at most this many words")
-	fs.StringVar(&o.shortWindow, "short-window", defaultShortWindow, "veto: short items (see --subject-below) further apart than this are not copies (off: --window alone)")
+	fs.Float64Var(&o.subject, "subject", defaultSubject, "veto for short articles (see --veto-below): a title word used by at most this share of them, or a title figure, names the subject; each title naming one the other article never mentions: different items (0: off)")
+	fs.StringVar(&o.shortWindow, "short-window", defaultShortWindow, "veto: short items (see --short-below) further apart than this are not copies (off: --window alone)")
+	fs.IntVar(&o.shortBelow, "short-below", defaultShortBelow, "--short-window applies when the shorter text has at most this many words")
 	fs.Float64Var(&o.figureOrder, "figure-order", defaultFigureOrder, "veto for two short texts of 6+ figures each: share of the consecutive figure pairs of the one with fewer the other must have (a table re-sent vs its next release; 0: off)")
+	fs.Float64Var(&o.lede, "lede", defaultLede, "veto: two articles of 60+ words whose ledes (first 40 words) are less alike than this (estimated Jaccard) are a story and its follow-up (0: off)")
+	fs.IntVar(&o.furniture, "furniture", defaultFurniture, "veto: a sentence at the head or tail of at least this many articles is page furniture (cookie, paywall, captcha notices); articles sharing only furniture are different pages (0: off)")
 	fs.BoolVar(&o.boilerplate, "boilerplate", defaultBoilerplate, "ignore wire boilerplate when matching: datelines, bylines, credits, agency tails")
 	fs.BoolVar(&o.antiChain, "anti-chain", defaultAntiChain, "keep in a cluster only members verified against its canonical article")
 	fs.Float64Var(&o.candidates, "candidate-threshold", 0, "Jaccard the LSH banding is tuned for (0: the threshold, lower with --containment)")
@@ -143,15 +149,18 @@ func (o *matchOptions) config(cmd string, inputs []string) (dedup.Config, error)
 	if err != nil {
 		return cfg, usagef("%s: --short-window: %v", cmd, err)
 	}
-	if o.subjectMax < 0 {
-		return cfg, usagef("%s: --subject-below %d: want 0 or more", cmd, o.subjectMax)
+	if o.furniture < 0 || o.furniture == 1 {
+		return cfg, usagef("%s: --furniture %d: want 0 (off) or 2 or more articles", cmd, o.furniture)
+	}
+	if o.shortBelow < 0 {
+		return cfg, usagef("%s: --short-below %d: want 0 or more", cmd, o.shortBelow)
 	}
 	rules := cluster.Rules{Threshold: o.threshold, Containment: o.containment, MinRatio: o.minRatio, Figures: o.figures, Names: o.names, VetoBelow: o.vetoBelow, Window: window,
-		Subject: o.subject, SubjectBelow: o.subjectMax, ShortWindow: shortWindow, FigureOrder: o.figureOrder}
+		Subject: o.subject, ShortBelow: o.shortBelow, ShortWindow: shortWindow, FigureOrder: o.figureOrder, Lede: o.lede, FurnitureMin: o.furniture}
 	for _, v := range []struct {
 		name string
 		v    float64
-	}{{"--containment", o.containment}, {"--containment-min-ratio", o.minRatio}, {"--figures", o.figures}, {"--names", o.names}, {"--subject", o.subject}, {"--figure-order", o.figureOrder}, {"--candidate-threshold", o.candidates}} {
+	}{{"--containment", o.containment}, {"--containment-min-ratio", o.minRatio}, {"--figures", o.figures}, {"--names", o.names}, {"--subject", o.subject}, {"--figure-order", o.figureOrder}, {"--lede", o.lede}, {"--candidate-threshold", o.candidates}} {
 		if !(v.v >= 0 && v.v <= 1) {
 			return cfg, usagef("%s: %s %v: want a number from 0 to 1", cmd, v.name, v.v)
 		}

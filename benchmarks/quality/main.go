@@ -7,8 +7,10 @@
 // Data sets: testdata/wire and testdata/briefs (gold clusters, in the
 // repository); Reuters-21578 pairs-dev (pair labels) and the SemEval-2022
 // Task 8 pairs rated different (a precision set), read in place from
-// ../shared/data, which is never copied into the repository. A data set
-// whose files are missing is reported as skipped.
+// ../shared/data, which is never copied into the repository; and two corpora
+// of benchmarks/gen, one with its defaults and one with follow-up stories
+// and heavy rewrites (gold clusters, and pair labels). A data set whose
+// files are missing is reported as skipped.
 package main
 
 import (
@@ -100,6 +102,20 @@ func main() {
 	sets = append(sets, struct{ title, labels, input, flag string }{
 		"benchmarks/gen, 10,000 articles with planted rewrite clusters (`go run ./benchmarks/gen -n 10000`; commands below name its files corpus.jsonl and gold.jsonl)",
 		genGold, genCorpus, "--gold"})
+	// The same with follow-up stories, which must stay apart, and heavy
+	// rewrites, which must join.
+	hardCorpus, hardGold, hardPairs := filepath.Join(genDir, "corpus-hard.jsonl"), filepath.Join(genDir, "gold-hard.jsonl"),
+		filepath.Join(genDir, "pairs-hard.jsonl")
+	if out, err := exec.Command("go", "run", "./benchmarks/gen", "-n", "10000", "-followups", "0.1", "-heavy", "0.15",
+		"-out", hardCorpus, "-gold", hardGold, "-pairs", hardPairs).CombinedOutput(); err != nil {
+		fail("generating: %v\n%s", err, out)
+	}
+	hard := "`go run ./benchmarks/gen -n 10000 -followups 0.1 -heavy 0.15 -out corpus-hard.jsonl -gold gold-hard.jsonl -pairs pairs-hard.jsonl`"
+	sets = append(sets, struct{ title, labels, input, flag string }{
+		"benchmarks/gen, 10,000 articles with 10 % follow-up stories (apart) and 15 % heavy rewrites (joined) (" + hard + ")",
+		hardGold, hardCorpus, "--gold"}, struct{ title, labels, input, flag string }{
+		"benchmarks/gen, the same corpus's pair labels: dup = rewrites and heavy rewrites with their origin, distinct = follow-ups with the story they reuse",
+		hardPairs, hardCorpus, "--pairs"})
 	for _, s := range sets {
 		table(*bin, s.title, s.flag, s.labels, s.input)
 	}

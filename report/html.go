@@ -260,7 +260,7 @@ const wrapWidth = 100
 // changes: the words, and so the shared-passage runs over them, stay the
 // same.
 func reflow(text string) string {
-	if !strings.ContainsAny(text, "\n\r") {
+	if strings.IndexByte(text, '\n') < 0 && strings.IndexByte(text, '\r') < 0 {
 		return strings.TrimSpace(text)
 	}
 	text = strings.ReplaceAll(text, "\r\n", "\n")

@@ -195,6 +195,10 @@ func TestReportInBrowser(t *testing.T) {
 	if !strings.Contains(dom, `<mark class="shared">`) || !strings.Contains(dom, "Idlib") {
 		t.Error("cluster 1: no highlighted shared passage")
 	}
+	// Its articles have one paragraph per line, unwrapped: each stays one.
+	if n := len(columnParagraphs(t, dom, "canonical")); n < 6 {
+		t.Errorf("cluster 1's canonical article shows %d paragraphs, want one per line of the file", n)
+	}
 
 	// Screenshots, wide (side by side) and narrow (stacked), to look at.
 	shots := os.Getenv("NEARDUP_SCREENSHOT_DIR")

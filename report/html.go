@@ -4,7 +4,9 @@ import (
 	_ "embed"
 	"html/template"
 	"io"
+	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/neardup/neardup/shingle"
@@ -111,7 +113,7 @@ func HTML(w io.Writer, sum *Summary, clusters []ClusterLine, texts map[string]Ar
 	sh.FoldAccents = sum.Parameters.FoldAccents
 	page := htmlPage{
 		Summary:   sum,
-		Generated: opts.Generated.UTC().Format("2006-01-02 15:04 MST"),
+		Generated: opts.Generated.UTC().Format(displayTime),
 		CSS:       template.CSS(reportCSS),
 		JS:        template.JS(reportJS),
 	}
@@ -119,18 +121,19 @@ func HTML(w io.Writer, sum *Summary, clusters []ClusterLine, texts map[string]Ar
 	for _, c := range clusters {
 		hc := htmlCluster{N: c.Cluster, Size: c.Size, Worst: 1}
 		sources := map[string]bool{}
-		var first, last string
+		var first, last time.Time
+		var firstDate, lastDate string
 		for i, m := range c.Members {
 			if m.Source != "" && !sources[m.Source] {
 				sources[m.Source] = true
 				hc.Sources = append(hc.Sources, m.Source)
 			}
-			if m.Date != "" {
-				if first == "" || m.Date < first {
-					first = m.Date
+			if t, ok := parseDate(m.Date); ok {
+				if firstDate == "" || t.Before(first) {
+					first, firstDate = t, m.Date
 				}
-				if m.Date > last {
-					last = m.Date
+				if lastDate == "" || t.After(last) {
+					last, lastDate = t, m.Date
 				}
 			}
 			if i > 0 {
@@ -138,26 +141,26 @@ func HTML(w io.Writer, sum *Summary, clusters []ClusterLine, texts map[string]Ar
 				hc.Worst = min(hc.Worst, m.Similarity)
 			}
 		}
-		hc.Title = c.Members[0].Title
-		hc.Span = dateSpan(first, last)
+		hc.Title = oneLine(c.Members[0].Title)
+		hc.Span = dateSpan(firstDate, lastDate)
 		hc.NoText = used >= opts.Budget
 		if hc.NoText {
 			page.Omitted++
 		}
-		canonText := ""
+		canonText, cut := "", false
 		if !hc.NoText {
-			canonText = truncate(texts[c.Canonical].Text, opts.MaxText)
+			canonText, cut = displayText(texts[c.Canonical].Text, opts.MaxText)
 		}
-		hc.Canon = article(c.Members[0], texts, canonText, opts.MaxText)
+		hc.Canon = article(c.Members[0], canonText, cut)
 		used += len(canonText)
 		canonSet := sh.Shingles(canonText)
 		for i, m := range c.Members[1:] {
 			cp := htmlCopy{Similarity: m.Similarity, Match: m.Match}
-			text := ""
+			text, cut := "", false
 			if !hc.NoText && i < opts.MaxCopies {
-				text = truncate(texts[m.ID].Text, opts.MaxText)
+				text, cut = displayText(texts[m.ID].Text, opts.MaxText)
 			}
-			cp.htmlArticle = article(m, texts, text, opts.MaxText)
+			cp.htmlArticle = article(m, text, cut)
 			if text != "" && canonText != "" {
 				_, shared := sh.SharedWords(text, canonSet)
 				cp.Shared = runs(shared)
@@ -175,20 +178,144 @@ func HTML(w io.Writer, sum *Summary, clusters []ClusterLine, texts map[string]Ar
 	return htmlTemplate.Execute(w, page)
 }
 
-func article(m MemberLine, texts map[string]Article, text string, maxText int) htmlArticle {
-	return htmlArticle{ID: m.ID, Title: m.Title, Source: m.Source, Date: m.Date, Text: text,
-		Cut: text != "" && len(texts[m.ID].Text) > maxText}
+// article describes a member as the page shows it: title on one line,
+// date in the report's one format, text as displayText made it.
+func article(m MemberLine, text string, cut bool) htmlArticle {
+	return htmlArticle{ID: m.ID, Title: oneLine(m.Title), Source: m.Source, Date: displayDate(m.Date),
+		Text: text, Cut: cut}
 }
 
-func dateSpan(first, last string) string {
-	if len(first) >= 10 && len(last) >= 10 {
-		if first[:10] == last[:10] {
-			return first[:10]
-		}
-		return first[:10] + " – " + last[:10]
+// displayText is an article's text as the page shows it: reflowed into
+// paragraphs, then cut to at most maxText bytes (cut reports whether it
+// was). The shared-passage runs are computed on this text; reflowing
+// changes only whitespace, never a word, so they are the same as on the
+// text as written.
+func displayText(text string, maxText int) (string, bool) {
+	text = reflow(text)
+	if len(text) <= maxText {
+		return text, false
 	}
-	return ""
+	return strings.TrimRightFunc(truncate(text, maxText), unicode.IsSpace), true
 }
+
+// displayTime is the report's one format for a moment (publication dates
+// with a time, the report's own date); a date without a time is shown as
+// YYYY-MM-DD.
+const displayTime = "2006-01-02 15:04 UTC"
+
+// parseDate reads a member's date as clusters.jsonl has it: RFC 3339, or
+// YYYY-MM-DD (midnight UTC).
+func parseDate(s string) (time.Time, bool) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), true
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, true
+	}
+	return time.Time{}, false
+}
+
+// displayDate shows a member's date in the report's format: "2024-05-08
+// 09:30 UTC", or "2024-05-08" for a date without a time. A date that is
+// neither RFC 3339 nor YYYY-MM-DD (a hand-edited clusters.jsonl) is shown
+// as it is.
+func displayDate(s string) string {
+	t, ok := parseDate(s)
+	switch {
+	case !ok:
+		return s
+	case len(s) == len(time.DateOnly):
+		return s
+	}
+	return t.Format(displayTime)
+}
+
+// dateSpan shows the dates of a cluster's first and last member, or one
+// date when they are the same.
+func dateSpan(first, last string) string {
+	first, last = displayDate(first), displayDate(last)
+	if first == last {
+		return first
+	}
+	return first + " – " + last
+}
+
+// oneLine collapses every run of white space in a title, line breaks
+// included, to one space: wire headlines come hard-wrapped too.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// wrapWidth is the longest line, in characters, of hard-wrapped text:
+// wire copy is wrapped at 60 to 80 columns. A text with more than one line
+// in ten longer than this has one paragraph per line.
+const wrapWidth = 100
+
+// reflow joins hard-wrapped lines into paragraphs, one per line of the
+// result. In hard-wrapped text a line break followed by a blank line or an
+// indented line starts a paragraph, and any other line break becomes a
+// space (nothing after a hyphen between two words: "Japan-" and "European"
+// give "Japan-European"). In text with long lines every line is a
+// paragraph. Lines are trimmed, blank lines dropped. Only white space
+// changes: the words, and so the shared-passage runs over them, stay the
+// same.
+func reflow(text string) string {
+	if strings.IndexByte(text, '\n') < 0 && strings.IndexByte(text, '\r') < 0 {
+		return strings.TrimSpace(text)
+	}
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	text = strings.ReplaceAll(text, "\r", "\n")
+	lines := strings.Split(text, "\n")
+	long, filled := 0, 0
+	for _, l := range lines {
+		l = strings.TrimSpace(l)
+		if l == "" {
+			continue
+		}
+		filled++
+		if len(l) > wrapWidth && utf8.RuneCountInString(l) > wrapWidth {
+			long++
+		}
+	}
+	wrapped := long*10 <= filled
+	var b strings.Builder
+	b.Grow(len(text))
+	blank, prev := false, ""
+	for _, l := range lines {
+		t := strings.TrimSpace(l)
+		if t == "" {
+			blank = true
+			continue
+		}
+		if b.Len() > 0 {
+			r, _ := utf8.DecodeRuneInString(l)
+			switch {
+			case !wrapped || blank || unicode.IsSpace(r):
+				b.WriteByte('\n')
+			case joinsHyphen(prev, t):
+			default:
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteString(t)
+		blank, prev = false, t
+	}
+	return b.String()
+}
+
+// joinsHyphen reports whether a line ending in a hyphen that follows a
+// letter or digit continues on the next, which starts with one: the
+// hyphen joins a compound broken at the line's end.
+func joinsHyphen(line, next string) bool {
+	if !strings.HasSuffix(line, "-") {
+		return false
+	}
+	before, _ := utf8.DecodeLastRuneInString(line[:len(line)-1])
+	after, _ := utf8.DecodeRuneInString(next)
+	return isLetterOrDigit(before) && isLetterOrDigit(after)
+}
+
+func isLetterOrDigit(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // truncate cuts s to at most n bytes at a rune boundary.
 func truncate(s string, n int) string {

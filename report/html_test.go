@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/neardup/neardup/report"
+	"github.com/neardup/neardup/shingle"
 )
 
 const xssTitle = `<script>alert(1)</script> & <img src=x onerror=alert(2)>`
@@ -99,5 +101,206 @@ func TestHTMLHighlightsAndBudget(t *testing.T) {
 	canon := data["clusters"].([]any)[0].(map[string]any)["canon"].(map[string]any)
 	if canon["text"] != "The port a" || canon["cut"] != true {
 		t.Errorf("cut text: %v", canon)
+	}
+}
+
+// reportData builds a report of clusters and returns the data its page
+// embeds for the script.
+func reportData(t *testing.T, clusters []report.ClusterLine, texts map[string]report.Article) (string, map[string]any) {
+	t.Helper()
+	sum := &report.Summary{Inputs: []string{"feed.jsonl"}}
+	sum.Parameters.Shingle = "word:3"
+	sum.Matching.Clusters = len(clusters)
+	opts := report.DefaultHTMLOptions()
+	opts.Generated = time.Date(2026, 11, 26, 14, 5, 59, 0, time.UTC)
+	var buf bytes.Buffer
+	if err := report.HTML(&buf, sum, clusters, texts, opts); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	m := regexp.MustCompile(`(?s)<script id="data" type="application/json">(.*?)</script>`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no data block in the page")
+	}
+	var data map[string]any
+	if err := json.Unmarshal([]byte(m[1]), &data); err != nil {
+		t.Fatalf("data block is not JSON: %v", err)
+	}
+	return page, data
+}
+
+// pair is a cluster of two articles, a (canonical) and b.
+func pair(titleA, textA, titleB, textB string) ([]report.ClusterLine, map[string]report.Article) {
+	return []report.ClusterLine{{Cluster: 1, Size: 2, Canonical: "a", Members: []report.MemberLine{
+			{ID: "a", Title: titleA, Similarity: 1},
+			{ID: "b", Title: titleB, Similarity: 0.5, Match: &report.MatchLine{Reason: "jaccard", Jaccard: 0.5, Containment: 0.6}},
+		}}}, map[string]report.Article{
+			"a": {Title: titleA, Text: textA},
+			"b": {Title: titleB, Text: textB},
+		}
+}
+
+func cluster0(data map[string]any) map[string]any {
+	return data["clusters"].([]any)[0].(map[string]any)
+}
+
+func copy0(data map[string]any) map[string]any {
+	return cluster0(data)["copies"].([]any)[0].(map[string]any)
+}
+
+// The texts below are written for these tests in the manner of 1980s wire
+// copy: hard-wrapped near 65 columns, paragraphs indented.
+func TestHTMLReflowsHardWrappedText(t *testing.T) {
+	long1 := "The harbour board said on Tuesday that the new container terminal would open in the spring, two months later than planned, because of a strike."
+	long2 := "Shipping agents said the delay would cost the port several large contracts with lines that call at the northern ports instead."
+	for _, tc := range []struct{ name, in, want string }{
+		{"one line", "Port strike ends.", "Port strike ends."},
+		{"indented paragraphs",
+			"The dockers' union said its members would\nreturn to work on Monday after a ten-day strike\nover pay.\n    The port authority said ships waiting\noutside the harbour would be handled first.\n    Reuter",
+			"The dockers' union said its members would return to work on Monday after a ten-day strike over pay.\nThe port authority said ships waiting outside the harbour would be handled first.\nReuter"},
+		{"blank lines",
+			"Grain exports rose 12 pct\nin March from February.\n\n\nExporters said demand from\nNorth Africa was strong.\n",
+			"Grain exports rose 12 pct in March from February.\nExporters said demand from North Africa was strong."},
+		{"blank line of spaces and a tab", "First paragraph\ngoes on here.\n  \t \nSecond one.", "First paragraph goes on here.\nSecond one."},
+		{"CRLF and CR", "Talks will\r\nresume today.\r\n    Officials\rsaid so.", "Talks will resume today.\nOfficials said so."},
+		{"hyphen joins a compound",
+			"The Franco-\nGerman brigade and a long-\nterm plan for 1986-\n87 were discussed.",
+			"The Franco-German brigade and a long-term plan for 1986-87 were discussed."},
+		{"dashes and spaced hyphens are not compounds",
+			"Prices fell --\nbut only slightly -\nand briefly -\n    traders said.",
+			"Prices fell -- but only slightly - and briefly -\ntraders said."},
+		{"trailing spaces and a leading indent", "    Shares rose   \nsharply today.  \n", "Shares rose sharply today."},
+		{"indented table rows stay rows",
+			"Year to March 31\n    Shr 1.10 dlrs vs 95 cts\n    Net 12.4 mln vs 10.7 mln\n    Revs 140.2 mln vs 131.9 mln",
+			"Year to March 31\nShr 1.10 dlrs vs 95 cts\nNet 12.4 mln vs 10.7 mln\nRevs 140.2 mln vs 131.9 mln"},
+		{"one paragraph per line, unwrapped", long1 + "\n" + long2, long1 + "\n" + long2},
+		{"one long line in ten is still wrapped text",
+			"a1\na2\na3\na4\na5\na6\na7\na8\na9\n" + long1,
+			"a1 a2 a3 a4 a5 a6 a7 a8 a9 " + long1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clusters, texts := pair("A", tc.in, "B", tc.in)
+			_, data := reportData(t, clusters, texts)
+			for _, a := range []map[string]any{cluster0(data)["canon"].(map[string]any), copy0(data)} {
+				if a["text"] != tc.want {
+					t.Errorf("%s: text\n%q\nwant\n%q", a["id"], a["text"], tc.want)
+				}
+			}
+		})
+	}
+}
+
+// wordRE finds words as package shingle and the page's script do.
+var wordRE = regexp.MustCompile(`[\p{L}\p{Nd}\p{M}]+`)
+
+// expand turns the report's run lengths (not shared, shared, …) into one
+// flag per word.
+func expand(runs []any) []bool {
+	var out []bool
+	v := false
+	for _, r := range runs {
+		for range int(r.(float64)) {
+			out = append(out, v)
+		}
+		v = !v
+	}
+	return out
+}
+
+func TestHTMLReflowKeepsHighlights(t *testing.T) {
+	// The same story wrapped at different columns; the copy adds a
+	// sentence in its second paragraph and drops the canonical one's last.
+	canon := "The dockers' union said its members would return to\nwork on Monday after a ten-day strike over pay and\nhours.\n    The port authority said ships waiting outside\nthe harbour would be handled in the order they\narrived, and that cargo for the Franco-\nGerman rail link would go first.\n    A union official said the agreement gave\nmembers a six pct rise this year.\n"
+	cp := "The dockers' union said its members would return to work on\nMonday after a ten-day strike over pay and hours.\n\n    The port authority said ships waiting outside the harbour\nwould be handled in the order they arrived, and that cargo for\nthe Franco-German rail link would go first. Some forty ships\nwere waiting on Sunday.\n"
+	clusters, texts := pair("A", canon, "B", cp)
+	_, data := reportData(t, clusters, texts)
+	sh, _ := shingle.Parse("word:3")
+	for _, side := range []struct {
+		name, raw, other, key string
+		shown                 map[string]any
+	}{
+		{"copy", cp, canon, "shared", copy0(data)},
+		{"canonical", canon, cp, "cshared", copy0(data)},
+	} {
+		text := side.shown["text"].(string)
+		if side.name == "canonical" {
+			text = cluster0(data)["canon"].(map[string]any)["text"].(string)
+		}
+		if strings.Count(text, "\n") < 1 || strings.Contains(text, "\n\n") {
+			t.Errorf("%s: not reflowed into paragraphs: %q", side.name, text)
+		}
+		// Reflowing changed no word…
+		if got, want := wordRE.FindAllString(text, -1), wordRE.FindAllString(side.raw, -1); !slices.Equal(got, want) {
+			t.Fatalf("%s: words changed by reflowing:\n%q\n%q", side.name, got, want)
+		}
+		// …so the runs the page gets mark the same words as on the text
+		// as written.
+		_, want := sh.SharedWords(side.raw, sh.Shingles(side.other))
+		got := expand(side.shown[side.key].([]any))
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: shared flags\n%v\nwant (on the text as written)\n%v", side.name, got, want)
+		}
+	}
+	// The copy's added sentence is not shared; the canonical article's
+	// dropped last paragraph is not either.
+	words := wordRE.FindAllString(copy0(data)["text"].(string), -1)
+	flags := expand(copy0(data)["shared"].([]any))
+	for i, w := range words[len(words)-6:] {
+		if flags[len(words)-6+i] {
+			t.Errorf("added word %q marked shared", w)
+		}
+	}
+	if !flags[0] {
+		t.Errorf("the copy's first word is not marked shared")
+	}
+}
+
+func TestHTMLTitlesOnOneLine(t *testing.T) {
+	clusters, texts := pair("PORT STRIKE ENDS AFTER TEN DAYS,\nDOCKERS BACK ON MONDAY", "Dockers return.",
+		"  PORT STRIKE\r\n ENDS\t AFTER TEN DAYS ", "Dockers return to work.")
+	page, data := reportData(t, clusters, texts)
+	c := cluster0(data)
+	want := "PORT STRIKE ENDS AFTER TEN DAYS, DOCKERS BACK ON MONDAY"
+	if c["title"] != want || c["canon"].(map[string]any)["title"] != want {
+		t.Errorf("cluster title %q, canonical %q, want %q", c["title"], c["canon"].(map[string]any)["title"], want)
+	}
+	if got := copy0(data)["title"]; got != "PORT STRIKE ENDS AFTER TEN DAYS" {
+		t.Errorf("copy title %q", got)
+	}
+	if strings.Contains(page, `DAYS,\nDOCKERS`) {
+		t.Error("the page still carries a title with a line break")
+	}
+}
+
+func TestHTMLDatesInOneFormat(t *testing.T) {
+	clusters := []report.ClusterLine{{Cluster: 1, Size: 4, Canonical: "a", Members: []report.MemberLine{
+		{ID: "a", Title: "A", Similarity: 1, Date: "2024-05-08T09:05:30Z"},
+		{ID: "b", Title: "B", Similarity: 0.9, Date: "2024-05-08T12:00:00+02:00"},
+		{ID: "c", Title: "C", Similarity: 0.8, Date: "2024-05-07"},
+		{ID: "d", Title: "D", Similarity: 0.7, Date: "last Tuesday"},
+	}}}
+	texts := map[string]report.Article{}
+	page, data := reportData(t, clusters, texts)
+	c := cluster0(data)
+	if got, want := c["span"], "2024-05-07 – 2024-05-08 10:00 UTC"; got != want {
+		t.Errorf("span %q, want %q", got, want)
+	}
+	if got := c["canon"].(map[string]any)["date"]; got != "2024-05-08 09:05 UTC" {
+		t.Errorf("canonical date %q", got)
+	}
+	for i, want := range []string{"2024-05-08 10:00 UTC", "2024-05-07", "last Tuesday"} {
+		if got := c["copies"].([]any)[i].(map[string]any)["date"]; got != want {
+			t.Errorf("copy %d date %q, want %q", i, got, want)
+		}
+	}
+	if !strings.Contains(page, "run of 2026-11-26 14:05 UTC") {
+		t.Error("the report's own date is not in the same format")
+	}
+
+	// One member dated, or all on one day at one time: one date.
+	clusters[0].Members = clusters[0].Members[:2]
+	clusters[0].Members[1].Date = "2024-05-08T09:05:00Z"
+	if _, data = reportData(t, clusters, texts); cluster0(data)["span"] != "2024-05-08 09:05 UTC" {
+		t.Errorf("span of one moment: %q", cluster0(data)["span"])
 	}
 }

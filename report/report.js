@@ -66,22 +66,35 @@
   }
   function count(f, v) { var n = 0; for (var i = 0; i < f.length; i++) if (f[i] === v) n++; return n; }
 
-  // textBlock renders an article's text with its shared words marked and
-  // the others in restClass; punctuation between two words of one kind
-  // takes that kind.
+  // textBlock renders an article's text, one paragraph per line (the
+  // report reflows hard-wrapped text into such lines), with its shared
+  // words marked and the others in restClass; punctuation between two
+  // words of one kind takes that kind. A run that crosses a paragraph
+  // break is split into one element per paragraph.
   function textBlock(a, f, restClass) {
-    var div = el("div", "text"), t = a.text, w = a._w || (a._w = words(t)), pos = 0, i = 0, n = w.length / 2;
-    if (!f) { div.textContent = t; return div; }
-    while (i < n) {
-      var v = f[i], j = i;
-      while (j + 1 < n && f[j + 1] === v) j++;
-      var s = w[2 * i], e = w[2 * j + 1];
-      if (s > pos) div.appendChild(document.createTextNode(t.slice(pos, s)));
-      div.appendChild(el(v ? "mark" : "span", v ? "shared" : restClass, t.slice(s, e)));
-      pos = e;
-      i = j + 1;
+    var div = el("div", "text"), t = a.text, p = div.appendChild(el("p"));
+    function put(s, tag, cls) {
+      var parts = s.split("\n");
+      for (var k = 0; k < parts.length; k++) {
+        if (k > 0) p = div.appendChild(el("p"));
+        if (parts[k]) p.appendChild(tag ? el(tag, cls, parts[k]) : document.createTextNode(parts[k]));
+      }
     }
-    if (pos < t.length) div.appendChild(document.createTextNode(t.slice(pos)));
+    if (!f) {
+      put(t);
+    } else {
+      var w = a._w || (a._w = words(t)), pos = 0, i = 0, n = w.length / 2;
+      while (i < n) {
+        var v = f[i], j = i;
+        while (j + 1 < n && f[j + 1] === v) j++;
+        var s = w[2 * i], e = w[2 * j + 1];
+        if (s > pos) put(t.slice(pos, s));
+        put(t.slice(s, e), v ? "mark" : "span", v ? "shared" : restClass);
+        pos = e;
+        i = j + 1;
+      }
+      if (pos < t.length) put(t.slice(pos));
+    }
     if (a.cut) div.appendChild(el("div", "cut", "… text cut to the report's size budget"));
     return div;
   }

@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -57,6 +59,44 @@ const (
 	xssBody  = `The minister said <img src=x onerror=alert(2)> that talks on the new budget would resume next week in the capital with all parties present, officials said on Monday. <script>alert(1)</script>`
 )
 
+// A story written for this test in the manner of 1980s wire copy: a title
+// wrapped over two lines, the body hard-wrapped with indented paragraphs;
+// the copy is wrapped at other columns, with blank lines between
+// paragraphs, and adds a sentence.
+const (
+	wrappedTitle = "PORT STRIKE ENDS AFTER TEN DAYS,\nDOCKERS BACK ON MONDAY"
+	wrappedBody  = "The dockers' union at the port of Harwell said its members\nwould return to work on Monday after a ten-day strike over\npay and hours, ending the longest stoppage at the port since\nthe terminal opened.\n" +
+		"    The port authority said ships waiting outside the\nharbour would be handled in the order they arrived, and that\ncargo for the Franco-\nGerman rail link would go first.\n" +
+		"    A union official said the agreement gave members a six\npct rise this year and a shorter working week from\nJanuary.\n"
+	wrappedCopy = "The dockers' union at the port of Harwell said its members would return\nto work on Monday after a ten-day strike over pay and hours, ending the\nlongest stoppage at the port since the terminal opened.\n\n" +
+		"The port authority said ships waiting outside the harbour would be\nhandled in the order they arrived, and that cargo for the Franco-German\nrail link would go first. Some forty ships were waiting on Sunday.\n\n" +
+		"A union official said the agreement gave members a six pct rise this\nyear and a shorter working week from January.\n"
+)
+
+// wrappedParagraphs are the canonical story's paragraphs as the report
+// should show them.
+var wrappedParagraphs = []string{
+	"The dockers' union at the port of Harwell said its members would return to work on Monday after a ten-day strike over pay and hours, ending the longest stoppage at the port since the terminal opened.",
+	"The port authority said ships waiting outside the harbour would be handled in the order they arrived, and that cargo for the Franco-German rail link would go first.",
+	"A union official said the agreement gave members a six pct rise this year and a shorter working week from January.",
+}
+
+// columnParagraphs returns the text of each paragraph of the report's
+// column for role ("canonical" or "copy") in a dumped DOM, markup removed.
+func columnParagraphs(t *testing.T, dom, role string) []string {
+	t.Helper()
+	m := regexp.MustCompile(`(?s)<div class="role">` + role + `</div>.*?<div class="text">(.*?)</div>`).FindStringSubmatch(dom)
+	if m == nil {
+		t.Fatalf("no %s text in the DOM", role)
+	}
+	var out []string
+	tag := regexp.MustCompile(`<[^>]*>`)
+	for _, p := range regexp.MustCompile(`(?s)<p>(.*?)</p>`).FindAllStringSubmatch(m[1], -1) {
+		out = append(out, html.UnescapeString(tag.ReplaceAllString(p[1], "")))
+	}
+	return out
+}
+
 func TestReportInBrowser(t *testing.T) {
 	bin := chromiumPath(t)
 	in := t.TempDir()
@@ -69,6 +109,8 @@ func TestReportInBrowser(t *testing.T) {
 	for _, rec := range []map[string]string{
 		{"id": "xss-1", "title": xssTitle, "text": xssBody, "date": "2024-05-08T09:00:00Z", "source": "<b>Wire</b>"},
 		{"id": "xss-2", "title": xssTitle + " (update)", "text": xssBody + " More talks are planned.", "date": "2024-05-08T10:00:00Z"},
+		{"id": "wrap-1", "title": wrappedTitle, "text": wrappedBody, "date": "2024-05-09T08:30:15Z", "source": "Wire"},
+		{"id": "wrap-2", "title": "PORT STRIKE ENDS,\n  DOCKERS BACK", "text": wrappedCopy, "date": "2024-05-09T11:45:00+02:00", "source": "Wire"},
 	} {
 		json.NewEncoder(&feed).Encode(rec)
 	}
@@ -79,14 +121,17 @@ func TestReportInBrowser(t *testing.T) {
 	if code, _, stderr := neardup(t, "", "run", "-q", "--out", out, "--html", html, in); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	xssCluster := 0
+	xssCluster, wrapCluster := 0, 0
 	for _, c := range readClusters(t, filepath.Join(out, "clusters.jsonl")) {
 		if strings.HasPrefix(c.Canonical, "xss-") {
 			xssCluster = c.Cluster
 		}
+		if strings.HasPrefix(c.Canonical, "wrap-") && c.Size == 2 {
+			wrapCluster = c.Cluster
+		}
 	}
-	if xssCluster == 0 {
-		t.Fatal("the injected articles did not form a cluster")
+	if xssCluster == 0 || wrapCluster == 0 {
+		t.Fatalf("the injected articles did not form their clusters (%d, %d)", xssCluster, wrapCluster)
 	}
 
 	// The cluster with the injected text, after the page's script ran.
@@ -94,8 +139,8 @@ func TestReportInBrowser(t *testing.T) {
 	if !strings.Contains(dom, `data-ready="1"`) {
 		t.Fatalf("the page's script did not finish:\n%.2000s", dom)
 	}
-	if n := strings.Count(dom, "<li "); n != 3 {
-		t.Errorf("%d clusters listed in the DOM, want 3", n)
+	if n := strings.Count(dom, "<li "); n != 4 {
+		t.Errorf("%d clusters listed in the DOM, want 4", n)
 	}
 	for _, want := range []string{
 		"&lt;script&gt;alert(1)&lt;/script&gt;",      // title and body, shown as text
@@ -112,6 +157,36 @@ func TestReportInBrowser(t *testing.T) {
 		t.Errorf("injected markup became elements:\n%.3000s", dom)
 	}
 
+	// The hard-wrapped story: paragraphs, titles on one line, dates in the
+	// report's format, and the copy's added sentence still marked.
+	dom = string(chromium(t, bin, "--virtual-time-budget=5000", "--dump-dom", fmt.Sprintf("file://%s#c=%d", html, wrapCluster)))
+	if got := columnParagraphs(t, dom, "canonical"); !slices.Equal(got, wrappedParagraphs) {
+		t.Errorf("canonical article's paragraphs:\n%q\nwant\n%q", got, wrappedParagraphs)
+	}
+	wantCopy := slices.Clone(wrappedParagraphs)
+	wantCopy[1] += " Some forty ships were waiting on Sunday."
+	if got := columnParagraphs(t, dom, "copy"); !slices.Equal(got, wantCopy) {
+		t.Errorf("copy's paragraphs:\n%q\nwant\n%q", got, wantCopy)
+	}
+	oneLine := "PORT STRIKE ENDS AFTER TEN DAYS, DOCKERS BACK ON MONDAY"
+	for _, want := range []string{
+		`<span class="size">2</span>` + oneLine + "</div>", // the list
+		"<h1>" + oneLine + "</h1>",                         // the cluster
+		"<h3>" + oneLine + "</h3>",                         // the canonical column
+		"<h3>PORT STRIKE ENDS, DOCKERS BACK</h3>",          // the copy's
+		"<span>2024-05-09 08:30 UTC – 2024-05-09 09:45 UTC</span>",
+		"<span>2024-05-09 08:30 UTC</span>",
+		"<span>2024-05-09 09:45 UTC</span>",
+		`<span class="added">Some forty ships were waiting on Sunday</span>`,
+	} {
+		if !strings.Contains(dom, want) {
+			t.Errorf("DOM of the hard-wrapped cluster lacks %q", want)
+		}
+	}
+	if regexp.MustCompile(`<(mark|span)[^>]*>[^<]*\n`).MatchString(dom) || strings.Contains(dom, "T08:30") {
+		t.Errorf("a line break or a raw date left in the hard-wrapped cluster:\n%.4000s", dom)
+	}
+
 	// A wire cluster: the Idlib story with its three rewrites.
 	dom = string(chromium(t, bin, "--virtual-time-budget=5000", "--dump-dom", "file://"+html+"#c=1"))
 	if n := len(regexp.MustCompile(`<section class="pair">`).FindAllString(dom, -1)); n != 3 {
@@ -120,6 +195,10 @@ func TestReportInBrowser(t *testing.T) {
 	if !strings.Contains(dom, `<mark class="shared">`) || !strings.Contains(dom, "Idlib") {
 		t.Error("cluster 1: no highlighted shared passage")
 	}
+	// Its articles have one paragraph per line, unwrapped: each stays one.
+	if n := len(columnParagraphs(t, dom, "canonical")); n < 6 {
+		t.Errorf("cluster 1's canonical article shows %d paragraphs, want one per line of the file", n)
+	}
 
 	// Screenshots, wide (side by side) and narrow (stacked), to look at.
 	shots := os.Getenv("NEARDUP_SCREENSHOT_DIR")
@@ -127,9 +206,13 @@ func TestReportInBrowser(t *testing.T) {
 		shots = t.TempDir()
 	}
 	os.MkdirAll(shots, 0o755)
-	for name, size := range map[string]string{"report-wide.png": "1440,1000", "report-narrow.png": "420,900"} {
+	for name, shot := range map[string]struct{ size, cluster string }{
+		"report-wide.png":    {"1440,1000", "2"},
+		"report-narrow.png":  {"420,900", "2"},
+		"report-wrapped.png": {"1440,1000", fmt.Sprint(wrapCluster)},
+	} {
 		png := filepath.Join(shots, name)
-		chromium(t, bin, "--virtual-time-budget=5000", "--window-size="+size, "--screenshot="+png, "file://"+html+"#c=2")
+		chromium(t, bin, "--virtual-time-budget=5000", "--window-size="+shot.size, "--screenshot="+png, "file://"+html+"#c="+shot.cluster)
 		b, err := os.ReadFile(png)
 		if err != nil || len(b) < 10_000 || !bytes.HasPrefix(b, []byte("\x89PNG")) {
 			t.Errorf("screenshot %s: %d bytes, %v", png, len(b), err)

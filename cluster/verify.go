@@ -20,14 +20,15 @@ type Evidence struct {
 	Sentences []uint32 // hashes of the sentences at its head and tail (shingle.Sentences), for the furniture test
 }
 
-// The lede test (Rules.Lede): copies keep the lede, the first LedeWords
-// words of a story, maybe lightly edited; a follow-up reuses background
+// The lede test (Rules.Lede): copies keep the lede, the first
+// FollowUpLedeWords words of a story, maybe edited; a follow-up reuses background
 // lower down and writes a new lede. It looks at articles long enough to
 // have a lede and a body (MinLedeWords), through a short signature of the
 // lede's shingles (LedeHashes 16-bit values: 32 bytes an article).
 const (
-	MinLedeWords = 60
-	LedeHashes   = 16
+	MinLedeWords      = 60
+	FollowUpLedeWords = 25
+	LedeHashes        = 16
 )
 
 // About is what an article says it is about, for the subject test: its
@@ -36,13 +37,16 @@ const (
 // Later paragraphs are left out on purpose: they name other companies as
 // background ("the move follows Sun Co's rise earlier today").
 type About struct {
-	Subject  shingle.Subject
-	Lede     []uint64 // sorted, duplicate-free word stems (shingle.WordSet) of title and lede
-	Figures  []uint64 // figures of title and lede (shingle.Figures)
-	Names    []uint64 // the text's names (shingle.Names)
-	Lower    []uint64 // the words the text writes in lower case (shingle.LowerWords)
-	Flash    bool     // title only: the title is the whole item
-	Untitled bool     // no title: Subject is of the start of the first line
+	Subject    shingle.Subject
+	Lede       []uint64 // sorted, duplicate-free word stems (shingle.WordSet) of title and lede
+	Own        []uint64 // likewise of the lede alone: what the text itself says
+	OwnFigures []uint64 // figures of the lede alone
+	Story      bool     // MinLedeWords words or more: a story, whose lede names its subject; a brief's may be only in its title
+	Figures    []uint64 // figures of title and lede (shingle.Figures)
+	Names      []uint64 // the text's names (shingle.Names)
+	Lower      []uint64 // the words the text writes in lower case (shingle.LowerWords)
+	Flash      bool     // title only: the title is the whole item
+	Untitled   bool     // no title: Subject is of the start of the first line
 }
 
 // LedeWords is how much of a text is its lede for About; an article
@@ -291,11 +295,27 @@ func (r Rules) subject(a, b *About, m *Match) string {
 	if m.Subjects > 0 {
 		return SubjectsDiffer
 	}
-	if !a.Subject.Corrected && !b.Subject.Corrected && len(a.Subject.Figures) > 0 && len(b.Subject.Figures) > 0 &&
-		!subset(a.Subject.Figures, b.Subject.Figures) && !subset(b.Subject.Figures, a.Subject.Figures) {
+	fa, fb := a.titleFigures(), b.titleFigures()
+	if !a.Subject.Corrected && !b.Subject.Corrected && len(fa) > 0 && len(fb) > 0 && !subset(fa, fb) && !subset(fb, fa) {
 		return TitleFigures
 	}
 	return ""
+}
+
+// titleFigures are the figures of the title that say what the item is:
+// all of a brief's; those of a story that its lede repeats (a headline's
+// figure is the story's, a figure of the headline alone is decoration).
+func (a *About) titleFigures() []uint64 {
+	if !a.Story {
+		return a.Subject.Figures
+	}
+	var out []uint64
+	for _, f := range a.Subject.Figures {
+		if contains(a.OwnFigures, f) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // unmatched counts what a's title is about that b's title and lede do not
@@ -305,11 +325,14 @@ func (r Rules) unmatched(a, b *About, titleWords bool) int {
 	n := 0
 	words := b.Lede
 	for _, w := range a.Subject.Words {
-		// A rare title word names a's subject unless a's own text writes
-		// it in lower case and never as a name: "Phillips" does,
+		// A rare title word names a's subject when a is a brief (whose
+		// subject may be in its title alone: "VARLEN SETS DIVIDEND", "Qtly
+		// div 10 cts") or a's own lede says it too (a story's headline
+		// names what its lede is about), unless a's text
+		// writes it in lower case and never as a name: "Phillips" does,
 		// "faulted" does not. Without case to go by (a flash, an
 		// all-capitals text), rarity alone decides.
-		if titleWords && r.Vocabulary.Rare(w.Whole, r.Subject) && !contains(words, w.Stem) &&
+		if titleWords && r.Vocabulary.Rare(w.Whole, r.Subject) && !contains(words, w.Stem) && (!a.Story || contains(a.Own, w.Stem)) &&
 			!(contains(a.Lower, w.Whole) && !contains(a.Names, w.Whole)) {
 			n++
 		}
@@ -317,7 +340,7 @@ func (r Rules) unmatched(a, b *About, titleWords bool) int {
 	if a.Subject.Corrected || b.Subject.Corrected {
 		return n // a correction may change a figure of the title
 	}
-	for _, f := range a.Subject.Figures {
+	for _, f := range a.titleFigures() {
 		if !contains(b.Figures, f) {
 			n++
 		}

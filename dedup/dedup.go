@@ -268,7 +268,7 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 		}
 		// The lede's signature, last: it reuses the hasher's buffer.
 		if len(sh) > 0 && cfg.Rules.Lede > 0 && len(sh) >= cluster.MinLedeWords {
-			lede := shingle.Lede(text, cluster.LedeWords)
+			lede := shingle.Lede(text, cluster.FollowUpLedeWords)
 			if len(lede) < len(text) {
 				lh := hashers[w].Hashes(cfg.Shingle, lede)
 				slices.Sort(lh)
@@ -349,7 +349,8 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 // words and figures of its title and lede; and the whole words of title
 // and lede, for the vocabulary.
 func about(title, text string, flash, fold bool) (*cluster.About, []uint64) {
-	lede := title + "\n" + shingle.Lede(text, cluster.LedeWords)
+	start := shingle.Lede(text, cluster.LedeWords)
+	lede := title + "\n" + start
 	untitled := strings.TrimSpace(title) == ""
 	if untitled {
 		// No title (a scraped page, a text-only feed): the start of the
@@ -358,7 +359,8 @@ func about(title, text string, flash, fold bool) (*cluster.About, []uint64) {
 		title = shingle.Lede(first, cluster.UntitledWords)
 	}
 	stems, words := shingle.WordSet(lede, fold)
-	a := &cluster.About{Subject: shingle.TitleSubject(title, fold), Lede: stems, Figures: shingle.Figures(lede), Flash: flash, Untitled: untitled}
+	own, _ := shingle.WordSet(start, fold)
+	a := &cluster.About{Subject: shingle.TitleSubject(title, fold), Lede: stems, Own: own, OwnFigures: shingle.Figures(start), Story: len(start) < len(text) || len(shingle.Words(start, fold)) >= cluster.MinLedeWords, Figures: shingle.Figures(lede), Flash: flash, Untitled: untitled}
 	if !flash {
 		a.Names, a.Lower = shingle.Names(text), shingle.LowerWords(text)
 	}

@@ -106,6 +106,10 @@ type pairDetail struct {
 	DateA  string            `json:"date_a,omitempty"`
 	DateB  string            `json:"date_b,omitempty"`
 	Match  *report.MatchLine `json:"match,omitempty"` // the direct evidence between a and b
+	// Through is the canonical article of the cluster that holds a and b
+	// when neither is it: each was verified against the canonical, not
+	// against the other, so they are together only through it.
+	Through string `json:"through_canonical,omitempty"`
 }
 
 func evalCmd(ctx context.Context, args []string, e env) error {
@@ -260,6 +264,14 @@ func score(o *evalOptions, gold eval.Assignment, pairs []eval.PairLabel, pred ev
 		read = func(id string) bool { _, ok := byID[id]; return ok }
 	}
 	ps := eval.ScorePairs(pairs, pred, read)
+	canonical := map[int]int{} // member → its cluster's canonical, by doc
+	if res != nil {
+		for _, c := range res.Clusters {
+			for _, m := range c.Members {
+				canonical[m.Doc] = c.Canonical()
+			}
+		}
+	}
 	detail := func(p eval.PairLabel) pairDetail {
 		d := pairDetail{PairLabel: p}
 		a, okA := byID[p.A]
@@ -272,6 +284,10 @@ func score(o *evalOptions, gold eval.Assignment, pairs []eval.PairLabel, pred ev
 		}
 		if okA && okB {
 			d.Match = report.NewMatchLine(res.Check(a, b))
+			ca, inA := canonical[a]
+			if cb, inB := canonical[b]; inA && inB && ca == cb && ca != a && ca != b {
+				d.Through = res.Docs[ca].ID
+			}
 		}
 		return d
 	}
@@ -369,6 +385,9 @@ func printPairs(w io.Writer, what string, ps []pairDetail, limit int) {
 		}
 		if m := p.Match; m != nil {
 			fmt.Fprintf(w, "      %s\n", describeMatch(m))
+		}
+		if p.Through != "" {
+			fmt.Fprintf(w, "      joined through canonical %s (each matched it, not each other)\n", p.Through)
 		}
 	}
 }

@@ -475,3 +475,84 @@ func TestReportCommand(t *testing.T) {
 		t.Errorf("report without --out: exit %d, want 2", code)
 	}
 }
+
+// TestEvalThroughCanonical: two copies in one cluster are together through
+// its canonical article, and eval says so.
+func TestEvalThroughCanonical(t *testing.T) {
+	pairs := filepath.Join(t.TempDir(), "pairs.jsonl")
+	os.WriteFile(pairs, []byte(`{"a": "000_r1_afp_trimmed", "b": "000_r2_reordered", "label": "distinct", "why": "pretend"}`+"\n"+
+		`{"a": "000_r3_sputnik_added", "b": "000_r2_reordered", "label": "distinct", "why": "the canonical itself"}`+"\n"), 0o644)
+	code, stdout, stderr := neardup(t, "", "eval", "--pairs", pairs, "--show", "-1", wireDir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if n := strings.Count(stdout, "joined through canonical 000_r3_sputnik_added"); n != 1 {
+		t.Errorf("%d pairs said joined through the canonical, want 1 (not the pair with the canonical itself):\n%s", n, stdout)
+	}
+}
+
+// TestEvalAudit: the cluster audit counts what drop.txt hides against
+// labels, and writes the sheet of what is still to read.
+func TestEvalAudit(t *testing.T) {
+	dir := t.TempDir()
+	labels := filepath.Join(dir, "audit.jsonl")
+	os.WriteFile(labels, []byte(strings.Join([]string{
+		`{"a": "earn-orcas", "b": "earn-orcas-corr", "label": "dup"}`,
+		`{"a": "port-full", "b": "port-lede", "label": "distinct", "why": "pretend, in reverse order"}`,
+	}, "\n")), 0o644)
+	sheet := filepath.Join(dir, "sheet.md")
+	code, stdout, stderr := neardup(t, "", "eval", "--audit", labels, "--audit-sheet", sheet, briefsDir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"2 hidden (drop.txt), 2 sampled, 2 labelled, 0 unlabelled", "hidden but distinct         0.5000  (1 of 2 labelled",
+		"largest 2 clusters          1 pure", "cluster 2 (2): port-lede ~ port-full"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+	// One label fewer: the sheet holds the unlabelled pair, with texts and
+	// no similarity figure.
+	os.WriteFile(labels, []byte(`{"a": "earn-orcas", "b": "earn-orcas-corr", "label": "dup"}`+"\n"), 0o644)
+	if code, _, stderr := neardup(t, "", "eval", "--audit", labels, "--audit-sheet", sheet, briefsDir); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	b, _ := os.ReadFile(sheet)
+	if !strings.Contains(string(b), "## PAIR a=port-lede b=port-full") || !strings.Contains(string(b), "Tallmouth") || strings.Contains(string(b), "jaccard") {
+		t.Errorf("sheet:\n%s", b)
+	}
+	if code, _, _ := neardup(t, "", "eval", "--audit", labels, "--audit-sheet", sheet, "--clusters", filepath.Join(dir, "none.jsonl")); code != 2 {
+		t.Errorf("--audit-sheet with --clusters: exit %d, want 2", code)
+	}
+}
+
+// TestFurniture: pages scraped from one site share a consent notice; the
+// notice is learned from the run as furniture, so the pages stay apart,
+// while a real copy of one page still joins it.
+func TestFurniture(t *testing.T) {
+	notice := "We use cookies and similar tools to run this site and to measure how it is used. " +
+		"You can change your choice at any time in the privacy settings at the foot of each page. " +
+		"By continuing to read you accept our use of cookies as set out in our policy.\n"
+	places := []string{"Alder", "Birchmoor", "Caddon", "Dunwell", "Eskford", "Farleigh", "Glenby", "Holloway", "Ivington", "Jarrow",
+		"Kelsall", "Linthorpe", "Marden", "Netherby", "Oakhanger", "Pellow", "Quarley", "Redmire", "Saltash", "Tollard", "Upwey", "Varley"}
+	events := []string{"the river footbridge reopened after repairs", "a new bus route starts in spring", "the library extends its hours",
+		"the market square gets new lighting", "a school choir wins a regional prize", "the swimming pool closes for a month"}
+	var feed bytes.Buffer
+	for i, p := range places {
+		text := notice + fmt.Sprintf("%s council confirmed on %s that %s. ", p, []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday"}[i%5], events[i%len(events)]) +
+			fmt.Sprintf("Councillor %s Reed said residents of %s had asked for it for years. ", string(rune('A'+i)), p) +
+			fmt.Sprintf("Work in %s will be paid from the %s reserve fund.", p, p)
+		json.NewEncoder(&feed).Encode(map[string]string{"id": fmt.Sprintf("page-%02d", i), "text": text})
+		if i == 0 {
+			json.NewEncoder(&feed).Encode(map[string]string{"id": "page-00-copy", "text": text + " A public meeting will follow next month."})
+		}
+	}
+	in := filepath.Join(t.TempDir(), "pages.jsonl")
+	os.WriteFile(in, feed.Bytes(), 0o644)
+	if got := clusterIDs(t, in); got != "page-00-copy+page-00" {
+		t.Errorf("defaults: clusters %q, want only the copy with its page", got)
+	}
+	if got := clusterIDs(t, in, "--furniture", "0"); !strings.Contains(got, "page-01") {
+		t.Errorf("--furniture 0: clusters %q: the pages should merge on the notice alone (the test would not test anything)", got)
+	}
+}

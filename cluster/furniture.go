@@ -1,30 +1,38 @@
 package cluster
 
-// Furniture counts, for each sentence at the head or tail of an article
-// (shingle.Sentences), how many articles of the run have it, and calls a
-// sentence page furniture when at least Min do: a cookie notice or a
-// captcha page repeated across a site's pages. It is filled while reading
-// and read-only afterwards.
+// Furniture counts, for each sentence at the head or tail of a short
+// article (shingle.Sentences), how many articles of the run have
+// it, and calls a sentence page furniture when at least Min do: a cookie
+// notice or a captcha page repeated across a site's pages. Counts are kept
+// in a fixed table of saturating 16-bit counters indexed by the
+// sentence's hash (16 MiB); with fewer than eight million sentences
+// counted, a slot's count is made false by others' only beyond a few, far
+// below Min. It is filled while reading and read-only afterwards.
 type Furniture struct {
-	df  map[uint32]int32
+	df  []uint16
 	Min int // articles a sentence must be in to be furniture
 }
 
-// NewFurniture returns an empty count with the given threshold.
-func NewFurniture(min int) *Furniture { return &Furniture{df: map[uint32]int32{}, Min: min} }
+const furnitureBits = 23
 
-// Add counts one article's sentences: sorted, duplicate-free hashes.
+// NewFurniture returns an empty count with the given threshold.
+func NewFurniture(min int) *Furniture {
+	return &Furniture{df: make([]uint16, 1<<furnitureBits), Min: min}
+}
+
+// Add counts one article's sentences: duplicate-free hashes.
 func (f *Furniture) Add(sentences []uint32) {
 	for _, s := range sentences {
-		f.df[s]++
+		if c := &f.df[s&(1<<furnitureBits-1)]; *c < ^uint16(0) {
+			*c++
+		}
 	}
 }
 
 // Is reports whether a sentence is furniture.
-func (f *Furniture) Is(sentence uint32) bool { return int(f.df[sentence]) >= f.Min }
-
-// Sentences reports how many sentences the run counted (for the summary).
-func (f *Furniture) Sentences() int { return len(f.df) }
+func (f *Furniture) Is(sentence uint32) bool {
+	return int(f.df[sentence&(1<<furnitureBits-1)]) >= f.Min
+}
 
 // FurnitureOwn is the share of its counted sentences that each article of a
 // pair must have outside the furniture for the furniture test to judge it:

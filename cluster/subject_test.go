@@ -17,8 +17,10 @@ func short(title, text string, flash bool, published time.Time) *Evidence {
 		Published: published.Unix(),
 		Short: &Short{Set: sh, Figures: shingle.Figures(text), Names: shingle.Names(text),
 			NWords: int32(len(shingle.Words(text, false))), FigurePairs: pairs, NFigures: int32(nf)},
-		About: &About{Subject: shingle.TitleSubject(title, false), Lede: stems(title + "\n" + shingle.Lede(text, LedeWords)), Own: stems(shingle.Lede(text, LedeWords)), OwnFigures: shingle.Figures(shingle.Lede(text, LedeWords)),
-			Figures: shingle.Figures(title + "\n" + shingle.Lede(text, LedeWords)), Flash: flash, Names: names(text, flash), Lower: lower(text, flash)},
+		About: &About{Subject: shingle.TitleSubject(title, false), Own: Low32(stems(shingle.Lede(text, LedeWords))),
+			OwnFigures: Low32(shingle.Figures(shingle.Lede(text, LedeWords))), Flash: flash,
+			Names: Low32(names(shingle.Lede(text, LedeWords), flash)), Lower: Low32(lower(shingle.Lede(text, LedeWords), flash)),
+			Story: len(shingle.Words(text, false)) >= MinLedeWords},
 	}
 }
 

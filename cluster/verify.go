@@ -15,7 +15,7 @@ type Evidence struct {
 	Shingles  int32    // size of the shingle set
 	Published int64    // Unix seconds; Undated when unknown
 	Short     *Short   // for short articles only (under Rules.VetoBelow); nil otherwise
-	About     *About   // for the subject test: short and medium articles (under 2 × Rules.VetoBelow); nil otherwise
+	About     *About   // for the subject test: short articles (under Rules.VetoBelow); nil otherwise
 	Lede      []uint16 // signature (LedeHashes values) of the shingles of the lede, for articles of MinLedeWords words or more; nil otherwise
 	Sentences []uint32 // hashes of the sentences at its head and tail (shingle.Sentences), for the furniture test
 }
@@ -38,15 +38,46 @@ const (
 // background ("the move follows Sun Co's rise earlier today").
 type About struct {
 	Subject    shingle.Subject
-	Lede       []uint64 // sorted, duplicate-free word stems (shingle.WordSet) of title and lede
-	Own        []uint64 // likewise of the lede alone: what the text itself says
-	OwnFigures []uint64 // figures of the lede alone
+	Own        []uint32 // sorted, duplicate-free word stems (shingle.WordSet, low 32 bits) of the lede
+	OwnFigures []uint32 // figures of the lede (shingle.Figures, low 32 bits)
+	Names      []uint32 // the lede's names (shingle.Names, low 32 bits)
+	Lower      []uint32 // the words the lede writes in lower case (shingle.LowerWords, low 32 bits)
 	Story      bool     // MinLedeWords words or more: a story, whose lede names its subject; a brief's may be only in its title
-	Figures    []uint64 // figures of title and lede (shingle.Figures)
-	Names      []uint64 // the text's names (shingle.Names)
-	Lower      []uint64 // the words the text writes in lower case (shingle.LowerWords)
 	Flash      bool     // title only: the title is the whole item
 	Untitled   bool     // no title: Subject is of the start of the first line
+}
+
+// Low32 keeps the low 32 bits of each of a sorted set of 64-bit hashes,
+// sorted and duplicate-free: About's sets, at half the memory. A false
+// match needs two 32-bit hashes of one article's lede to collide.
+func Low32(hs []uint64) []uint32 {
+	if len(hs) == 0 {
+		return nil
+	}
+	out := make([]uint32, len(hs))
+	for i, h := range hs {
+		out[i] = uint32(h)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// mentionsStem reports whether a's title or lede has a word of this stem.
+func (a *About) mentionsStem(stem uint64) bool {
+	if contains32(a.Own, uint32(stem)) {
+		return true
+	}
+	for _, w := range a.Subject.Words {
+		if w.Stem == stem {
+			return true
+		}
+	}
+	return false
+}
+
+// mentionsFigure reports whether a's title or lede has this figure.
+func (a *About) mentionsFigure(f uint64) bool {
+	return contains32(a.OwnFigures, uint32(f)) || contains(a.Subject.Figures, f)
 }
 
 // LedeWords is how much of a text is its lede for About; an article
@@ -311,7 +342,7 @@ func (a *About) titleFigures() []uint64 {
 	}
 	var out []uint64
 	for _, f := range a.Subject.Figures {
-		if contains(a.OwnFigures, f) {
+		if contains32(a.OwnFigures, uint32(f)) {
 			out = append(out, f)
 		}
 	}
@@ -323,7 +354,6 @@ func (a *About) titleFigures() []uint64 {
 // figures (unless either title marks a correction).
 func (r Rules) unmatched(a, b *About, titleWords bool) int {
 	n := 0
-	words := b.Lede
 	for _, w := range a.Subject.Words {
 		// A rare title word names a's subject when a is a brief (whose
 		// subject may be in its title alone: "VARLEN SETS DIVIDEND", "Qtly
@@ -332,8 +362,9 @@ func (r Rules) unmatched(a, b *About, titleWords bool) int {
 		// writes it in lower case and never as a name: "Phillips" does,
 		// "faulted" does not. Without case to go by (a flash, an
 		// all-capitals text), rarity alone decides.
-		if titleWords && r.Vocabulary.Rare(w.Whole, r.Subject) && !contains(words, w.Stem) && (!a.Story || contains(a.Own, w.Stem)) &&
-			!(contains(a.Lower, w.Whole) && !contains(a.Names, w.Whole)) {
+		if titleWords && r.Vocabulary.Rare(w.Whole, r.Subject) && !b.mentionsStem(w.Stem) &&
+			(!a.Story || contains32(a.Own, uint32(w.Stem))) &&
+			!(contains32(a.Lower, uint32(w.Whole)) && !contains32(a.Names, uint32(w.Whole))) {
 			n++
 		}
 	}
@@ -341,11 +372,16 @@ func (r Rules) unmatched(a, b *About, titleWords bool) int {
 		return n // a correction may change a figure of the title
 	}
 	for _, f := range a.titleFigures() {
-		if !contains(b.Figures, f) {
+		if !b.mentionsFigure(f) {
 			n++
 		}
 	}
 	return n
+}
+
+func contains32(sorted []uint32, x uint32) bool {
+	_, ok := slices.BinarySearch(sorted, x)
+	return ok
 }
 
 func contains(sorted []uint64, x uint64) bool {

@@ -242,10 +242,11 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 		if !d.Published.IsZero() {
 			s.ev.Published = d.Published.Unix()
 		}
-		// The subject test looks at short and medium articles: what their
+		// The subject and furniture tests look at short articles: what their
 		// title and lede are about.
-		if len(sh) > 0 && cfg.Rules.Subject > 0 && (cfg.Rules.VetoBelow == 0 || len(sh) < 2*cfg.Rules.VetoBelow) {
-			s.ev.About, s.words = about(d.Title, text, d.Body == "", cfg.Shingle.FoldAccents)
+		short := len(sh) > 0 && (cfg.Rules.VetoBelow == 0 || len(sh) < cfg.Rules.VetoBelow)
+		if short && cfg.Rules.Subject > 0 {
+			s.ev.About, s.words = about(d.Title, text, d.Body == "", len(sh) >= cluster.MinLedeWords, cfg.Shingle.FoldAccents)
 		}
 		if len(sh) > 0 {
 			s.ev.Signature = signers[w].Sign(sh, make([]uint16, 0, cfg.LSH.Hashes))
@@ -263,7 +264,7 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 				}
 			}
 		}
-		if len(sh) > 0 && cfg.Rules.FurnitureMin > 0 {
+		if short && cfg.Rules.FurnitureMin > 0 {
 			s.ev.Sentences = shingle.Sentences(text)
 		}
 		// The lede's signature, last: it reuses the hasher's buffer.
@@ -346,11 +347,11 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 }
 
 // about is the About evidence of an article: its title's subject, and the
-// words and figures of its title and lede; and the whole words of title
-// and lede, for the vocabulary.
-func about(title, text string, flash, fold bool) (*cluster.About, []uint64) {
+// words and figures of its lede; and the whole words of title and lede,
+// for the vocabulary. story: the article has a lede and a body (MinLedeWords
+// shingles or more).
+func about(title, text string, flash, story, fold bool) (*cluster.About, []uint64) {
 	start := shingle.Lede(text, cluster.LedeWords)
-	lede := title + "\n" + start
 	untitled := strings.TrimSpace(title) == ""
 	if untitled {
 		// No title (a scraped page, a text-only feed): the start of the
@@ -358,13 +359,18 @@ func about(title, text string, flash, fold bool) (*cluster.About, []uint64) {
 		first, _, _ := strings.Cut(text, "\n")
 		title = shingle.Lede(first, cluster.UntitledWords)
 	}
-	stems, words := shingle.WordSet(lede, fold)
-	own, _ := shingle.WordSet(start, fold)
-	a := &cluster.About{Subject: shingle.TitleSubject(title, fold), Lede: stems, Own: own, OwnFigures: shingle.Figures(start), Story: len(start) < len(text) || len(shingle.Words(start, fold)) >= cluster.MinLedeWords, Figures: shingle.Figures(lede), Flash: flash, Untitled: untitled}
-	if !flash {
-		a.Names, a.Lower = shingle.Names(text), shingle.LowerWords(text)
+	subject := shingle.TitleSubject(title, fold)
+	stems, words := shingle.WordSet(start, fold)
+	for _, w := range subject.Words {
+		words = append(words, w.Whole)
 	}
-	return a, words
+	slices.Sort(words)
+	a := &cluster.About{Subject: subject, Own: cluster.Low32(stems), OwnFigures: cluster.Low32(shingle.Figures(start)),
+		Story: story, Flash: flash, Untitled: untitled}
+	if !flash {
+		a.Names, a.Lower = cluster.Low32(shingle.Names(start)), cluster.Low32(shingle.LowerWords(start))
+	}
+	return a, slices.Compact(words)
 }
 
 // chunks collects values in blocks of chunkSize, so that growing never

@@ -128,6 +128,9 @@ type MatchLine struct {
 	// FigureOrder is the share of consecutive figure pairs kept, when the
 	// figure-order test looked at the pair (two short tables).
 	FigureOrder *float64 `json:"figure_order,omitempty"`
+	// Lede is the estimated similarity of the two ledes, when the lede
+	// test looked at the pair (two stories sharing less than a rewrite).
+	Lede *float64 `json:"lede,omitempty"`
 }
 
 // NewMatchLine turns a cluster.Match into its output form.
@@ -152,6 +155,10 @@ func NewMatchLine(m cluster.Match) *MatchLine {
 	if m.FigureOrder >= 0 {
 		f := Round4(m.FigureOrder)
 		ml.FigureOrder = &f
+	}
+	if m.Lede >= 0 {
+		l := Round4(m.Lede)
+		ml.Lede = &l
 	}
 	return ml
 }

@@ -115,10 +115,13 @@
 
   function why(m) {
     if (!m) return "";
-    var parts = ["matched by " + m.reason, "Jaccard " + m.jaccard.toFixed(2), "containment " + m.containment.toFixed(2)];
+    var parts = ["matched the canonical by " + m.reason, "Jaccard " + m.jaccard.toFixed(2), "containment " + m.containment.toFixed(2)];
     if (m.figures_shared != null) parts.push("figures shared " + pct(m.figures_shared));
     if (m.names_shared != null) parts.push("names shared " + pct(m.names_shared));
     if (m.hours_apart != null) parts.push(m.hours_apart.toFixed(1) + " h apart");
+    if (m.subjects_unmatched != null) parts.push(m.subjects_unmatched === 0 ? "titles name the same subject" : m.subjects_unmatched + " subject words unmatched");
+    if (m.figure_order != null) parts.push("figure order kept " + pct(m.figure_order));
+    if (m.lede != null) parts.push("ledes alike " + pct(m.lede));
     return parts.join(" · ");
   }
 

@@ -138,8 +138,16 @@ func stripTickers(s string) string {
 func Lede(text string, n int) string {
 	words := 0
 	in := false
-	for i, r := range text {
-		w := isWordRune(r)
+	for i := 0; i < len(text); {
+		var w bool
+		r := rune(text[i])
+		size := 1
+		if r < utf8.RuneSelf {
+			w = r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+		} else {
+			r, size = utf8.DecodeRuneInString(text[i:])
+			w = isWordRune(r)
+		}
 		if w && !in {
 			if words == n {
 				return text[:i]
@@ -147,6 +155,7 @@ func Lede(text string, n int) string {
 			words++
 		}
 		in = w
+		i += size
 	}
 	return text
 }

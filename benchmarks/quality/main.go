@@ -32,7 +32,12 @@ type config struct {
 }
 
 var peerBaseline = []string{"--signature", "minhash", "--shingle", "word:5", "--threshold", "0.5", "--containment", "0",
-	"--figures", "0", "--names", "0", "--window", "off", "--anti-chain=false", "--boilerplate=false"}
+	"--figures", "0", "--names", "0", "--window", "off", "--anti-chain=false", "--boilerplate=false",
+	"--subject", "0", "--short-window", "off", "--figure-order", "0", "--lede", "0", "--furniture", "0"}
+
+// issue7 are the defaults before the subject, short-window, figure-order,
+// lede and furniture tests (issue 11), with the names veto they replaced.
+var issue7 = []string{"--names", "0.85", "--subject", "0", "--short-window", "off", "--figure-order", "0", "--lede", "0", "--furniture", "0"}
 
 var configs = []config{
 	{"plain MinHash-LSH: library signatures, word 5-grams, Jaccard ≥ 0.5, nothing else (issue 2 defaults, peers' region)", peerBaseline},
@@ -41,8 +46,14 @@ var configs = []config{
 	{"defaults, LSH tuned for Jaccard 0.11 (64 × 2 bands)", []string{"--candidate-threshold", "0.11"}},
 	{"defaults, containment off", []string{"--containment", "0"}},
 	{"defaults, figures veto off", []string{"--figures", "0"}},
-	{"defaults, names veto off", []string{"--names", "0"}},
-	{"defaults, figures and names vetoes off", []string{"--figures", "0", "--names", "0"}},
+	{"the defaults before issue 11: names veto 0.85, no subject, short-window, figure-order, lede or furniture test", issue7},
+	{"defaults, names veto on (0.85)", []string{"--names", "0.85"}},
+	{"defaults, subject test off", []string{"--subject", "0"}},
+	{"defaults, short-item window off", []string{"--short-window", "off"}},
+	{"defaults, figure-order test off", []string{"--figure-order", "0"}},
+	{"defaults, lede test off", []string{"--lede", "0"}},
+	{"defaults, furniture test off", []string{"--furniture", "0"}},
+	{"defaults, figures veto and subject test off", []string{"--figures", "0", "--subject", "0"}},
 	{"defaults, vetoes on long articles too (--veto-below 0)", []string{"--veto-below", "0"}},
 	{"defaults, window off", []string{"--window", "off"}},
 	{"defaults, anti-chaining off", []string{"--anti-chain=false"}},
@@ -53,6 +64,16 @@ var configs = []config{
 }
 
 type scores struct {
+	Audit *struct {
+		Dropped      int        `json:"dropped"`
+		Labelled     int        `json:"labelled"`
+		Distinct     int        `json:"distinct"`
+		DistinctRate float64    `json:"distinct_share"`
+		Interval     [2]float64 `json:"distinct_share_95"`
+		TopClusters  int        `json:"top_clusters"`
+		TopPure      int        `json:"top_pure"`
+		Unlabelled   []struct{} `json:"unlabelled_pairs"`
+	}
 	Gold *struct {
 		Pairwise struct{ Precision, Recall, F1 float64 }
 		BCubed   struct{ F1 float64 }
@@ -86,6 +107,8 @@ func main() {
 	sets := []struct {
 		title, labels, input, flag string
 	}{
+		{"Reuters-21578 cluster audit — every hidden article (drop.txt) read against its canonical one (benchmarks/labels/reuters-audit.jsonl: our own reading, IDs and labels only)",
+			"benchmarks/labels/reuters-audit.jsonl", filepath.Join(reuters, "reuters21578.jsonl"), "--audit"},
 		{"testdata/wire — French wire rewrites (gold clusters)", "testdata/wire.gold.jsonl", "testdata/wire/", "--gold"},
 		{"testdata/briefs — look-alike briefs (gold clusters)", "testdata/briefs.gold.jsonl", "testdata/briefs/", "--gold"},
 		{"Reuters-21578 pairs-dev — 150 dup / 145 distinct pairs labelled by reading", filepath.Join(reuters, "pairs-dev.jsonl"),
@@ -128,10 +151,14 @@ func table(bin, title, flagName, labels, input string) {
 		fmt.Printf("Skipped: %v\n\n", err)
 		return
 	}
-	if flagName == "--gold" {
+	switch flagName {
+	case "--gold":
 		fmt.Println("| configuration | pair P | pair R | pair F1 | B³ F1 | ARI | command |")
 		fmt.Println("|---|---|---|---|---|---|---|")
-	} else {
+	case "--audit":
+		fmt.Println("| configuration | hidden | hidden but distinct (of labelled) | 95 % interval | unlabelled | largest 30 pure | command |")
+		fmt.Println("|---|---|---|---|---|---|---|")
+	default:
 		fmt.Println("| configuration | dup recall | distinct merged | command |")
 		fmt.Println("|---|---|---|---|")
 	}
@@ -146,6 +173,11 @@ func table(bin, title, flagName, labels, input string) {
 			}
 		}
 		cmd := "`neardup " + strings.Join(quote(shown), " ") + "`"
+		if a := s.Audit; a != nil {
+			fmt.Printf("| %s | %d | %.1f%% (%d/%d) | %.1f–%.1f%% | %d | %d/%d | %s |\n", c.name, a.Dropped, 100*a.DistinctRate, a.Distinct, a.Labelled,
+				100*a.Interval[0], 100*a.Interval[1], len(a.Unlabelled), a.TopPure, a.TopClusters, cmd)
+			continue
+		}
 		if g := s.Gold; g != nil {
 			fmt.Printf("| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %s |\n", c.name, g.Pairwise.Precision, g.Pairwise.Recall,
 				g.Pairwise.F1, g.BCubed.F1, g.ARI, cmd)

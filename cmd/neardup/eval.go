@@ -410,6 +410,9 @@ func describeMatch(m *report.MatchLine) string {
 	if m.FigureOrder != nil {
 		fmt.Fprintf(&b, ", figure order %.2f", *m.FigureOrder)
 	}
+	if m.Lede != nil {
+		fmt.Fprintf(&b, ", ledes %.2f", *m.Lede)
+	}
 	fmt.Fprintf(&b, ": %s", m.Reason)
 	return b.String()
 }

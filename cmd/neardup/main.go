@@ -27,6 +27,8 @@ import (
 
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
+
+	"github.com/neardup/neardup/lock"
 )
 
 // version is the neardup release; it is written into summary.json.
@@ -38,6 +40,7 @@ const (
 	exitFailure = 1
 	exitUsage   = 2
 	exitSkipped = 3
+	exitLocked  = 11 // as restic's "repository is already locked"
 )
 
 // env is the outside world of one invocation, so tests can run commands
@@ -91,6 +94,9 @@ func run(ctx context.Context, args []string, e env) int {
 		return exitOK
 	case errors.Is(err, errSkipped):
 		return exitSkipped
+	case errors.Is(err, lock.ErrLocked):
+		fmt.Fprintf(e.stderr, "neardup: %v\n", err)
+		return exitLocked
 	case errors.As(err, &ue):
 		fmt.Fprintf(e.stderr, "neardup: %v\nRun 'neardup --help' for usage.\n", err)
 		return exitUsage

@@ -2,13 +2,16 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -16,6 +19,7 @@ import (
 	"github.com/neardup/neardup/cluster"
 	"github.com/neardup/neardup/corpus"
 	"github.com/neardup/neardup/dedup"
+	"github.com/neardup/neardup/lock"
 	"github.com/neardup/neardup/lsh"
 	"github.com/neardup/neardup/report"
 	"github.com/neardup/neardup/shingle"
@@ -228,6 +232,7 @@ type runOptions struct {
 	matchOptions
 	report     reportOptions
 	out        string
+	wait       time.Duration
 	quiet      bool
 	cpuProfile string
 	memProfile string
@@ -235,6 +240,7 @@ type runOptions struct {
 
 func (o *runOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.out, "out", "o", "", "write outputs into `DIR` (created if missing; required)")
+	fs.DurationVar(&o.wait, "wait", 0, "if another neardup holds --out, wait up to `DURATION` (e.g. 10m) for it instead of exiting with 11")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
 	o.report.addFlags(fs, "also write the editors' HTML report to `FILE`")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a Go CPU profile of the run to `FILE` (for benchmarking)")
@@ -262,14 +268,36 @@ func runCmd(ctx context.Context, args []string, e env) error {
 			return err
 		}
 	}
+	if err := checkOutDir(o.out); err != nil {
+		return err
+	}
+	var htmlName string // --html's name in the output set; "" outside --out
+	if o.report.html != "" {
+		if htmlName, err = report.InsideOut(o.out, o.report.html); err != nil {
+			return usagef("run: --html: %v", err)
+		}
+	}
+	cfg.Corpus.Exclude = []string{o.out}
+
+	unlock, err := lockOut(ctx, o.out, o.wait, "neardup run")
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	var bar *progress
 	if e.stderrTTY && !o.quiet {
 		bar = newProgress(e.stderr)
 		cfg.Progress = bar.update
 	}
-	if err := checkOutDir(o.out); err != nil {
+	names := slices.Clone(report.Outputs)
+	if htmlName != "" {
+		names = append(names, htmlName)
+	}
+	set, err := report.BeginSet(o.out, names, report.SetOptions{Hook: testKillHook()})
+	if err != nil {
 		return err
 	}
+	defer set.Abort()
 
 	if o.cpuProfile != "" {
 		f, err := os.Create(o.cpuProfile)
@@ -288,18 +316,44 @@ func runCmd(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
+	if res.Stats.Read == 0 {
+		return fmt.Errorf("no articles read (%d files, %d records skipped): outputs left as they were", res.Stats.Files, res.Stats.SkippedTotal())
+	}
 	if o.memProfile != "" {
 		if err := writeHeapProfile(o.memProfile); err != nil {
 			return err
 		}
 	}
 	sum := report.NewSummary(version, cfg, res)
-	if err := report.WriteAll(o.out, res, sum); err != nil {
+	if err := report.WriteOutputs(set, res, sum); err != nil {
 		return err
 	}
+	// The report is written before the switch: if it fails, the previous
+	// set stays whole. Outside --out it is renamed into place after the
+	// switch.
+	var staged *report.StagedFile
 	if o.report.html != "" {
-		if err := runReport(ctx, &o.report, cfg, res, sum); err != nil {
+		write, err := runReport(ctx, &o.report, cfg, res, sum)
+		if err != nil {
 			return err
+		}
+		if htmlName != "" {
+			if err := set.WriteFile(htmlName, write); err != nil {
+				return err
+			}
+		} else {
+			if staged, err = stageHTML(o.report.html, write); err != nil {
+				return fmt.Errorf("writing %s: %w", o.report.html, err)
+			}
+			defer staged.Remove()
+		}
+	}
+	if err := set.Commit(); err != nil {
+		return err
+	}
+	if staged != nil {
+		if err := staged.Rename(); err != nil {
+			return fmt.Errorf("outputs written, but not %s: %w", o.report.html, err)
 		}
 	}
 	if !o.quiet {
@@ -309,6 +363,40 @@ func runCmd(ctx context.Context, args []string, e env) error {
 		return errSkipped
 	}
 	return nil
+}
+
+// lockOut creates the output directory and locks it (OUT/.lock) for this
+// process, waiting up to wait for another holder. It returns the function
+// that unlocks it.
+func lockOut(ctx context.Context, out string, wait time.Duration, command string) (func(), error) {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, err
+	}
+	l, err := lock.Acquire(ctx, filepath.Join(out, report.LockFile), wait, command)
+	if err != nil {
+		if errors.Is(err, lock.ErrLocked) {
+			return nil, fmt.Errorf("%w: another neardup is writing --out %s (--wait DURATION waits for it)", err, out)
+		}
+		return nil, err
+	}
+	return func() { l.Release() }, nil
+}
+
+// testKillHook is a device for the reliability tests (see README,
+// Development): with NEARDUP_TEST_KILL_AT=POINT in the environment, the
+// process kills itself with SIGKILL when writing its outputs reaches POINT
+// (a report.SetOptions.Hook point, e.g. "linked"). Not for production use.
+func testKillHook() func(string) {
+	at := os.Getenv("NEARDUP_TEST_KILL_AT")
+	if at == "" {
+		return nil
+	}
+	return func(point string) {
+		if point == at {
+			syscall.Kill(os.Getpid(), syscall.SIGKILL)
+			select {} // the signal is on its way
+		}
+	}
 }
 
 // checkOutDir fails early when --out exists and is not a directory, so a

@@ -11,6 +11,7 @@
 // and one that locks a new file at the same path would both hold "the" lock.
 // flock works between processes on one host; on NFS it is emulated with
 // byte-range locks and on some network filesystems it is not enforced at all.
+// On systems without flock (Windows among them) Acquire returns an error.
 //
 // Acquire tries once, or polls until its wait is over; Release unlocks.
 // Each Acquire opens the file anew, so two Acquires of one file exclude each
@@ -28,7 +29,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -92,13 +92,13 @@ func Acquire(ctx context.Context, path string, wait time.Duration, command strin
 	}
 	start := time.Now()
 	for {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, syscall.EWOULDBLOCK) && !errors.Is(err, syscall.EINTR) {
+		held, err := tryLock(f)
+		if err != nil {
 			f.Close()
 			return nil, fmt.Errorf("lock: flock %s: %w", path, err)
+		}
+		if held {
+			break
 		}
 		if time.Since(start) >= wait {
 			h := readHolder(path)
@@ -144,7 +144,7 @@ func (l *Lock) Release() error {
 	if l == nil || l.f == nil {
 		return nil
 	}
-	err := syscall.Flock(int(l.f.Fd()), syscall.LOCK_UN)
+	err := unlock(l.f)
 	if cerr := l.f.Close(); err == nil {
 		err = cerr
 	}

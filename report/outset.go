@@ -80,6 +80,7 @@ func InsideOut(dir, file string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	file = filepath.Clean(file)
 	f, err := resolveDir(filepath.Dir(file))
 	if err != nil {
 		return "", err
@@ -315,7 +316,22 @@ func (s *Set) adopt(cur string) error {
 			return err
 		}
 	}
-	return syncDir(s.dir)
+	return s.syncLinkDirs()
+}
+
+// syncLinkDirs syncs the directories that hold the member links.
+func (s *Set) syncLinkDirs() error {
+	dirs := []string{s.dir}
+	for _, n := range s.names {
+		dirs = append(dirs, filepath.Dir(s.path(n)))
+	}
+	slices.Sort(dirs)
+	for _, d := range slices.Compact(dirs) {
+		if err := syncDir(d); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // linkOrCopy makes dst the same file as src: a hard link, or a synced copy
@@ -429,7 +445,7 @@ func (s *Set) Commit() error {
 			return err
 		}
 	}
-	if err := syncDir(s.dir); err != nil {
+	if err := s.syncLinkDirs(); err != nil {
 		return err
 	}
 	s.hook("linked")

@@ -10,9 +10,10 @@
 //	neardup version
 //
 // See README.md and `neardup run --help`. Exit codes are a contract for
-// scripts: 0 success; 1 failure (bad input with --on-error=fail, I/O
-// error, interrupted); 2 usage error; 3 finished, but input records were
-// skipped for errors (--on-error=skip).
+// scripts: 0 success; 1 failure (bad input with --on-error=fail, no
+// articles read, I/O error, interrupted); 2 usage error; 3 finished, but
+// input records were skipped for errors (--on-error=skip); 11 --out is
+// locked by another neardup.
 package main
 
 import (
@@ -124,8 +125,9 @@ Examples:
   neardup run --out out/ testdata/wire/
   zcat feed.jsonl.gz | neardup run --out out/ -
 
-Exit codes: 0 success, 1 failure, 2 usage error,
-            3 finished but input records were skipped (--on-error=skip).
+Exit codes: 0 success, 1 failure (previous outputs left whole), 2 usage error,
+            3 finished but input records were skipped (--on-error=skip),
+            11 --out is locked by another neardup (--wait DURATION waits).
 
 Environment: GOGC (default here 50) and GOMEMLIMIT tune memory; without
 GOMEMLIMIT, freed memory is returned to the system promptly.

@@ -328,8 +328,11 @@ func TestHelp(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "neardup run [flags] INPUT...") || !strings.Contains(stdout, "Exit codes") {
 		t.Errorf("neardup --help: exit %d, %q", code, stdout)
 	}
+	if !strings.Contains(stdout, "11 --out is locked") {
+		t.Errorf("neardup --help lacks exit code 11: %q", stdout)
+	}
 	code, stdout, _ = neardup(t, "", "run", "--help")
-	for _, want := range []string{"Examples:", "--shingle", "--threshold", "--on-error", "--id-field", "-j, --jobs"} {
+	for _, want := range []string{"Examples:", "--shingle", "--threshold", "--on-error", "--id-field", "-j, --jobs", "--wait DURATION", "DIR/current"} {
 		if code != 0 || !strings.Contains(stdout, want) {
 			t.Errorf("neardup run --help: exit %d, lacks %q", code, want)
 		}

@@ -22,7 +22,8 @@ const reportHelp = `Usage: neardup report --out DIR [flags] [INPUT...]
 (Re)build the editors' HTML report of an earlier run from its outputs in
 DIR (clusters.jsonl, summary.json) and the original inputs, which are read
 again for the texts of cluster members. INPUT defaults to the inputs the run
-recorded in summary.json; the field names too.
+recorded in summary.json; the field names too. It holds DIR's lock (exit 11
+if a run holds it; --wait waits); a report inside DIR joins the current set.
 
 The report is one self-contained HTML file (no network access): the run's
 summary, the clusters largest first with a filter and keyboard navigation

@@ -49,6 +49,12 @@ Find duplicate and near-duplicate articles in INPUT and write into --out DIR:
   summary.json    counts, every parameter used, seconds per stage
   (--html FILE)   the editors' report: one self-contained HTML page
 
+The outputs are one set: written into DIR/.gen-N, then switched in by one
+rename of the link DIR/current; DIR/clusters.jsonl and the others are links
+through it. A run that fails or is killed leaves the previous set whole. A
+second run on the same DIR exits 11 at once (--wait waits); a run that read
+no articles exits 1 and writes nothing.
+
 INPUT is a file, a directory (walked recursively, in sorted order) or - for
 JSONL on standard input. Formats by extension: .txt (one article per file,
 first non-empty line is the title), .jsonl/.ndjson, .csv/.tsv with a header

@@ -275,7 +275,7 @@ func (s *Set) adopt(cur string) error {
 	}
 	// Unless every plain file already is the current generation's (an
 	// adoption cut short), the plain files, with the current generation's
-	// other members, become a new generation, made current.
+	// other files, become a new generation, made current.
 	same := cur != ""
 	for _, n := range plain {
 		a, err1 := os.Stat(s.path(n))
@@ -288,18 +288,20 @@ func (s *Set) adopt(cur string) error {
 			return err
 		}
 		g := filepath.Join(s.dir, gen)
-		for _, n := range s.names {
-			src := s.path(n)
-			if !slices.Contains(plain, n) {
-				if cur == "" {
-					continue
-				}
-				src = filepath.Join(s.dir, cur, filepath.FromSlash(n))
-				if _, err := os.Lstat(src); err != nil {
-					continue
-				}
+		others, err := s.members(cur)
+		if err != nil {
+			return err
+		}
+		for _, n := range plain {
+			if err := linkOrCopy(s.path(n), filepath.Join(g, filepath.FromSlash(n))); err != nil {
+				return err
 			}
-			if err := linkOrCopy(src, filepath.Join(g, filepath.FromSlash(n))); err != nil {
+		}
+		for _, n := range others {
+			if slices.Contains(plain, n) {
+				continue
+			}
+			if err := linkOrCopy(filepath.Join(s.dir, cur, filepath.FromSlash(n)), filepath.Join(g, filepath.FromSlash(n))); err != nil {
 				return err
 			}
 		}
@@ -552,12 +554,20 @@ func CurrentDir(dir string) (string, error) {
 func CurrentMembers(dir string) ([]string, error) {
 	s := &Set{dir: dir}
 	cur, err := s.current()
-	if err != nil || cur == "" {
+	if err != nil {
 		return nil, err
 	}
-	root := filepath.Join(dir, cur)
+	return s.members(cur)
+}
+
+// members lists the files of generation gen ("": none), sorted.
+func (s *Set) members(gen string) ([]string, error) {
+	if gen == "" {
+		return nil, nil
+	}
+	root := filepath.Join(s.dir, gen)
 	var names []string
-	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}

@@ -216,3 +216,33 @@ func TestReadSet(t *testing.T) {
 		t.Errorf("an empty set: %v", err)
 	}
 }
+
+// TestAdoptKeepsOtherMembers: when an older neardup has written plain
+// files over the links of a set, adopting them keeps the set's other
+// files showing what they showed.
+func TestAdoptKeepsOtherMembers(t *testing.T) {
+	dir := t.TempDir()
+	if err := writeSet(dir, "v1", nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"a.txt", "b.txt"} {
+		os.Remove(filepath.Join(dir, n))
+		os.WriteFile(filepath.Join(dir, n), []byte("plain"), 0o644)
+	}
+	func() {
+		defer func() { recover() }()
+		report.BeginSet(dir, []string{"a.txt", "b.txt"}, report.SetOptions{Hook: func(p string) {
+			if p == "adopted" {
+				panic(p)
+			}
+		}})
+	}()
+	for n, want := range map[string]string{"a.txt": "plain", "b.txt": "plain", "sub/c.html": "v1"} {
+		if b, err := os.ReadFile(filepath.Join(dir, n)); string(b) != want {
+			t.Errorf("%s shows %q (%v), want %q", n, b, err, want)
+		}
+		if fi, _ := os.Lstat(filepath.Join(dir, n)); fi.Mode()&fs.ModeSymlink == 0 {
+			t.Errorf("%s is not a link after adoption", n)
+		}
+	}
+}

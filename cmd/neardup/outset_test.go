@@ -269,8 +269,10 @@ func TestOutLock(t *testing.T) {
 	if code, stderr := runBinary(t, nil, "run", "-q", "--out", out, briefsDir); code != 0 || whichSet(t, out) != "briefs" {
 		t.Errorf("after a killed holder: exit %d, %s", code, stderr)
 	}
-	if code, _, stderr := neardup(t, "", "run", "--wait", "soon", "--out", out, wireDir); code != 2 {
-		t.Errorf("--wait soon: exit %d, %s", code, stderr)
+	for _, w := range []string{"soon", "-1s"} {
+		if code, _, stderr := neardup(t, "", "run", "--wait", w, "--out", out, wireDir); code != 2 {
+			t.Errorf("--wait %s: exit %d, %s", w, code, stderr)
+		}
 	}
 }
 

@@ -121,6 +121,9 @@ func reportCmd(ctx context.Context, args []string, e env) error {
 	if out == "" {
 		return usagef("report: --out DIR is required")
 	}
+	if wait < 0 {
+		return usagef("report: --wait %v: want a duration of 0 or more", wait)
+	}
 	if o.html == "" {
 		o.html = filepath.Join(out, "report.html")
 	}

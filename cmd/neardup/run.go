@@ -262,6 +262,9 @@ func runCmd(ctx context.Context, args []string, e env) error {
 	if o.out == "" {
 		return usagef("run: --out DIR is required")
 	}
+	if o.wait < 0 {
+		return usagef("run: --wait %v: want a duration of 0 or more", o.wait)
+	}
 	cfg, err := o.config("run", fs.Args())
 	if err != nil {
 		return err

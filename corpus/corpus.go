@@ -133,6 +133,12 @@ type Options struct {
 	// it, and a body is most of a document's size).
 	KeepBody bool
 
+	// Exclude names directories a directory walk does not enter (nor
+	// count the files of), compared by file identity, not by spelling:
+	// a run's own output directory inside one of its inputs. Named inputs
+	// are read even when excluded; missing directories are ignored.
+	Exclude []string
+
 	recordType reflect.Type // set by Read from Fields
 }
 

@@ -488,6 +488,12 @@ func (p *producer) input(in string, stdin io.Reader) bool {
 		}
 		return p.file(in, stem, f)
 	}
+	var excluded []os.FileInfo
+	for _, x := range p.opts.Exclude {
+		if xi, err := os.Stat(x); err == nil && xi.IsDir() {
+			excluded = append(excluded, xi)
+		}
+	}
 	errStop := errors.New("stop")
 	err = filepath.WalkDir(in, func(path string, d fs.DirEntry, err error) error {
 		ok := true
@@ -499,6 +505,9 @@ func (p *producer) input(in string, stdin io.Reader) bool {
 				return filepath.SkipDir
 			}
 		case d.IsDir():
+			if path != in && isExcluded(d, excluded) {
+				return filepath.SkipDir
+			}
 		default:
 			f, _ := formatOf(path)
 			if f == unknown {
@@ -518,6 +527,23 @@ func (p *producer) input(in string, stdin io.Reader) bool {
 		return nil
 	})
 	return err == nil
+}
+
+// isExcluded reports whether the directory d is one of excluded.
+func isExcluded(d fs.DirEntry, excluded []os.FileInfo) bool {
+	if len(excluded) == 0 {
+		return false
+	}
+	fi, err := d.Info()
+	if err != nil {
+		return false
+	}
+	for _, x := range excluded {
+		if os.SameFile(fi, x) {
+			return true
+		}
+	}
+	return false
 }
 
 func unwrapPath(err error) error {

@@ -1,10 +1,23 @@
-// Package report writes the outputs of a run: clusters.jsonl, drop.txt,
-// summary.json, and the editors' HTML report (HTML).
+// Package report writes the outputs of a run — clusters.jsonl, drop.txt,
+// summary.json and the editors' HTML report (HTML) — as one set, and reads
+// them back.
 //
-// Every file is written to a temporary name in the target directory,
-// synced, and renamed into place (WriteFileAtomic), so a run killed at any
-// moment leaves either the previous file or the new one, never half of one.
-// summary.json is written last: when it is new, so are the others.
+// An output directory OUT holds one set at a time, switched in one atomic
+// step (Set): a run writes every file of its set into a new generation
+// directory OUT/.gen-N, syncs the files and the directory, and then renames
+// a symbolic link OUT/current -> .gen-N over the old one. The documented
+// paths are symbolic links through it, created once (OUT/clusters.jsonl ->
+// current/clusters.jsonl), so a reader opening them sees the previous set
+// or the new one, never a mix, wherever a run dies or fails; a reader that
+// needs several files of one set reads them from CurrentDir. The
+// generation that was current before the switch stays until the next run
+// switches; older ones, and whatever killed runs left, are removed by the
+// next run. Outputs that an older neardup wrote as plain files are adopted
+// into a generation first, without any path changing content. The caller
+// holds OUT's lock (package lock, on OUT/.lock) around all of it.
+//
+// A file outside OUT cannot join the set; StageFile writes it whole to a
+// temporary name, to be renamed into place once the set has switched.
 //
 // The outputs are byte-identical for the same input and parameters, except
 // summary.json's "workers" and "seconds", which describe the run itself.
@@ -27,7 +40,7 @@ import (
 	"github.com/neardup/neardup/dedup"
 )
 
-// File names written by WriteAll.
+// File names of a run's outputs.
 const (
 	ClustersFile = "clusters.jsonl"
 	DropFile     = "drop.txt"
@@ -37,45 +50,72 @@ const (
 // WriteFileAtomic creates path with the bytes write produces, through a
 // temporary file in the same directory that is synced and then renamed over
 // path. On any error the temporary file is removed and path is untouched.
-func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
+func WriteFileAtomic(path string, write func(io.Writer) error) error {
+	f, err := StageFile(path, write)
+	if err != nil {
+		return err
+	}
+	return f.Rename()
+}
+
+// StagedFile is a file written whole and synced under a temporary name
+// next to its path, not yet renamed into place.
+type StagedFile struct {
+	tmp, path string
+}
+
+// StageFile writes what write produces to a temporary file next to path
+// (".BASE.tmp-RANDOM") and syncs it. On error nothing is left behind.
+func StageFile(path string, write func(io.Writer) error) (*StagedFile, error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
 	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	tmp, err := os.CreateTemp(dir, "."+base+tmpInfix+"*")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
 	bw := bufio.NewWriterSize(tmp, 256<<10)
-	if err = write(bw); err != nil {
-		return err
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
 	}
-	if err = bw.Flush(); err != nil {
-		return err
+	if err == nil {
+		err = tmp.Chmod(0o644)
 	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return err
+	if err == nil {
+		err = tmp.Sync()
 	}
-	if err = tmp.Sync(); err != nil {
-		return err
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
 	}
-	if err = tmp.Close(); err != nil {
-		return err
+	if err != nil {
+		os.Remove(tmp.Name())
+		return nil, err
 	}
-	return os.Rename(tmp.Name(), path)
+	return &StagedFile{tmp: tmp.Name(), path: path}, nil
 }
 
-// WriteAll writes the three outputs into dir, creating it if needed.
-func WriteAll(dir string, res *dedup.Result, sum *Summary) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+// Rename moves the staged file into place in one rename.
+func (f *StagedFile) Rename() error {
+	if err := os.Rename(f.tmp, f.path); err != nil {
+		os.Remove(f.tmp)
 		return err
 	}
+	f.tmp = ""
+	return nil
+}
+
+// Remove deletes the staged file unless it was renamed; safe to defer.
+func (f *StagedFile) Remove() {
+	if f != nil && f.tmp != "" {
+		os.Remove(f.tmp)
+		f.tmp = ""
+	}
+}
+
+// WriteOutputs writes the three outputs of a run (Outputs) into the set.
+func WriteOutputs(s *Set, res *dedup.Result, sum *Summary) error {
 	outputs := []struct {
 		name  string
 		write func(io.Writer) error
@@ -85,8 +125,8 @@ func WriteAll(dir string, res *dedup.Result, sum *Summary) error {
 		{SummaryFile, func(w io.Writer) error { return sum.Write(w) }},
 	}
 	for _, o := range outputs {
-		if err := WriteFileAtomic(filepath.Join(dir, o.name), o.write); err != nil {
-			return fmt.Errorf("writing %s: %w", o.name, err)
+		if err := s.WriteFile(o.name, o.write); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -10,9 +10,10 @@
 //	neardup version
 //
 // See README.md and `neardup run --help`. Exit codes are a contract for
-// scripts: 0 success; 1 failure (bad input with --on-error=fail, I/O
-// error, interrupted); 2 usage error; 3 finished, but input records were
-// skipped for errors (--on-error=skip).
+// scripts: 0 success; 1 failure (bad input with --on-error=fail, no
+// articles read, I/O error, interrupted); 2 usage error; 3 finished, but
+// input records were skipped for errors (--on-error=skip); 11 --out is
+// locked by another neardup.
 package main
 
 import (
@@ -27,6 +28,8 @@ import (
 
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
+
+	"github.com/neardup/neardup/lock"
 )
 
 // version is the neardup release; it is written into summary.json.
@@ -38,6 +41,7 @@ const (
 	exitFailure = 1
 	exitUsage   = 2
 	exitSkipped = 3
+	exitLocked  = 11 // as restic's "repository is already locked"
 )
 
 // env is the outside world of one invocation, so tests can run commands
@@ -91,6 +95,9 @@ func run(ctx context.Context, args []string, e env) int {
 		return exitOK
 	case errors.Is(err, errSkipped):
 		return exitSkipped
+	case errors.Is(err, lock.ErrLocked):
+		fmt.Fprintf(e.stderr, "neardup: %v\n", err)
+		return exitLocked
 	case errors.As(err, &ue):
 		fmt.Fprintf(e.stderr, "neardup: %v\nRun 'neardup --help' for usage.\n", err)
 		return exitUsage
@@ -118,8 +125,9 @@ Examples:
   neardup run --out out/ testdata/wire/
   zcat feed.jsonl.gz | neardup run --out out/ -
 
-Exit codes: 0 success, 1 failure, 2 usage error,
-            3 finished but input records were skipped (--on-error=skip).
+Exit codes: 0 success, 1 failure (previous outputs left whole), 2 usage error,
+            3 finished but input records were skipped (--on-error=skip),
+            11 --out is locked by another neardup (--wait DURATION waits).
 
 Environment: GOGC (default here 50) and GOMEMLIMIT tune memory; without
 GOMEMLIMIT, freed memory is returned to the system promptly.

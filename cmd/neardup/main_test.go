@@ -329,8 +329,11 @@ func TestHelp(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "neardup run [flags] INPUT...") || !strings.Contains(stdout, "Exit codes") {
 		t.Errorf("neardup --help: exit %d, %q", code, stdout)
 	}
+	if !strings.Contains(stdout, "11 --out is locked") {
+		t.Errorf("neardup --help lacks exit code 11: %q", stdout)
+	}
 	code, stdout, _ = neardup(t, "", "run", "--help")
-	for _, want := range []string{"Examples:", "--shingle", "--threshold", "--on-error", "--id-field", "-j, --jobs"} {
+	for _, want := range []string{"Examples:", "--shingle", "--threshold", "--on-error", "--id-field", "-j, --jobs", "--wait DURATION", "DIR/current"} {
 		if code != 0 || !strings.Contains(stdout, want) {
 			t.Errorf("neardup run --help: exit %d, lacks %q", code, want)
 		}
@@ -383,9 +386,13 @@ func TestFailureLeavesPreviousOutput(t *testing.T) {
 	if code, _, _ := neardup(t, "", "run", "-q", "--out", out, wireDir, bad); code != 1 {
 		t.Fatalf("exit %d, want 1", code)
 	}
+	var names []string
 	entries, _ := os.ReadDir(out)
-	if len(entries) != 3 {
-		t.Errorf("output directory holds %d entries, want the 3 outputs", len(entries))
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if want := ".gen-1 .lock clusters.jsonl current drop.txt summary.json"; strings.Join(names, " ") != want {
+		t.Errorf("output directory holds %v, want %s: the set, its lock, nothing left over", names, want)
 	}
 	for n, want := range before {
 		if readFile(t, filepath.Join(out, n)) != want {

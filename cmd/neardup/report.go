@@ -22,7 +22,8 @@ const reportHelp = `Usage: neardup report --out DIR [flags] [INPUT...]
 (Re)build the editors' HTML report of an earlier run from its outputs in
 DIR (clusters.jsonl, summary.json) and the original inputs, which are read
 again for the texts of cluster members. INPUT defaults to the inputs the run
-recorded in summary.json; the field names too.
+recorded in summary.json; the field names too. It holds DIR's lock (exit 11
+if a run holds it; --wait waits); a report inside DIR joins the current set.
 
 The report is one self-contained HTML file (no network access): the run's
 summary, the clusters largest first with a filter and keyboard navigation
@@ -71,19 +72,21 @@ func generated() time.Time {
 	return time.Now()
 }
 
-// writeHTML writes the report atomically.
-func writeHTML(path string, sum *report.Summary, clusters []report.ClusterLine, texts map[string]report.Article, opts report.HTMLOptions) error {
+// stageHTML writes the report whole to a temporary file next to path, to
+// be renamed into place.
+func stageHTML(path string, write func(io.Writer) error) (*report.StagedFile, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
+		return nil, err
 	}
-	return report.WriteFileAtomic(path, func(w io.Writer) error { return report.HTML(w, sum, clusters, texts, opts) })
+	return report.StageFile(path, write)
 }
 
-// runReport writes the HTML report at the end of `neardup run`.
-func runReport(ctx context.Context, o *reportOptions, cfg dedup.Config, res *dedup.Result, sum *report.Summary) error {
+// runReport prepares the HTML report at the end of `neardup run`: it
+// returns the function that writes it.
+func runReport(ctx context.Context, o *reportOptions, cfg dedup.Config, res *dedup.Result, sum *report.Summary) (func(io.Writer) error, error) {
 	opts, err := o.options()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	clusters := report.ClusterLines(res)
 	var texts map[string]report.Article
@@ -96,28 +99,30 @@ func runReport(ctx context.Context, o *reportOptions, cfg dedup.Config, res *ded
 			}
 		}
 	} else if texts, err = report.LoadTexts(ctx, cfg.Inputs, nil, cfg.Corpus, report.MemberIDs(clusters)); err != nil {
-		return fmt.Errorf("report: reading texts: %w", err)
+		return nil, fmt.Errorf("report: reading texts: %w", err)
 	}
-	if err := writeHTML(o.html, sum, clusters, texts, opts); err != nil {
-		return fmt.Errorf("writing %s: %w", o.html, err)
-	}
-	return nil
+	return func(w io.Writer) error { return report.HTML(w, sum, clusters, texts, opts) }, nil
 }
 
 func reportCmd(ctx context.Context, args []string, e env) error {
 	var o reportOptions
 	var out string
 	var maxBytes int
+	var wait time.Duration
 	fs, err := parseFlags("report", reportHelp, args, e, func(fs *pflag.FlagSet) {
 		fs.StringVarP(&out, "out", "o", "", "the run's output `DIR` (required)")
 		o.addFlags(fs, "write the report to `FILE` (default DIR/report.html)")
 		fs.IntVar(&maxBytes, "max-bytes", corpus.DefaultMaxBytes, "largest article in bytes, as for run")
+		fs.DurationVar(&wait, "wait", 0, "if a run holds DIR, wait up to `DURATION` for it instead of exiting with 11")
 	})
 	if err != nil {
 		return err
 	}
 	if out == "" {
 		return usagef("report: --out DIR is required")
+	}
+	if wait < 0 {
+		return usagef("report: --wait %v: want a duration of 0 or more", wait)
 	}
 	if o.html == "" {
 		o.html = filepath.Join(out, "report.html")
@@ -126,11 +131,45 @@ func reportCmd(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	sum, err := report.ReadSummary(filepath.Join(out, report.SummaryFile))
+	htmlName, err := report.InsideOut(out, o.html)
+	if err != nil {
+		return usagef("report: --html: %v", err)
+	}
+	if fi, err := os.Stat(out); err != nil || !fi.IsDir() {
+		return fmt.Errorf("report: --out %s: not a run's output directory", out)
+	}
+	// Under the lock no run switches the set while it is read; a report
+	// inside DIR joins the current set as a new generation.
+	unlock, err := lockOut(ctx, out, wait, "neardup report")
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	var set *report.Set
+	var keep []string // the current set's other members, kept as they are
+	if htmlName != "" {
+		members, err := report.CurrentMembers(out)
+		if err != nil {
+			return err
+		}
+		keep = slices.DeleteFunc(slices.Concat(report.Outputs, members), func(n string) bool { return n == htmlName })
+		slices.Sort(keep)
+		keep = slices.Compact(keep)
+		set, err = report.BeginSet(out, append(slices.Clone(keep), htmlName), report.SetOptions{Hook: testKillHook()})
+		if err != nil {
+			return err
+		}
+		defer set.Abort()
+	}
+	from, err := report.CurrentDir(out)
+	if err != nil {
+		return err
+	}
+	sum, err := report.ReadSummary(filepath.Join(from, report.SummaryFile))
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	clusters, err := report.ReadClusters(filepath.Join(out, report.ClustersFile))
+	clusters, err := report.ReadClusters(filepath.Join(from, report.ClustersFile))
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
@@ -142,7 +181,7 @@ func reportCmd(ctx context.Context, args []string, e env) error {
 		return usagef("report: the run read standard input, which cannot be read again: give the INPUT files, or use run --html")
 	}
 	f := sum.Parameters.Fields
-	copts := corpus.Options{Fields: corpus.Fields(f), MaxBytes: maxBytes}
+	copts := corpus.Options{Fields: corpus.Fields(f), MaxBytes: maxBytes, Exclude: []string{out}}
 	if copts.Fields.ID == "" {
 		copts.Fields = corpus.DefaultFields()
 	}
@@ -150,8 +189,28 @@ func reportCmd(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return fmt.Errorf("report: reading texts: %w", err)
 	}
-	if err := writeHTML(o.html, sum, clusters, texts, opts); err != nil {
-		return fmt.Errorf("writing %s: %w", o.html, err)
+	write := func(w io.Writer) error { return report.HTML(w, sum, clusters, texts, opts) }
+	if set != nil {
+		for _, name := range keep {
+			if err := set.Link(name); err != nil {
+				return err
+			}
+		}
+		if err := set.WriteFile(htmlName, write); err != nil {
+			return err
+		}
+		if err := set.Commit(); err != nil {
+			return err
+		}
+	} else {
+		staged, err := stageHTML(o.html, write)
+		if err != nil {
+			return fmt.Errorf("writing %s: %w", o.html, err)
+		}
+		defer staged.Remove()
+		if err := staged.Rename(); err != nil {
+			return fmt.Errorf("writing %s: %w", o.html, err)
+		}
 	}
 	fmt.Fprintf(e.stderr, "neardup: wrote %s (%d clusters)\n", o.html, len(clusters))
 	return nil

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"slices"
@@ -16,6 +18,7 @@ import (
 	"github.com/neardup/neardup/cluster"
 	"github.com/neardup/neardup/corpus"
 	"github.com/neardup/neardup/dedup"
+	"github.com/neardup/neardup/lock"
 	"github.com/neardup/neardup/lsh"
 	"github.com/neardup/neardup/report"
 	"github.com/neardup/neardup/shingle"
@@ -51,6 +54,12 @@ Find duplicate and near-duplicate articles in INPUT and write into --out DIR:
   drop.txt        IDs of the non-canonical members, sorted (what to hide)
   summary.json    counts, every parameter used, seconds per stage
   (--html FILE)   the editors' report: one self-contained HTML page
+
+The outputs are one set: written into DIR/.gen-N, then switched in by one
+rename of the link DIR/current; DIR/clusters.jsonl and the others are links
+through it. A run that fails or is killed leaves the previous set whole. A
+second run on the same DIR exits 11 at once (--wait waits); a run that read
+no articles exits 1 and writes nothing.
 
 INPUT is a file, a directory (walked recursively, in sorted order) or - for
 JSONL on standard input. Formats by extension: .txt (one article per file,
@@ -257,6 +266,7 @@ type runOptions struct {
 	matchOptions
 	report     reportOptions
 	out        string
+	wait       time.Duration
 	quiet      bool
 	cpuProfile string
 	memProfile string
@@ -264,6 +274,7 @@ type runOptions struct {
 
 func (o *runOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.out, "out", "o", "", "write outputs into `DIR` (created if missing; required)")
+	fs.DurationVar(&o.wait, "wait", 0, "if another neardup holds --out, wait up to `DURATION` (e.g. 10m) for it instead of exiting with 11")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
 	o.report.addFlags(fs, "also write the editors' HTML report to `FILE`")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a Go CPU profile of the run to `FILE` (for benchmarking)")
@@ -280,6 +291,9 @@ func runCmd(ctx context.Context, args []string, e env) error {
 	if o.out == "" {
 		return usagef("run: --out DIR is required")
 	}
+	if o.wait < 0 {
+		return usagef("run: --wait %v: want a duration of 0 or more", o.wait)
+	}
 	cfg, err := o.config("run", fs.Args())
 	if err != nil {
 		return err
@@ -291,14 +305,36 @@ func runCmd(ctx context.Context, args []string, e env) error {
 			return err
 		}
 	}
+	if err := checkOutDir(o.out); err != nil {
+		return err
+	}
+	var htmlName string // --html's name in the output set; "" outside --out
+	if o.report.html != "" {
+		if htmlName, err = report.InsideOut(o.out, o.report.html); err != nil {
+			return usagef("run: --html: %v", err)
+		}
+	}
+	cfg.Corpus.Exclude = []string{o.out}
+
+	unlock, err := lockOut(ctx, o.out, o.wait, "neardup run")
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	var bar *progress
 	if e.stderrTTY && !o.quiet {
 		bar = newProgress(e.stderr)
 		cfg.Progress = bar.update
 	}
-	if err := checkOutDir(o.out); err != nil {
+	names := slices.Clone(report.Outputs)
+	if htmlName != "" {
+		names = append(names, htmlName)
+	}
+	set, err := report.BeginSet(o.out, names, report.SetOptions{Hook: testKillHook()})
+	if err != nil {
 		return err
 	}
+	defer set.Abort()
 
 	if o.cpuProfile != "" {
 		f, err := os.Create(o.cpuProfile)
@@ -317,18 +353,44 @@ func runCmd(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
+	if res.Stats.Read == 0 {
+		return fmt.Errorf("no articles read (%d files, %d records skipped): outputs left as they were", res.Stats.Files, res.Stats.SkippedTotal())
+	}
 	if o.memProfile != "" {
 		if err := writeHeapProfile(o.memProfile); err != nil {
 			return err
 		}
 	}
 	sum := report.NewSummary(version, cfg, res)
-	if err := report.WriteAll(o.out, res, sum); err != nil {
+	if err := report.WriteOutputs(set, res, sum); err != nil {
 		return err
 	}
+	// The report is written before the switch: if it fails, the previous
+	// set stays whole. Outside --out it is renamed into place after the
+	// switch.
+	var staged *report.StagedFile
 	if o.report.html != "" {
-		if err := runReport(ctx, &o.report, cfg, res, sum); err != nil {
+		write, err := runReport(ctx, &o.report, cfg, res, sum)
+		if err != nil {
 			return err
+		}
+		if htmlName != "" {
+			if err := set.WriteFile(htmlName, write); err != nil {
+				return err
+			}
+		} else {
+			if staged, err = stageHTML(o.report.html, write); err != nil {
+				return fmt.Errorf("writing %s: %w", o.report.html, err)
+			}
+			defer staged.Remove()
+		}
+	}
+	if err := set.Commit(); err != nil {
+		return err
+	}
+	if staged != nil {
+		if err := staged.Rename(); err != nil {
+			return fmt.Errorf("outputs written, but not %s: %w", o.report.html, err)
 		}
 	}
 	if !o.quiet {
@@ -338,6 +400,42 @@ func runCmd(ctx context.Context, args []string, e env) error {
 		return errSkipped
 	}
 	return nil
+}
+
+// lockOut creates the output directory and locks it (OUT/.lock) for this
+// process, waiting up to wait for another holder. It returns the function
+// that unlocks it.
+func lockOut(ctx context.Context, out string, wait time.Duration, command string) (func(), error) {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, err
+	}
+	l, err := lock.Acquire(ctx, filepath.Join(out, report.LockFile), wait, command)
+	if err != nil {
+		if errors.Is(err, lock.ErrLocked) {
+			return nil, fmt.Errorf("%w: another neardup is writing --out %s (--wait DURATION waits for it)", err, out)
+		}
+		return nil, err
+	}
+	return func() { l.Release() }, nil
+}
+
+// testKillHook is a device for the reliability tests (see README,
+// Development): with NEARDUP_TEST_KILL_AT=POINT in the environment, the
+// process kills itself with SIGKILL when writing its outputs reaches POINT
+// (a report.SetOptions.Hook point, e.g. "linked"). Not for production use.
+func testKillHook() func(string) {
+	at := os.Getenv("NEARDUP_TEST_KILL_AT")
+	if at == "" {
+		return nil
+	}
+	return func(point string) {
+		if point == at {
+			if p, err := os.FindProcess(os.Getpid()); err == nil {
+				p.Kill() // SIGKILL
+			}
+			select {} // the signal is on its way
+		}
+	}
 }
 
 // checkOutDir fails early when --out exists and is not a directory, so a

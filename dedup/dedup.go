@@ -12,6 +12,11 @@
 // Run keeps per document only its metadata and evidence (the 16-bit
 // signature; for short articles their shingle, figure and name sets), never
 // its text unless Config.KeepText. It never writes files: see package report.
+//
+// With word shingles, Run also counts the articles written mostly in
+// scripts without spaces between words (Chinese, Japanese, Thai, Lao,
+// Khmer, Myanmar: Result.Unspaced), where a "word" is a whole run of text
+// and word shingles miss copies; character shingles find them.
 package dedup
 
 import (
@@ -23,6 +28,8 @@ import (
 	"runtime"
 	"slices"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/neardup/neardup/cluster"
 	"github.com/neardup/neardup/corpus"
@@ -78,6 +85,7 @@ type Result struct {
 	Rules      cluster.Rules
 	Stats      corpus.Stats
 	Skips      []*corpus.Error // the first MaxSkips skipped records
+	Unspaced   int             // articles mostly in scripts without spaces (word shingles only)
 	Candidates int             // pairs that shared a band
 	Verified   int             // candidate pairs whose similarity reached the threshold
 	Clusters   []cluster.Cluster
@@ -101,8 +109,39 @@ func (r *Result) Duplicates() int {
 
 // signed is what the read stage computes of one article.
 type signed struct {
-	ev     cluster.Evidence
-	length int32
+	ev       cluster.Evidence
+	length   int32
+	unspaced bool // mostly in scripts without spaces between words
+}
+
+// unspacedScripts are written without spaces between words.
+var unspacedScripts = []*unicode.RangeTable{unicode.Han, unicode.Hiragana, unicode.Katakana,
+	unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar}
+
+// unspaced reports whether most letters in the first 256 bytes of text are
+// in scripts written without spaces between words, where a word shingle
+// spans a whole run of text.
+func unspaced(text string) bool {
+	text = text[:min(len(text), 256)]
+	letters, unspaced := 0, 0
+	for i := 0; i < len(text); {
+		if c := text[i] | 0x20; text[i] < utf8.RuneSelf {
+			if 'a' <= c && c <= 'z' {
+				letters++
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+		if unicode.IsLetter(r) {
+			letters++
+			if unicode.In(r, unspacedScripts...) {
+				unspaced++
+			}
+		}
+	}
+	return 2*unspaced > letters
 }
 
 // Run executes the pipeline. It returns an error when the input stops it
@@ -152,7 +191,7 @@ func Rematch(ctx context.Context, res *Result, cfg Config) (*Result, error) {
 		cfg.Workers = runtime.NumCPU()
 	}
 	out := &Result{
-		Docs: res.Docs, Evidence: res.Evidence, Texts: res.Texts, Rules: cfg.Rules, Stats: res.Stats, Skips: res.Skips,
+		Docs: res.Docs, Evidence: res.Evidence, Texts: res.Texts, Rules: cfg.Rules, Stats: res.Stats, Skips: res.Skips, Unspaced: res.Unspaced,
 		Workers: cfg.Workers, Stages: slices.Clone(res.Stages[:1]),
 	}
 	timer := time.Now()
@@ -215,6 +254,9 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 	sign := func(w int, d *corpus.Document) signed {
 		text := d.Text()
 		s := signed{length: int32(min(len(text), math.MaxInt32))}
+		if cfg.Shingle.Kind == shingle.Word {
+			s.unspaced = unspaced(text)
+		}
 		if cfg.Boilerplate {
 			text = shingle.StripBoilerplate(text)
 		}
@@ -266,6 +308,9 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 			texts.add(d.Text())
 		}
 		evs.add(s.ev)
+		if s.unspaced {
+			res.Unspaced++
+		}
 		progress("read+sign", evs.n, -1)
 		return nil
 	})

@@ -72,13 +72,13 @@ func NewParams(hashes int, threshold float64, seed int64) (Params, error) {
 // Signer computes MinHash signatures. It is not safe for concurrent use:
 // give each goroutine its own.
 type Signer struct {
-	p      Params
-	buf    [8]byte
-	bins   []uint64  // OPH: the 64-bit bins
-	filled []uint64  // OPH: bitset of the bins a set filled
-	full   []uint32  // OPH: those bins, in order
-	perms  []binPerm // OPH: each bin's order for borrowing, made once
-	shape  permShape
+	p     Params
+	buf   [8]byte
+	bins  []uint64  // OPH: the 64-bit bins
+	empty []uint32  // OPH: the bins a set left empty, then where they borrow from
+	full  []uint32  // OPH: the bins a small set filled
+	perms []binPerm // OPH: each bin's order for borrowing, made once
+	shape permShape
 }
 
 // NewSigner returns a Signer for p.

@@ -28,6 +28,9 @@ package lsh
 
 import "math/bits"
 
+// emptyBin marks a bin that received no shingle. A shingle whose hash is
+// exactly this value (one chance in 2^64) counts as none: the same for
+// every set, so signatures stay comparable.
 const emptyBin = ^uint64(0)
 
 // splitmix is the SplitMix64 finaliser: a fast, well-mixing 64-bit hash.
@@ -70,11 +73,11 @@ func (s permShape) rank(p *binPerm, j uint32) uint32 {
 }
 
 // firstByWalk returns the filled bin of smallest rank by walking the bins
-// in rank order: about K/m steps for m filled bins. One must be filled.
-func (s permShape) firstByWalk(p *binPerm, filled []uint64, k int) uint32 {
+// in rank order: about K/m steps for m filled bins of bins (emptyBin:
+// empty). One must be filled.
+func (s permShape) firstByWalk(p *binPerm, bins []uint64) uint32 {
 	for t := uint32(0); ; t++ {
-		j := s.at(p, t)
-		if int(j) < k && filled[j/64]&(1<<(j%64)) != 0 {
+		if j := s.at(p, t); int(j) < len(bins) && bins[j] != emptyBin {
 			return j
 		}
 	}
@@ -124,9 +127,6 @@ func (s *Signer) signOPH(shingles []uint64, dst []uint64) []uint64 {
 	seed := splitmix(uint64(s.p.Seed) ^ 0x6a09e667f3bcc909)
 	for _, x := range shingles {
 		h := splitmix(x ^ seed)
-		if h == emptyBin { // (one chance in 2^64) so that emptyBin means empty
-			h--
-		}
 		bin, _ := bits.Mul64(h, uint64(k))
 		if h < dst[bin] {
 			dst[bin] = h
@@ -136,20 +136,13 @@ func (s *Signer) signOPH(shingles []uint64, dst []uint64) []uint64 {
 		return dst
 	}
 	// Bins that received nothing borrow only from bins that did.
-	words := (k + 63) / 64
-	if cap(s.filled) < words {
-		s.filled = make([]uint64, words)
-	}
-	filled := s.filled[:words]
-	clear(filled)
-	s.full = s.full[:0]
+	s.empty = s.empty[:0]
 	for i, v := range dst {
-		if v != emptyBin {
-			filled[i/64] |= 1 << (i % 64)
-			s.full = append(s.full, uint32(i))
+		if v == emptyBin {
+			s.empty = append(s.empty, uint32(i))
 		}
 	}
-	m := len(s.full)
+	m := k - len(s.empty)
 	if m == k {
 		return dst
 	}
@@ -159,19 +152,29 @@ func (s *Signer) signOPH(shingles []uint64, dst []uint64) []uint64 {
 	}
 	shape := s.shape
 	// Walking costs about (K+1)/(m+1) steps, the minimum over ranks m.
-	walk := (m+1)*(m+1) > int(shape.mask)+2
-	for i := range k {
-		if filled[i/64]&(1<<(i%64)) != 0 {
-			continue
+	if (m+1)*(m+1) > int(shape.mask)+2 {
+		// Find every source before filling any bin: the walk tells
+		// filled bins by their values. s.empty becomes the sources.
+		for e, i := range s.empty {
+			s.empty[e] = shape.firstByWalk(&s.perms[i], dst)
 		}
-		p := &s.perms[i]
-		var from uint32
-		if walk {
-			from = shape.firstByWalk(p, filled, k)
-		} else {
-			from = shape.firstByRank(p, s.full)
+		e := 0
+		for i, v := range dst {
+			if v == emptyBin {
+				dst[i] = dst[s.empty[e]]
+				e++
+			}
 		}
-		dst[i] = dst[from]
+		return dst
+	}
+	s.full = s.full[:0]
+	for i, v := range dst {
+		if v != emptyBin {
+			s.full = append(s.full, uint32(i))
+		}
+	}
+	for _, i := range s.empty {
+		dst[i] = dst[shape.firstByRank(&s.perms[i], s.full)]
 	}
 	return dst
 }

@@ -32,18 +32,21 @@ func TestBorrowRulesAgree(t *testing.T) {
 			if m < 1 || m > k {
 				continue
 			}
-			filled := make([]uint64, (k+63)/64)
+			bins := make([]uint64, k)
+			for j := range bins {
+				bins[j] = emptyBin
+			}
 			var full []uint32
 			for _, j := range rng.Perm(k)[:m] {
-				filled[j/64] |= 1 << (j % 64)
+				bins[j] = rng.Uint64() >> 1
 			}
 			for j := range k {
-				if filled[j/64]&(1<<(j%64)) != 0 {
+				if bins[j] != emptyBin {
 					full = append(full, uint32(j))
 				}
 			}
 			for i := range k {
-				a, b := shape.firstByWalk(&ps[i], filled, k), shape.firstByRank(&ps[i], full)
+				a, b := shape.firstByWalk(&ps[i], bins), shape.firstByRank(&ps[i], full)
 				if a != b {
 					t.Fatalf("k=%d, %d filled, bin %d: walking finds %d, ranks find %d", k, m, i, a, b)
 				}

@@ -21,12 +21,14 @@ package dedup
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -123,6 +125,16 @@ var unspacedScripts = []*unicode.RangeTable{unicode.Han, unicode.Hiragana, unico
 // spans a whole run of text.
 func unspaced(text string) bool {
 	text = text[:min(len(text), 256)]
+	// ASCII text, most text, is answered eight bytes at a time.
+	i := 0
+	for ; i+8 <= len(text); i += 8 {
+		if binary.LittleEndian.Uint64([]byte(text[i:i+8]))&0x8080808080808080 != 0 {
+			break
+		}
+	}
+	if i+8 > len(text) && !strings.ContainsFunc(text[i:], func(r rune) bool { return r >= utf8.RuneSelf }) {
+		return false
+	}
 	letters, unspaced := 0, 0
 	for i := 0; i < len(text); {
 		if c := text[i] | 0x20; text[i] < utf8.RuneSelf {

@@ -392,10 +392,10 @@ func (r *reader[T]) hold(o *outcome[T]) {
 	}
 }
 
-// endJSONL closes a JSONL file: if it had records but none with the text
-// field, the field names are wrong for it, and its documents are not
-// matched on their titles alone: that is an error, and with OnError's
-// leave, all of them are skipped.
+// endJSONL closes a JSONL file. If it had records but none with the text
+// field, the field names are wrong for it: rather than match its documents
+// on their titles alone, that is an error, and when OnError lets the read
+// go on, all of them are skipped (counted as NoTextField, one each).
 func (r *reader[T]) endJSONL(pos Position) error {
 	f := r.jsonl
 	r.jsonl = jsonlFile[T]{}

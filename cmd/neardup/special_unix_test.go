@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -67,6 +68,46 @@ func TestSignalWhileReadingStdin(t *testing.T) {
 			}
 			if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(stderr.String(), "interrupted") {
 				t.Errorf("exit %d, stderr %q; want 1 and interrupted", code, stderr.String())
+			}
+		})
+	}
+}
+
+// TestSignalWhileOpeningAPipe: eval reads the files it is given as they
+// are, pipes included; one that nobody writes to blocks in open, deaf to
+// the context. SIGTERM still ends the run, with exit code 1, within
+// interruptGrace; a second SIGINT ends it at once.
+func TestSignalWhileOpeningAPipe(t *testing.T) {
+	for _, sigs := range [][]syscall.Signal{{syscall.SIGTERM}, {syscall.SIGINT, syscall.SIGINT}} {
+		t.Run(sigs[len(sigs)-1].String()+"×"+strconv.Itoa(len(sigs)), func(t *testing.T) {
+			gold := filepath.Join(t.TempDir(), "gold.jsonl")
+			if err := syscall.Mkfifo(gold, 0o644); err != nil {
+				t.Skipf("mkfifo: %v", err)
+			}
+			cmd := exec.Command(binary, "eval", "--gold", gold, wireDir)
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			for _, sig := range sigs {
+				time.Sleep(300 * time.Millisecond)
+				cmd.Process.Signal(sig)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			select {
+			case <-done:
+			case <-time.After(interruptGrace + 10*time.Second):
+				cmd.Process.Kill()
+				t.Fatalf("%v ignored while eval opens a pipe", sigs)
+			}
+			took := time.Since(start)
+			ws := cmd.ProcessState.Sys().(syscall.WaitStatus)
+			switch {
+			case len(sigs) == 1 && (ws.ExitStatus() != 1 || took < interruptGrace):
+				t.Errorf("exit %d after %v, want 1 after the %v grace", ws.ExitStatus(), took, interruptGrace)
+			case len(sigs) == 2 && (!ws.Signaled() || took > interruptGrace):
+				t.Errorf("second SIGINT: status %v after %v, want killed at once", ws, took)
 			}
 		})
 	}

@@ -128,7 +128,7 @@ func jsonKind(line []byte) string {
 	case c == '-' || '0' <= c && c <= '9':
 		return "a JSON number"
 	}
-	return "not a JSON object"
+	return "a JSON value but not an object"
 }
 
 // objectKeys returns the distinct keys of a JSON object line, sorted, or

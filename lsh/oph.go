@@ -14,7 +14,8 @@ package lsh
 // probability J, so the estimate stays unbiased. The permutations of
 // different bins are drawn independently, so the borrowing is independent
 // across bins, which keeps the variance close to that of k independent
-// permutations (J(1−J)/k, even for a set of one to five shingles).
+// permutations, J(1−J)/k — above it for tiny sets only as much as two of
+// their few shingles fall into one bin and one is lost (TestOPHTinySets).
 //
 // π_i is an invertible map on [0, K), K the power of two at least k (bins
 // ≥ k are passed over): multiply by an odd constant and add, xor-shift,
@@ -23,8 +24,9 @@ package lsh
 // non-empty bin comes up (about K/m steps) or by taking the smallest of the
 // m ranks π_i⁻¹(j) (m steps); both give the same bin, and the cheaper one
 // is used, so each empty bin costs at most about √K steps. Cost: O(n + k·
-// min(m, K/m)) per set; Shrivastava's probing (a fresh random bin per try,
-// with repetition) costs k·K/m, which is k² for a one-shingle set.
+// min(m, K/m)) per set. The previous rule, probing a fresh seeded bin per
+// try until a filled one came up, cost about k·k/m, which is k² for a
+// one-shingle set (BenchmarkSignSmall; benchmarks/RESULTS.md).
 
 import "math/bits"
 

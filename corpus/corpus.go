@@ -6,19 +6,38 @@
 //     rest is the body. The ID is the path relative to the input directory,
 //     without extension, with forward slashes (a lone file: its base name).
 //   - .jsonl, .ndjson: one JSON object per line with the fields named in
-//     Fields (id, title, text, source, date by default). Blank lines are ignored.
+//     Fields (id, title, text, source, date by default). Blank lines are
+//     passed over cheaply; a UTF-8 byte-order mark before the first line is
+//     ignored.
 //   - .csv, .tsv: a header row naming the same fields, then one article per row.
 //
 // Any of these may be gzip-compressed; compression is recognised by its magic
 // bytes, not by the name. Standard input ("-") is read as JSONL.
 //
-// Dates are RFC 3339 or YYYY-MM-DD; an empty date means "unknown".
+// Dates are RFC 3339 or YYYY-MM-DD, from MinYear on; an empty date means
+// "unknown".
+//
+// The text field must exist: a CSV header without its column, or a JSONL
+// file none of whose records has it (present and null or "" counts), is an
+// error (NoTextField) naming the fields seen, for its articles would
+// otherwise be matched on their titles alone. A JSONL file's documents are
+// held back until a record with the field comes, so that such a file emits
+// nothing. Records without text (title-only flashes) in files where others
+// have it are read and counted (Stats.TitleOnly, Stats.NoTextField).
+//
+// Only regular files are read: named pipes, sockets and devices found in
+// directories are counted (Stats.Special) and passed over, and named as an
+// input they are an Unreadable error, for opening or reading a pipe can
+// block for ever. Standard input, which may be a pipe or a terminal, is
+// read on a goroutine of its own so that cancelling ctx stops Read even
+// while a read blocks (that goroutine ends when the read returns).
 //
 // Bad input never panics. Each problem is an *Error carrying the position
 // (file:line) and a Reason. Read hands it to Options.OnError, which decides:
 // return nil to skip the record (it is counted in Stats.Skipped) or return an
-// error to stop. Invalid UTF-8 is replaced by U+FFFD and counted; empty
-// articles are skipped and counted without calling OnError.
+// error to stop. Invalid UTF-8 is replaced by U+FFFD and counted; two IDs
+// that differ only in their invalid bytes are a DuplicateID error naming
+// both. Empty articles are skipped and counted without calling OnError.
 //
 // Read is deterministic: directories are walked in lexical order, and
 // documents are emitted in input order, whatever Options.Workers is. It is
@@ -74,11 +93,12 @@ func (p Position) String() string {
 type Reason string
 
 const (
-	Malformed   Reason = "malformed"    // unparsable record, missing field, bad date
-	Unreadable  Reason = "unreadable"   // cannot open or read a file, truncated gzip
-	TooLarge    Reason = "too_large"    // record larger than Options.MaxBytes
-	DuplicateID Reason = "duplicate_id" // ID already seen earlier in the run
-	Empty       Reason = "empty"        // no title and no body
+	Malformed   Reason = "malformed"     // unparsable record, missing field, bad date
+	Unreadable  Reason = "unreadable"    // cannot open or read a file, truncated gzip
+	TooLarge    Reason = "too_large"     // record larger than Options.MaxBytes
+	DuplicateID Reason = "duplicate_id"  // ID already seen earlier in the run (or the same once invalid UTF-8 is replaced)
+	Empty       Reason = "empty"         // no title and no body
+	NoTextField Reason = "no_text_field" // a JSONL file none of whose records has the text field: all its records
 )
 
 // Error is a problem with the input at a position.
@@ -146,9 +166,12 @@ type Options struct {
 type Stats struct {
 	Files       int            // input files opened
 	Ignored     int            // files in directories skipped for their extension
+	Special     int            // files in directories skipped for not being regular files (pipes, sockets, devices)
 	Read        int            // documents emitted
 	Skipped     map[Reason]int // records skipped, by reason
 	InvalidUTF8 int            // documents whose invalid UTF-8 was replaced
+	TitleOnly   int            // documents emitted without text, to be matched on their title
+	NoTextField int            // of those, JSONL records without the text field (in files where others have it)
 }
 
 func (s *Stats) skip(r Reason) {
@@ -167,16 +190,25 @@ func (s *Stats) SkippedTotal() int {
 	return n
 }
 
-// parseDate accepts RFC 3339 and YYYY-MM-DD; "" is no date.
+// MinYear is the earliest year of a publication date. Earlier dates are
+// errors: they are placeholders for "no date" (0001-01-01, Go's and .NET's
+// zero time; 1601-01-01, Windows'; 1899-12-30, spreadsheets'), and one read
+// as a date would keep an article apart from its copies by the window veto.
+const MinYear = 1900
+
+// parseDate accepts RFC 3339 and YYYY-MM-DD from MinYear on; "" is no date.
 func parseDate(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC(), nil
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		if t, err = time.Parse(time.DateOnly, s); err != nil {
+			return time.Time{}, fmt.Errorf("date %q is neither RFC 3339 nor YYYY-MM-DD", s)
+		}
 	}
-	if t, err := time.Parse(time.DateOnly, s); err == nil {
-		return t, nil
+	if t = t.UTC(); t.Year() < MinYear {
+		return time.Time{}, fmt.Errorf("date %q is before %d: a placeholder, not a publication date (leave the field empty for no date)", s, MinYear)
 	}
-	return time.Time{}, fmt.Errorf("date %q is neither RFC 3339 nor YYYY-MM-DD", s)
+	return t, nil
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -139,7 +140,7 @@ func TestReadErrors(t *testing.T) {
 	}{
 		{"malformed JSON", map[string]string{"f.jsonl": "{\"id\": \"a\", \"text\": \"ok\"}\n{\"id\": \"b\", \"text\": \n"},
 			"f.jsonl", corpus.Malformed, "f.jsonl:2: invalid JSON"},
-		{"JSON array line", map[string]string{"f.jsonl": "[1, 2]\n"}, "f.jsonl", corpus.Malformed, "f.jsonl:1: invalid JSON"},
+		{"JSON array line", map[string]string{"f.jsonl": "[1, 2]\n"}, "f.jsonl", corpus.Malformed, "f.jsonl:1: line is a JSON array, want an object"},
 		{"text not a string", map[string]string{"f.jsonl": `{"id": "a", "text": 5}` + "\n"}, "f.jsonl", corpus.Malformed,
 			`f.jsonl:1: field "text" is not a string`},
 		{"missing id", map[string]string{"f.jsonl": `{"text": "no id"}` + "\n"}, "f.jsonl", corpus.Malformed,
@@ -169,6 +170,22 @@ func TestReadErrors(t *testing.T) {
 			"f.jsonl.gz: gzip:"},
 		{"missing file", map[string]string{}, "nope.jsonl", corpus.Unreadable, "nope.jsonl: stat: no such file"},
 		{"unknown format", map[string]string{"f.doc": "x"}, "f.doc", corpus.Unreadable, "f.doc: unknown format"},
+		{"JSON null line", map[string]string{"f.jsonl": "null\n"}, "f.jsonl", corpus.Malformed, "f.jsonl:1: line is JSON null, want an object"},
+		{"JSON string line", map[string]string{"f.jsonl": `{"id": "a", "text": "t"}` + "\n\"text\"\n"}, "f.jsonl", corpus.Malformed,
+			"f.jsonl:2: line is a JSON string, want an object"},
+		{"JSON number line", map[string]string{"f.jsonl": "42\n"}, "f.jsonl", corpus.Malformed, "f.jsonl:1: line is a JSON number, want an object"},
+		{"zero date", map[string]string{"f.jsonl": `{"id": "a", "text": "t", "date": "0001-01-01T00:00:00Z"}` + "\n"}, "f.jsonl",
+			corpus.Malformed, `f.jsonl:1: field "date": date "0001-01-01T00:00:00Z" is before 1900`},
+		{"spreadsheet epoch in CSV", map[string]string{"f.csv": "id,text,date\na,t,1899-12-30\n"}, "f.csv",
+			corpus.Malformed, `f.csv:2: column "date": date "1899-12-30" is before 1900`},
+		{"csv without text column", map[string]string{"f.csv": "id,title,body\na,T,b\n"}, "f.csv", corpus.Malformed,
+			`f.csv:1: header has no text column "text" (columns: "id", "title", "body")`},
+		{"jsonl without text field", map[string]string{"f.jsonl": `{"id": "a", "title": "T", "body": "b"}` + "\n" + `{"id": "b", "body": "c", "extra": 1}` + "\n"},
+			"f.jsonl", corpus.NoTextField, `f.jsonl: no record has the text field "text" (fields seen: "body", "extra", "id", "title"); its 2 articles`},
+		{"ids that collide once invalid UTF-8 is replaced", map[string]string{"f.jsonl": "{\"id\": \"a\xff\", \"text\": \"x\"}\n{\"id\": \"a\xfe\", \"text\": \"y\"}\n"},
+			"f.jsonl", corpus.DuplicateID, `f.jsonl:2: duplicate id once invalid UTF-8 is replaced: id "a\xfe" here and id "a\xff" at `},
+		{"csv ids that collide once invalid UTF-8 is replaced", map[string]string{"f.csv": "id,text\na\uFFFD,x\na\xfe,y\n"},
+			"f.csv", corpus.DuplicateID, "f.csv:3: duplicate id once invalid UTF-8 is replaced: id \"a\\xfe\" here and id \"a\uFFFD\" at "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -452,5 +469,163 @@ func TestReadProcessedAllFormats(t *testing.T) {
 	}
 	if want := "a=a b1=b1 b2=b2 c1=c1 d1=d1"; strings.Join(got, " ") != want {
 		t.Errorf("got %v, want %s", got, want)
+	}
+}
+
+// TestTextField: a JSONL file whose records lack the text field is read
+// when some of its records have it (title-only flashes, counted), and is
+// an error when none has it — the fields are misnamed, and its articles
+// would be matched on their titles alone. Held-back records come out in
+// input order once a record with the field arrives.
+func TestTextField(t *testing.T) {
+	tests := []struct {
+		name       string
+		file       string
+		opts       corpus.Options
+		ids        string // emitted, in order; "" with wantErr
+		titleOnly  int
+		noField    int
+		wantErr    string // fail mode's error, after the directory
+		skipped    int    // skip mode: records skipped as no_text_field
+		skipReason corpus.Reason
+	}{
+		{name: "Reuters-like flashes: field empty or absent in some records",
+			file: `{"id": "1", "title": "FLASH ONE", "text": ""}` + "\n" + `{"id": "2", "title": "T", "text": "a story"}` + "\n" +
+				`{"id": "3", "title": "FLASH THREE"}` + "\n" + `{"id": "4", "title": "FLASH FOUR", "text": null}` + "\n",
+			ids: "1 2 3 4", titleOnly: 3, noField: 1},
+		{name: "records before the first with the field are held back, then emitted in order",
+			file: `{"id": "a", "title": "A"}` + "\n" + `{"id": "b", "title": "B"}` + "\n" + `{"broken` + "\n" +
+				`{"id": "c", "text": "C"}` + "\n" + `{"id": "d", "title": "D"}` + "\n",
+			ids: "a b c d", titleOnly: 3, noField: 3, wantErr: "f.jsonl:3: invalid JSON"},
+		{name: "every record null: the field is named, the texts are missing",
+			file: `{"id": "a", "title": "A", "text": null}` + "\n", ids: "a", titleOnly: 1},
+		{name: "no record has the field",
+			file:    `{"id": "a", "title": "A", "body": "x"}` + "\n" + `{"id": "b", "title": "B", "body": "y"}` + "\n" + `{"id": "c"}` + "\n",
+			wantErr: `f.jsonl: no record has the text field "text" (fields seen: "body", "id", "title"); its 3 articles would be matched on their titles alone`,
+			skipped: 3, skipReason: corpus.NoTextField},
+		{name: "--text-field nosuch", opts: corpus.Options{Fields: corpus.Fields{ID: "id", Title: "title", Text: "nosuch", Source: "source", Date: "date"}},
+			file:    `{"id": "a", "title": "A", "text": "x"}` + "\n",
+			wantErr: `f.jsonl: no record has the text field "nosuch" (fields seen: "id", "text", "title")`,
+			skipped: 1, skipReason: corpus.NoTextField},
+		{name: "field matched case-insensitively, as encoding/json does",
+			file: `{"id": "a", "Text": "x"}` + "\n", ids: "a"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := write(t, map[string]string{"f.jsonl": tt.file})
+			input := filepath.Join(dir, "f.jsonl")
+			docs, stats, errs, err := read(t, []string{input}, "", tt.opts, true)
+			if err != nil {
+				t.Fatalf("skip mode: %v", err)
+			}
+			var ids []string
+			for _, d := range docs {
+				ids = append(ids, d.ID)
+			}
+			if got := strings.Join(ids, " "); got != tt.ids || stats.TitleOnly != tt.titleOnly || stats.NoTextField != tt.noField {
+				t.Errorf("skip mode: ids %q, title-only %d, without the field %d; want %q, %d, %d (errors %v)",
+					got, stats.TitleOnly, stats.NoTextField, tt.ids, tt.titleOnly, tt.noField, errs)
+			}
+			if tt.skipReason != "" && stats.Skipped[tt.skipReason] != tt.skipped {
+				t.Errorf("skip mode: skipped %v, want %d %s", stats.Skipped, tt.skipped, tt.skipReason)
+			}
+			_, _, err = readFail(t, input, tt.opts)
+			msg := ""
+			if err != nil {
+				msg = strings.TrimPrefix(err.Error(), dir+string(filepath.Separator))
+			}
+			if tt.wantErr == "" && err != nil || !strings.HasPrefix(msg, tt.wantErr) {
+				t.Errorf("fail mode: error %q, want %q", msg, tt.wantErr)
+			}
+		})
+	}
+}
+
+// TestTextFieldPerFile: the rule is per file — a file without the field is
+// an error even when another file has it, and the next file starts afresh.
+func TestTextFieldPerFile(t *testing.T) {
+	dir := write(t, map[string]string{
+		"a.jsonl": `{"id": "a1", "text": "x"}` + "\n",
+		"b.jsonl": `{"id": "b1", "body": "y"}` + "\n",
+		"c.jsonl": `{"id": "c1", "title": "T"}` + "\n" + `{"id": "c2", "text": "z"}` + "\n",
+	})
+	docs, stats, errs, err := read(t, []string{dir}, "", corpus.Options{}, true)
+	if err != nil || len(docs) != 3 || len(errs) != 1 || !strings.Contains(errs[0], "b.jsonl: no record has the text field") ||
+		stats.Skipped[corpus.NoTextField] != 1 || stats.NoTextField != 1 {
+		t.Errorf("err %v, %d docs, errors %v, stats %+v", err, len(docs), errs, stats)
+	}
+}
+
+// TestJSONLByteOrderMark: a UTF-8 byte-order mark before the first line
+// of a JSONL file (plain, gzipped or on standard input) is not part of it.
+func TestJSONLByteOrderMark(t *testing.T) {
+	content := "\uFEFF" + `{"id": "a", "text": "first"}` + "\n" + `{"id": "b", "text": "second"}` + "\n"
+	dir := write(t, map[string]string{"f.jsonl": content, "g.jsonl.gz": gz(strings.NewReplacer(`"a"`, `"c"`, `"b"`, `"d"`).Replace(content))})
+	docs, _, _, err := read(t, []string{dir}, "", corpus.Options{}, false)
+	if err != nil || len(docs) != 4 || docs[0].ID != "a" || docs[0].Pos.Line != 1 {
+		t.Errorf("files: %v, %+v", err, docs)
+	}
+	docs, _, _, err = read(t, []string{"-"}, strings.ReplaceAll(content, `"a"`, `"s"`), corpus.Options{}, false)
+	if err != nil || len(docs) != 2 || docs[0].ID != "s" {
+		t.Errorf("stdin: %v, %+v", err, docs)
+	}
+}
+
+// TestBlankLines: runs of blank lines (empty, spaces, tabs, CRLF), longer
+// than the read buffer or straddling its edge, are passed over with the
+// line numbers after them right; a line of spaces before a record is kept.
+func TestBlankLines(t *testing.T) {
+	var b strings.Builder
+	want := map[string]int{}
+	line := 0
+	add := func(s string) {
+		b.WriteString(s)
+		line += strings.Count(s, "\n")
+	}
+	rec := func(id string) {
+		want[id] = line + 1
+		add(fmt.Sprintf(`{"id": %q, "text": "t"}`+"\n", id))
+	}
+	rec("a")
+	add(strings.Repeat("\n", 200_000))
+	rec("b")
+	add(strings.Repeat(" \t\r\n", 30_000) + strings.Repeat(" ", 100_000) + "\n")
+	rec("c")
+	add(strings.Repeat("\n", 65_530) + "        ") // a record indented across the buffer's edge
+	want["d"] = line + 1
+	add(`{"id": "d", "text": "t"}` + "\n\r\n")
+	add("   ") // blanks, no newline, at the end
+	dir := write(t, map[string]string{"f.jsonl": b.String()})
+	docs, stats, _, err := read(t, []string{dir}, "", corpus.Options{MaxBytes: 200_000}, false)
+	if err != nil || len(docs) != 4 || stats.SkippedTotal() != 0 {
+		t.Fatalf("%v, %d docs, stats %+v", err, len(docs), stats)
+	}
+	for _, d := range docs {
+		if d.Pos.Line != want[d.ID] {
+			t.Errorf("document %s at line %d, want %d", d.ID, d.Pos.Line, want[d.ID])
+		}
+	}
+}
+
+// TestStdinCancelled: a read of standard input that blocks (a pipe whose
+// writer neither writes nor closes) gives way when the context is
+// cancelled.
+func TestStdinCancelled(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	done := make(chan error, 1)
+	go func() {
+		_, err := corpus.Read(ctx, []string{"-"}, pr, corpus.Options{}, func(corpus.Document) error { return nil })
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("err %v, want context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Read of a blocked standard input ignored cancellation")
 	}
 }

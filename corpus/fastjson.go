@@ -19,37 +19,39 @@ import (
 //
 // The strings of the Document point into line, or into *scratch for those
 // with escapes (appended there): they are valid while both are unchanged.
-func fastRecord(line []byte, f Fields, scratch *[]byte) (d Document, ok bool) {
+// hasText reports whether the text field is present (even null or "").
+func fastRecord(line []byte, f Fields, scratch *[]byte) (d Document, hasText, ok bool) {
 	if !utf8.Valid(line) {
-		return d, false
+		return d, false, false
 	}
 	p := &scanner{b: line, scratch: scratch}
 	p.ws()
 	if !p.eat('{') {
-		return d, false
+		return d, false, false
 	}
 	var id, title, text, source, date string
 	var haveDate bool
 	p.ws()
 	if p.eat('}') {
-		return p.finish(d)
+		d, ok = p.finish(d)
+		return d, false, ok
 	}
 	for {
 		p.ws()
 		key, ok := p.plainKey()
 		if !ok {
-			return d, false
+			return d, false, false
 		}
 		p.ws()
 		if !p.eat(':') {
-			return d, false
+			return d, false, false
 		}
 		p.ws()
 		var dst *string
 		switch {
 		case key == "":
 			if !p.skipValue(0) {
-				return d, false
+				return d, false, false
 			}
 			goto next
 		}
@@ -60,6 +62,7 @@ func fastRecord(line []byte, f Fields, scratch *[]byte) (d Document, ok bool) {
 			dst = &title
 		case f.Text:
 			dst = &text
+			hasText = true
 		case f.Source:
 			dst = &source
 		case f.Date:
@@ -67,10 +70,10 @@ func fastRecord(line []byte, f Fields, scratch *[]byte) (d Document, ok bool) {
 			haveDate = true
 		default:
 			if foldMatches(key, f) {
-				return d, false
+				return d, false, false
 			}
 			if !p.skipValue(0) {
-				return d, false
+				return d, false, false
 			}
 		}
 		if dst != nil {
@@ -78,7 +81,7 @@ func fastRecord(line []byte, f Fields, scratch *[]byte) (d Document, ok bool) {
 			case p.peek() == '"':
 				s, ok := p.str()
 				if !ok {
-					return d, false
+					return d, false, false
 				}
 				*dst = s
 			case p.lit("null"):
@@ -86,11 +89,11 @@ func fastRecord(line []byte, f Fields, scratch *[]byte) (d Document, ok bool) {
 			case key == f.ID && (p.peek() == '-' || isDigit(p.peek())):
 				start := p.i
 				if !p.number() {
-					return d, false
+					return d, false, false
 				}
 				*dst = borrow(p.b[start:p.i])
 			default:
-				return d, false // a field of the wrong type: encoding/json words the error
+				return d, false, false // a field of the wrong type: encoding/json words the error
 			}
 		}
 	next:
@@ -99,18 +102,19 @@ func fastRecord(line []byte, f Fields, scratch *[]byte) (d Document, ok bool) {
 			break
 		}
 		if !p.eat(',') {
-			return d, false
+			return d, false, false
 		}
 	}
 	d.ID, d.Title, d.Body, d.Source = id, title, text, source
 	if haveDate {
 		t, err := parseDate(trimSpace(date))
 		if err != nil {
-			return d, false
+			return d, false, false
 		}
 		d.Published = t
 	}
-	return p.finish(d)
+	d, ok = p.finish(d)
+	return d, hasText, ok
 }
 
 // foldMatches reports whether key names a field case-insensitively only:

@@ -42,6 +42,8 @@ func FuzzJSONL(f *testing.F) {
 	f.Add([]byte(`{"id": "a", "title": "T", "text": "body", "date": "2020-02-21"}` + "\n" + `{"id": 1, "text": null}`))
 	f.Add([]byte("{\"id\": \"\xff\", \"text\": \"x\"}\n\n[1]\n{"))
 	f.Add([]byte("\x1f\x8b\x08\x00\x00\x00\x00\x00"))
+	f.Add([]byte("\uFEFF{\"id\": \"bom\", \"text\": \"x\"}\n \n\t\r\n\n{\"id\": \"b\", \"body\": \"y\"}\n  "))
+	f.Add([]byte("{\"id\": \"a\", \"body\": \"x\"}\n[1]\nnull\n\"s\"\n{\"id\": \"a\xff\", \"text\": \"y\"}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzStream(t, data, jsonlFormat) })
 }
 
@@ -69,6 +71,8 @@ func FuzzFastRecord(f *testing.F) {
 		`{"id": -1.5e3, "text": null, "extra": {"a": [1, true, null, "x\"y"]}, "": 3}`,
 		`{"ID": "case", "text": "t"}`, `{"id": "dup", "id": "last", "text": "t"}`, ` { } `, `[1]`, `null`,
 		`{"id": "a", "text": "t", "date": "2020-02-21T10:00:00+01:00"}`, `{"id": 01, "text": "t"}`,
+		`{"id": "a", "body": "no text field"}`, `{"id": "a", "text": null}`, `{"id": "a", "Text": "folded"}`,
+		`{"id": "a", "text": "t", "date": "0001-01-01T00:00:00Z"}`, `{"id": "a", "text": "t", "date": "1899-12-30"}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -76,17 +80,17 @@ func FuzzFastRecord(f *testing.F) {
 	rt := recordType(fields)
 	f.Fuzz(func(t *testing.T, line []byte) {
 		var scratch []byte
-		fast, ok := fastRecord(line, fields, &scratch)
+		fast, hasText, ok := fastRecord(line, fields, &scratch)
 		if !ok {
 			return
 		}
-		slow, err := decodeRecord(line, fields, rt)
+		slow, rec, err := decodeRecord(line, fields, rt)
 		if err != nil {
 			t.Fatalf("fast path accepted %q, encoding/json rejects it: %v", line, err)
 		}
 		if fast.ID != slow.ID || fast.Title != slow.Title || fast.Body != slow.Body || fast.Source != slow.Source ||
-			!fast.Published.Equal(slow.Published) {
-			t.Fatalf("%q: fast %+v, encoding/json %+v", line, fast, slow)
+			!fast.Published.Equal(slow.Published) || hasText != rec.hasText || rec.rawID != "" {
+			t.Fatalf("%q: fast %+v (text field %v), encoding/json %+v (%+v)", line, fast, hasText, slow, rec)
 		}
 	})
 }
@@ -103,8 +107,8 @@ func TestFastRecordStopBytes(t *testing.T) {
 				text := strings.Repeat("a", i) + ins + strings.Repeat("b", n-i)
 				line := []byte(`{"id": "x", "text": "` + text + `"}`)
 				var scratch []byte
-				fast, ok := fastRecord(line, fields, &scratch)
-				slow, err := decodeRecord(line, fields, rt)
+				fast, _, ok := fastRecord(line, fields, &scratch)
+				slow, _, err := decodeRecord(line, fields, rt)
 				switch {
 				case ok && err != nil:
 					t.Errorf("%q: fast path accepts, encoding/json: %v", line, err)

@@ -8,14 +8,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // recordType is a struct type whose JSON tags are the configured field
 // names, so that a line decodes in one pass, without a map: ID is raw (a
-// string or a number), the others are *string (nil for null or absent).
+// string or a number), and so is Text (absent, which matters, is then
+// told from null); the others are *string (nil for null or absent).
 func recordType(f Fields) reflect.Type {
 	raw := reflect.TypeFor[json.RawMessage]()
 	str := reflect.TypeFor[*string]()
@@ -26,7 +30,7 @@ func recordType(f Fields) reflect.Type {
 		return reflect.StructField{Name: name, Type: t, Tag: reflect.StructTag(`json:"` + key + `"`)}
 	}
 	return reflect.StructOf([]reflect.StructField{
-		field("ID", f.ID, raw), field("Title", f.Title, str), field("Text", f.Text, str),
+		field("ID", f.ID, raw), field("Title", f.Title, str), field("Text", f.Text, raw),
 		field("Source", f.Source, str), field("Date", f.Date, str),
 	})
 }
@@ -38,23 +42,35 @@ func ValidFieldName(name string) bool {
 		!strings.ContainsFunc(name, func(r rune) bool { return !unicode.IsPrint(r) })
 }
 
+// record is what a JSONL line says beyond its Document.
+type record struct {
+	hasText bool   // the text field is present (even null or empty)
+	rawID   string // the ID as written, when it was invalid UTF-8 (replaced in the Document)
+}
+
 // decodeRecord decodes one JSONL line into a Document with encoding/json,
 // with rt from recordType. Text fields must be strings or null; the ID may
 // also be a number, kept as written. Field names match as encoding/json
 // matches them: exactly, else case-insensitively. Lines are first given to
 // fastRecord, which decodes the common ones the same way in one pass.
-func decodeRecord(line []byte, f Fields, rt reflect.Type) (Document, error) {
+func decodeRecord(line []byte, f Fields, rt reflect.Type) (Document, record, error) {
+	var rec record
+	if t := bytes.TrimSpace(line); string(t) == "null" {
+		return Document{}, rec, errors.New("line is JSON null, want an object")
+	}
 	v := reflect.New(rt)
 	if err := json.Unmarshal(line, v.Interface()); err != nil {
 		var se *json.SyntaxError
 		var te *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &se):
-			return Document{}, fmt.Errorf("invalid JSON at byte %d: %v", se.Offset, err)
+			return Document{}, rec, fmt.Errorf("invalid JSON at byte %d: %v", se.Offset, err)
 		case errors.As(err, &te) && te.Field != "":
-			return Document{}, fmt.Errorf("field %q is not a string", fieldKey(rt, te.Field))
+			return Document{}, rec, fmt.Errorf("field %q is not a string", fieldKey(rt, te.Field))
+		case errors.As(err, &te):
+			return Document{}, rec, fmt.Errorf("line is %s, want an object", jsonKind(bytes.TrimSpace(line)))
 		}
-		return Document{}, fmt.Errorf("invalid JSON: %v (want one object per line)", err)
+		return Document{}, rec, fmt.Errorf("invalid JSON: %v (want one object per line)", err)
 	}
 	e := v.Elem()
 	str := func(i int) string {
@@ -69,19 +85,60 @@ func decodeRecord(line []byte, f Fields, rt reflect.Type) (Document, error) {
 	case len(id) == 0 || string(id) == "null":
 	case id[0] == '"':
 		if err := json.Unmarshal(id, &d.ID); err != nil {
-			return d, fmt.Errorf("field %q: %v", f.ID, err)
+			return d, rec, fmt.Errorf("field %q: %v", f.ID, err)
+		}
+		if !utf8.Valid(id) {
+			rec.rawID = string(id[1 : len(id)-1])
 		}
 	case id[0] == '-' || id[0] >= '0' && id[0] <= '9':
 		d.ID = string(id)
 	default:
-		return d, fmt.Errorf("field %q is not a string", f.ID)
+		return d, rec, fmt.Errorf("field %q is not a string", f.ID)
 	}
-	d.Title, d.Body, d.Source = str(1), str(2), str(3)
+	text := bytes.TrimSpace(e.Field(2).Interface().(json.RawMessage))
+	switch {
+	case len(text) == 0:
+	case string(text) == "null":
+		rec.hasText = true
+	case text[0] == '"':
+		rec.hasText = true
+		if err := json.Unmarshal(text, &d.Body); err != nil {
+			return d, rec, fmt.Errorf("field %q: %v", f.Text, err)
+		}
+	default:
+		return d, rec, fmt.Errorf("field %q is not a string", f.Text)
+	}
+	d.Title, d.Source = str(1), str(3)
 	var err error
 	if d.Published, err = parseDate(strings.TrimSpace(str(4))); err != nil {
-		return d, fmt.Errorf("field %q: %w", f.Date, err)
+		return d, rec, fmt.Errorf("field %q: %w", f.Date, err)
 	}
-	return d, nil
+	return d, rec, nil
+}
+
+// jsonKind names the kind of JSON value that starts line.
+func jsonKind(line []byte) string {
+	switch c := line[0]; {
+	case c == '[':
+		return "a JSON array"
+	case c == '"':
+		return "a JSON string"
+	case c == 't' || c == 'f':
+		return "a JSON boolean"
+	case c == '-' || '0' <= c && c <= '9':
+		return "a JSON number"
+	}
+	return "a JSON value but not an object"
+}
+
+// objectKeys returns the distinct keys of a JSON object line, sorted, or
+// nil if the line is not one.
+func objectKeys(line []byte) []string {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(line, &m) != nil {
+		return nil
+	}
+	return slices.Sorted(maps.Keys(m))
 }
 
 // fieldKey maps a struct field name of rt to its JSON key.
@@ -198,10 +255,27 @@ func csvColumns(header []string, f Fields) (columns, error) {
 		}
 	}
 	if c.id < 0 {
-		return c, fmt.Errorf("header has no id column %q", f.ID)
+		return c, fmt.Errorf("header has no id column %q (columns: %s)", f.ID, quoteList(header))
 	}
-	if c.text < 0 && c.title < 0 {
-		return c, fmt.Errorf("header has neither a text column %q nor a title column %q", f.Text, f.Title)
+	if c.text < 0 {
+		return c, fmt.Errorf("header has no text column %q (columns: %s); its articles would be matched on their titles alone",
+			f.Text, quoteList(header))
 	}
 	return c, nil
+}
+
+// quoteList writes names quoted and comma-separated, at most 20 of them.
+func quoteList(names []string) string {
+	var b strings.Builder
+	for i, n := range names {
+		if i == 20 {
+			fmt.Fprintf(&b, ", … (%d in all)", len(names))
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%q", strings.TrimSpace(strings.TrimPrefix(n, "\uFEFF")))
+	}
+	return b.String()
 }

@@ -3,17 +3,22 @@ package corpus
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"github.com/klauspost/compress/gzip"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"syscall"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/klauspost/compress/gzip"
 )
 
 type format int
@@ -113,6 +118,18 @@ type reader[T any] struct {
 	stats   Stats
 	seen    map[string]seenAt // every ID so far, for duplicates
 	files   []string          // file names seenAt refers to
+	rawIDs  map[string]string // IDs that had invalid UTF-8, as written, by their replaced form
+	jsonl   jsonlFile[T]      // the JSONL file being read
+}
+
+// jsonlFile is what the consumer knows of the JSONL file being read. Until
+// a record with the text field comes, the file's documents are held back:
+// if none comes, the file's field names are wrong and its documents are
+// reported, not matched on their titles alone.
+type jsonlFile[T any] struct {
+	withText bool         // a record had the text field
+	pending  []outcome[T] // documents held back until one does
+	keys     map[string]bool
 }
 
 func newReader[T any](ctx context.Context, opts Options, process func(int, *Document) T, emit func(Document, T) error) *reader[T] {
@@ -124,7 +141,7 @@ func newReader[T any](ctx context.Context, opts Options, process func(int, *Docu
 	}
 	opts.Workers = max(1, opts.Workers)
 	opts.recordType = recordType(opts.Fields)
-	return &reader[T]{ctx: ctx, opts: opts, process: process, emit: emit, seen: make(map[string]seenAt)}
+	return &reader[T]{ctx: ctx, opts: opts, process: process, emit: emit, seen: make(map[string]seenAt), rawIDs: map[string]string{}}
 }
 
 // seenAt is where an ID was first seen, compactly: a map entry per article.
@@ -167,6 +184,8 @@ type itemKind uint8
 const (
 	fileOpened  itemKind = iota // Stats.Files
 	fileIgnored                 // Stats.Ignored
+	fileSpecial                 // Stats.Special
+	jsonlEnd                    // the end of a JSONL stream, named in pos
 	failed                      // err
 	rawLine                     // a JSONL line: buf[lo:hi], to parse
 	blankLine                   // a JSONL line with nothing on it
@@ -196,13 +215,22 @@ type batch[T any] struct {
 
 // outcome is an item after a worker: a document, an error or a count.
 type outcome[T any] struct {
-	kind    itemKind // fileOpened, fileIgnored, failed, blankLine or parsedDoc
-	invalid bool     // invalid UTF-8 was replaced
-	empty   bool     // no text: counted, not emitted
-	doc     Document
-	value   T
-	err     *Error
+	kind      itemKind // fileOpened, fileIgnored, fileSpecial, jsonlEnd, failed, blankLine or parsedDoc
+	invalid   bool     // invalid UTF-8 was replaced
+	empty     bool     // no text: counted, not emitted
+	titleOnly bool     // a title but no text
+	jsonl     bool     // a JSONL record: hasText and keys apply
+	hasText   bool     // the record has the text field
+	rawID     string   // the ID as written, if it had invalid UTF-8
+	keys      []string // without the text field, in the first keyLines lines: the record's keys
+	doc       Document
+	value     T
+	err       *Error
 }
+
+// keyLines bounds the lines whose keys are collected to name the fields
+// seen in a JSONL file without the text field.
+const keyLines = 1000
 
 // run runs the pipeline over what produce hands to its producer.
 func (r *reader[T]) run(produce func(p *producer)) (Stats, error) {
@@ -291,6 +319,11 @@ func (r *reader[T]) accept(o *outcome[T]) error {
 	case fileIgnored:
 		r.stats.Ignored++
 		return nil
+	case fileSpecial:
+		r.stats.Special++
+		return nil
+	case jsonlEnd:
+		return r.endJSONL(o.doc.Pos)
 	case failed:
 		return r.fail(o.err)
 	case blankLine:
@@ -298,16 +331,93 @@ func (r *reader[T]) accept(o *outcome[T]) error {
 	}
 	d := &o.doc
 	if prev, dup := r.seen[d.ID]; dup {
+		prevRaw := r.rawIDs[d.ID]
+		if o.rawID != prevRaw {
+			// Distinct IDs as written, equal once invalid UTF-8 is replaced.
+			here, there := cmp.Or(o.rawID, d.ID), cmp.Or(prevRaw, d.ID)
+			return r.fail(&Error{Pos: d.Pos, Reason: DuplicateID,
+				Err: fmt.Errorf("%w once invalid UTF-8 is replaced: id %q here and id %q at %s both read as %q",
+					ErrDuplicateID, here, there, r.where(prev), d.ID)})
+		}
 		return r.fail(&Error{Pos: d.Pos, Reason: DuplicateID,
 			Err: fmt.Errorf("%w %q, first seen at %s", ErrDuplicateID, d.ID, r.where(prev))})
 	}
 	r.seen[d.ID] = r.at(d.Pos)
+	if o.rawID != "" {
+		r.rawIDs[d.ID] = o.rawID
+	}
+	if o.jsonl && !r.jsonl.withText {
+		if !o.hasText {
+			r.hold(o)
+			return nil
+		}
+		r.jsonl.withText = true
+		for i := range r.jsonl.pending {
+			if err := r.accepted(&r.jsonl.pending[i]); err != nil {
+				return err
+			}
+		}
+		r.jsonl.pending = nil
+	}
+	return r.accepted(o)
+}
+
+// accepted counts and emits a document that passed every check.
+func (r *reader[T]) accepted(o *outcome[T]) error {
 	if o.empty {
 		r.stats.skip(Empty)
 		return nil
 	}
 	r.stats.Read++
-	return r.emit(*d, o.value)
+	if o.titleOnly {
+		r.stats.TitleOnly++
+		if o.jsonl && !o.hasText {
+			r.stats.NoTextField++
+		}
+	}
+	return r.emit(o.doc, o.value)
+}
+
+// hold keeps back a document of a JSONL file that has shown no record with
+// the text field yet.
+func (r *reader[T]) hold(o *outcome[T]) {
+	r.jsonl.pending = append(r.jsonl.pending, *o)
+	if r.jsonl.keys == nil {
+		r.jsonl.keys = map[string]bool{}
+	}
+	for _, k := range o.keys {
+		if len(r.jsonl.keys) < 100 {
+			r.jsonl.keys[k] = true
+		}
+	}
+}
+
+// endJSONL closes a JSONL file. If it had records but none with the text
+// field, the field names are wrong for it: rather than match its documents
+// on their titles alone, that is an error, and when OnError lets the read
+// go on, all of them are skipped (counted as NoTextField, one each).
+func (r *reader[T]) endJSONL(pos Position) error {
+	f := r.jsonl
+	r.jsonl = jsonlFile[T]{}
+	if f.withText || len(f.pending) == 0 {
+		return nil
+	}
+	seen := "none"
+	if len(f.keys) > 0 {
+		seen = quoteList(slices.Sorted(maps.Keys(f.keys)))
+	}
+	err := r.fail(&Error{Pos: pos, Reason: NoTextField, Err: fmt.Errorf(
+		"no record has the text field %q (fields seen: %s); its %d articles would be matched on their titles alone",
+		r.opts.Fields.Text, seen, len(f.pending))})
+	if err != nil {
+		return err
+	}
+	r.stats.Skipped[NoTextField] += len(f.pending) - 1
+	for i := range f.pending {
+		delete(r.seen, f.pending[i].doc.ID)
+		delete(r.rawIDs, f.pending[i].doc.ID)
+	}
+	return nil
 }
 
 // work turns a batch's items into outcomes, on worker w.
@@ -324,6 +434,8 @@ func (r *reader[T]) work(ctx context.Context, w int, b *batch[T], scratch *[]byt
 			r.line(w, it, b.buf[it.lo:it.hi], scratch, o)
 		case parsedDoc:
 			r.document(w, it.doc, it.invalid, it.check, false, o)
+		case jsonlEnd:
+			o.kind, o.doc.Pos = it.kind, it.pos
 		default:
 			o.kind, o.err = it.kind, it.err
 		}
@@ -341,17 +453,26 @@ func (r *reader[T]) line(w int, it *item, line []byte, scratch *[]byte, o *outco
 		return
 	}
 	*scratch = (*scratch)[:0]
-	if d, ok := fastRecord(line, r.opts.Fields, scratch); ok {
+	o.jsonl = true
+	if d, hasText, ok := fastRecord(line, r.opts.Fields, scratch); ok {
 		d.Pos = it.pos
+		o.hasText = hasText
+		if !hasText && it.pos.Line <= keyLines {
+			o.keys = objectKeys(line)
+		}
 		r.document(w, d, false, false, true, o)
 		return
 	}
-	d, err := decodeRecord(line, r.opts.Fields, r.opts.recordType)
+	d, rec, err := decodeRecord(line, r.opts.Fields, r.opts.recordType)
 	if err != nil {
 		o.kind, o.err = failed, &Error{Pos: it.pos, Reason: Malformed, Err: err}
 		return
 	}
 	d.Pos = it.pos
+	o.hasText, o.rawID = rec.hasText, rec.rawID
+	if !rec.hasText && it.pos.Line <= keyLines {
+		o.keys = objectKeys(line)
+	}
 	// encoding/json has replaced invalid UTF-8 already; count it.
 	r.document(w, d, !utf8.Valid(line), false, false, o)
 }
@@ -363,6 +484,9 @@ func (r *reader[T]) document(w int, d Document, invalid, check, borrowed bool, o
 	if check {
 		invalid = !utf8.ValidString(d.ID) || !utf8.ValidString(d.Title) ||
 			!utf8.ValidString(d.Body) || !utf8.ValidString(d.Source)
+	}
+	if invalid && o.rawID == "" && !utf8.ValidString(d.ID) {
+		o.rawID = strings.Clone(d.ID)
 	}
 	o.invalid = invalid
 	if invalid {
@@ -385,6 +509,7 @@ func (r *reader[T]) document(w int, d Document, invalid, check, borrowed bool, o
 	}
 	o.kind = parsedDoc
 	o.empty = d.Title == "" && d.Body == ""
+	o.titleOnly = d.Title != "" && d.Body == ""
 	if !o.empty && r.process != nil {
 		o.value = r.process(w, &d)
 		if !r.opts.KeepBody {
@@ -474,11 +599,14 @@ func (p *producer) input(in string, stdin io.Reader) bool {
 		if stdin == nil {
 			return p.fail(&Error{Pos: Position{File: "<stdin>"}, Reason: Unreadable, Err: errors.New("no standard input")})
 		}
-		return p.add(item{kind: fileOpened}) && p.stream("<stdin>", "", jsonlFormat, stdin)
+		return p.add(item{kind: fileOpened}) && p.stream("<stdin>", "", jsonlFormat, newCtxReader(p.ctx, stdin))
 	}
 	fi, err := os.Stat(in)
 	if err != nil {
 		return p.fail(&Error{Pos: Position{File: in}, Reason: Unreadable, Err: unwrapPath(err)})
+	}
+	if !fi.IsDir() && !fi.Mode().IsRegular() {
+		return p.fail(notRegular(in, fi.Mode()))
 	}
 	if !fi.IsDir() {
 		f, stem := formatOf(filepath.Base(in))
@@ -512,6 +640,10 @@ func (p *producer) input(in string, stdin io.Reader) bool {
 			f, _ := formatOf(path)
 			if f == unknown {
 				ok = p.add(item{kind: fileIgnored})
+				break
+			}
+			if special(path, d) {
+				ok = p.add(item{kind: fileSpecial})
 				break
 			}
 			rel, err := filepath.Rel(in, path)
@@ -554,12 +686,51 @@ func unwrapPath(err error) error {
 	return err
 }
 
+// special reports whether a directory entry is a named pipe, a socket, a
+// device or a link to one: not read, for reading a pipe can block for ever.
+func special(path string, d fs.DirEntry) bool {
+	t := d.Type()
+	if t&fs.ModeSymlink != 0 {
+		fi, err := os.Stat(path)
+		if err != nil {
+			return false // opening it reports the error
+		}
+		t = fi.Mode().Type()
+	}
+	return !t.IsRegular() && !t.IsDir()
+}
+
+// notRegular is the error for a file that is not a regular file.
+func notRegular(path string, m fs.FileMode) *Error {
+	kind := "a special file"
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		kind = "a named pipe"
+	case m&fs.ModeSocket != 0:
+		kind = "a socket"
+	case m&fs.ModeDevice != 0:
+		kind = "a device"
+	}
+	return &Error{Pos: Position{File: path}, Reason: Unreadable,
+		Err: fmt.Errorf("not a regular file but %s (to read a pipe, give - and redirect it to standard input)", kind)}
+}
+
+// file opens and reads one input file. It is opened without blocking and
+// read only if it is a regular file: opening a named pipe for reading
+// would wait for a writer, beyond the reach of cancellation.
 func (p *producer) file(path, id string, f format) bool {
-	fh, err := os.Open(path)
+	fh, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return p.fail(&Error{Pos: Position{File: path}, Reason: Unreadable, Err: unwrapPath(err)})
 	}
 	defer fh.Close()
+	fi, err := fh.Stat()
+	if err != nil {
+		return p.fail(&Error{Pos: Position{File: path}, Reason: Unreadable, Err: unwrapPath(err)})
+	}
+	if !fi.Mode().IsRegular() {
+		return p.fail(notRegular(path, fi.Mode()))
+	}
 	return p.add(item{kind: fileOpened}) && p.stream(path, id, f, fh)
 }
 
@@ -578,7 +749,7 @@ func (p *producer) stream(name, id string, f format, src io.Reader) bool {
 	case txtFormat:
 		return p.txt(name, id, br)
 	case jsonlFormat:
-		return p.jsonl(name, br)
+		return p.jsonl(name, br) && p.add(item{kind: jsonlEnd, pos: Position{File: name}})
 	case csvFormat:
 		return p.csv(name, br, ',')
 	case tsvFormat:
@@ -617,6 +788,9 @@ func (p *producer) txt(name, id string, br *bufio.Reader) bool {
 }
 
 func (p *producer) jsonl(name string, br *bufio.Reader) bool {
+	if bom, _ := br.Peek(3); string(bom) == "\uFEFF" {
+		br.Discard(3) // a byte-order mark, as some Windows tools write
+	}
 	ls := &lines{br: br, max: p.opts.MaxBytes}
 	for {
 		line, tooLong, err := ls.next()
@@ -633,6 +807,31 @@ func (p *producer) jsonl(name string, br *bufio.Reader) bool {
 	}
 }
 
+// skipBlank passes over whole blank lines (spaces, tabs, carriage
+// returns) in the read buffer, counting them, a byte at a time: a file of
+// blank lines costs what reading it costs, not a record per line.
+func (l *lines) skipBlank() {
+	need := 1
+	for {
+		buf, err := l.br.Peek(max(need, l.br.Buffered()))
+		i, end := 0, 0 // end: after the last newline of the blank run
+		for ; i < len(buf); i++ {
+			c := buf[i]
+			if c == '\n' {
+				end = i + 1
+				l.line++
+			} else if c != ' ' && c != '\t' && c != '\r' {
+				break
+			}
+		}
+		l.br.Discard(end)
+		if i < len(buf) || err != nil {
+			return // a line to read, the end, or a blank run longer than the buffer
+		}
+		need = len(buf) - end + 1 // the blank start of a line: read more of it
+	}
+}
+
 // lines reads newline-terminated lines of at most max bytes. A longer line
 // is consumed whole and reported as too long.
 type lines struct {
@@ -644,7 +843,9 @@ type lines struct {
 
 // next returns the next line without its terminator, whether it was too
 // long, and io.EOF at the end. The line is valid until the next call.
+// Blank lines are passed over, counted.
 func (l *lines) next() ([]byte, bool, error) {
+	l.skipBlank()
 	l.line++
 	chunk, err := l.br.ReadSlice('\n')
 	if err == nil && len(chunk) <= l.max+2 { // the common case: a line in the buffer
@@ -675,4 +876,60 @@ func (l *lines) next() ([]byte, bool, error) {
 		}
 		chunk, err = l.br.ReadSlice('\n')
 	}
+}
+
+// ctxReader reads from a source that may block for ever — standard input,
+// a pipe or a terminal — on a goroutine of its own, so that Read returns
+// ctx.Err() as soon as ctx is cancelled. A read already blocked then stays
+// blocked, on that goroutine, until the source delivers or closes (for the
+// command, until the process exits).
+type ctxReader struct {
+	ctx  context.Context
+	res  chan readResult
+	data []byte // unread part of the last chunk
+	err  error
+}
+
+type readResult struct {
+	data []byte
+	err  error
+}
+
+func newCtxReader(ctx context.Context, src io.Reader) *ctxReader {
+	r := &ctxReader{ctx: ctx, res: make(chan readResult)}
+	go func() {
+		// Two buffers: the consumer finishes one before it receives the
+		// other, so the one being filled is never being read.
+		bufs := [2][]byte{make([]byte, 64<<10), make([]byte, 64<<10)}
+		for i := 0; ; i ^= 1 {
+			n, err := src.Read(bufs[i])
+			select {
+			case r.res <- readResult{bufs[i][:n], err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return r
+}
+
+func (r *ctxReader) Read(p []byte) (int, error) {
+	for len(r.data) == 0 {
+		if r.err != nil {
+			return 0, r.err
+		}
+		select {
+		case res := <-r.res:
+			r.data, r.err = res.data, res.err
+		case <-r.ctx.Done():
+			r.err = r.ctx.Err()
+			return 0, r.err
+		}
+	}
+	n := copy(p, r.data)
+	r.data = r.data[n:]
+	return n, nil
 }

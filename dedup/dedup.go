@@ -12,10 +12,16 @@
 // Run keeps per document only its metadata and evidence (the 16-bit
 // signature; for short articles their shingle, figure and name sets), never
 // its text unless Config.KeepText. It never writes files: see package report.
+//
+// With word shingles, Run also counts the articles written mostly in
+// scripts without spaces between words (Chinese, Japanese, Thai, Lao,
+// Khmer, Myanmar: Result.Unspaced), where a "word" is a whole run of text
+// and word shingles miss copies; character shingles find them.
 package dedup
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -24,6 +30,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/neardup/neardup/cluster"
 	"github.com/neardup/neardup/corpus"
@@ -79,6 +87,7 @@ type Result struct {
 	Rules      cluster.Rules
 	Stats      corpus.Stats
 	Skips      []*corpus.Error // the first MaxSkips skipped records
+	Unspaced   int             // articles mostly in scripts without spaces (word shingles only)
 	Candidates int             // pairs that shared a band
 	Verified   int             // candidate pairs whose similarity reached the threshold
 	Clusters   []cluster.Cluster
@@ -102,9 +111,50 @@ func (r *Result) Duplicates() int {
 
 // signed is what the read stage computes of one article.
 type signed struct {
-	ev     cluster.Evidence
-	length int32
-	words  []uint64 // the whole words of About's title and lede, for the vocabulary
+	ev       cluster.Evidence
+	length   int32
+	words    []uint64 // the whole words of About's title and lede, for the vocabulary
+	unspaced bool     // mostly in scripts without spaces between words
+}
+
+// unspacedScripts are written without spaces between words.
+var unspacedScripts = []*unicode.RangeTable{unicode.Han, unicode.Hiragana, unicode.Katakana,
+	unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar}
+
+// unspaced reports whether most letters in the first 256 bytes of text are
+// in scripts written without spaces between words, where a word shingle
+// spans a whole run of text.
+func unspaced(text string) bool {
+	text = text[:min(len(text), 256)]
+	// ASCII text, most text, is answered eight bytes at a time.
+	i := 0
+	for ; i+8 <= len(text); i += 8 {
+		if binary.LittleEndian.Uint64([]byte(text[i:i+8]))&0x8080808080808080 != 0 {
+			break
+		}
+	}
+	if i+8 > len(text) && !strings.ContainsFunc(text[i:], func(r rune) bool { return r >= utf8.RuneSelf }) {
+		return false
+	}
+	letters, unspaced := 0, 0
+	for i := 0; i < len(text); {
+		if c := text[i] | 0x20; text[i] < utf8.RuneSelf {
+			if 'a' <= c && c <= 'z' {
+				letters++
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+		if unicode.IsLetter(r) {
+			letters++
+			if unicode.In(r, unspacedScripts...) {
+				unspaced++
+			}
+		}
+	}
+	return 2*unspaced > letters
 }
 
 // Run executes the pipeline. It returns an error when the input stops it
@@ -154,7 +204,7 @@ func Rematch(ctx context.Context, res *Result, cfg Config) (*Result, error) {
 		cfg.Workers = runtime.NumCPU()
 	}
 	out := &Result{
-		Docs: res.Docs, Evidence: res.Evidence, Texts: res.Texts, Rules: cfg.Rules, Stats: res.Stats, Skips: res.Skips,
+		Docs: res.Docs, Evidence: res.Evidence, Texts: res.Texts, Rules: cfg.Rules, Stats: res.Stats, Skips: res.Skips, Unspaced: res.Unspaced,
 		Workers: cfg.Workers, Stages: slices.Clone(res.Stages[:1]),
 	}
 	if cfg.Rules.Subject > 0 {
@@ -226,6 +276,9 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 	sign := func(w int, d *corpus.Document) signed {
 		text := d.Text()
 		s := signed{length: int32(min(len(text), math.MaxInt32))}
+		if cfg.Shingle.Kind == shingle.Word {
+			s.unspaced = unspaced(text)
+		}
 		if cfg.Boilerplate {
 			text = shingle.StripBoilerplate(text)
 		}
@@ -310,6 +363,9 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 		}
 		if furniture != nil {
 			furniture.Add(s.ev.Sentences)
+		}
+		if s.unspaced {
+			res.Unspaced++
 		}
 		progress("read+sign", evs.n, -1)
 		return nil

@@ -1,6 +1,7 @@
 package lsh_test
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -73,5 +74,28 @@ func BenchmarkCandidates(b *testing.B) {
 			index.Add(i, s)
 		}
 		index.Candidates(2, nil)
+	}
+}
+
+// BenchmarkSignSmall: signing cost by set size, where densification does
+// most of the work (one shingle: every bin but one borrows).
+func BenchmarkSignSmall(b *testing.B) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	for _, k := range []int{128, 1024} {
+		for _, n := range []int{1, 2, 5, 50, 500} {
+			sh := make([]uint64, n)
+			for i := range sh {
+				sh[i] = rng.Uint64()
+			}
+			b.Run(fmt.Sprintf("k=%d/shingles=%d", k, n), func(b *testing.B) {
+				p, _ := lsh.NewParams(k, 0.3, 1)
+				s := p.NewSigner()
+				dst := make([]uint16, 0, k)
+				b.ReportAllocs()
+				for b.Loop() {
+					dst = s.Sign(sh, dst)
+				}
+			})
+		}
 	}
 }

@@ -2,7 +2,8 @@
 // pairs of similar signatures with locality-sensitive hashing (banding).
 //
 // Signatures: by default one-permutation hashing with optimal
-// densification (Params.Scheme OPH, oph.go): one hash per shingle, O(n + k).
+// densification (Params.Scheme OPH, oph.go): one hash per shingle, and at
+// most about √k steps for each of the k bins a small set leaves empty.
 // The github.com/ekzhu/minhash-lsh Minhash (MinHash: two FNV-1a hashes per
 // shingle, value i is h1 + i·h2 mod 2^64, minimised over the set; O(n·k))
 // stays selectable for comparison. Both estimate Jaccard similarity as the
@@ -73,8 +74,11 @@ func NewParams(hashes int, threshold float64, seed int64) (Params, error) {
 type Signer struct {
 	p     Params
 	buf   [8]byte
-	full  []uint64 // OPH: the 64-bit bins
-	empty []int    // OPH: the bins a set left empty
+	bins  []uint64  // OPH: the 64-bit bins
+	empty []uint32  // OPH: the bins a set left empty, then where they borrow from
+	full  []uint32  // OPH: the bins a small set filled
+	perms []binPerm // OPH: each bin's order for borrowing, made once
+	shape permShape
 }
 
 // NewSigner returns a Signer for p.
@@ -89,8 +93,8 @@ func (p Params) NewSigner() *Signer { return &Signer{p: p} }
 func (s *Signer) Sign(shingles []uint64, dst []uint16) []uint16 {
 	var full []uint64
 	if s.p.Scheme != MinHash {
-		s.full = s.signOPH(shingles, s.full)
-		full = s.full
+		s.bins = s.signOPH(shingles, s.bins)
+		full = s.bins
 	} else {
 		m := minhashlsh.NewMinhash(s.p.Seed, s.p.Hashes)
 		for _, h := range shingles {

@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"maps"
 	"strings"
@@ -20,6 +21,7 @@ type Summary struct {
 	Matching   Matching    `json:"matching"`
 	Parameters Parameters  `json:"parameters"`
 	Skips      []SkipEntry `json:"skips,omitempty"`
+	Warnings   []string    `json:"warnings,omitempty"`
 	Workers    int         `json:"workers"`
 	Seconds    Seconds     `json:"seconds"`
 }
@@ -27,11 +29,15 @@ type Summary struct {
 // Articles counts the input.
 type Articles struct {
 	Files               int            `json:"files"`
-	IgnoredFiles        int            `json:"ignored_files"`
+	IgnoredFiles        int            `json:"ignored_files"` // in directories, for their extension
+	SpecialFiles        int            `json:"special_files"` // in directories: pipes, sockets, devices, not read
 	Read                int            `json:"read"`
 	Skipped             map[string]int `json:"skipped"`
 	SkippedTotal        int            `json:"skipped_total"`
 	InvalidUTF8Replaced int            `json:"invalid_utf8_replaced"`
+	TitleOnly           int            `json:"title_only"`              // read without text: matched on the title
+	TitleOnlyNoField    int            `json:"title_only_field_absent"` // of those, JSONL records without the text field
+	UnspacedScript      int            `json:"unspaced_script"`         // mostly Chinese, Japanese, Thai…: see Warnings
 }
 
 // Matching counts what matching found.
@@ -103,6 +109,10 @@ func NewSummary(version string, cfg dedup.Config, res *dedup.Result) *Summary {
 		Articles: Articles{
 			Files:               res.Stats.Files,
 			IgnoredFiles:        res.Stats.Ignored,
+			SpecialFiles:        res.Stats.Special,
+			TitleOnly:           res.Stats.TitleOnly,
+			TitleOnlyNoField:    res.Stats.NoTextField,
+			UnspacedScript:      res.Unspaced,
 			Read:                res.Stats.Read,
 			Skipped:             map[string]int{},
 			SkippedTotal:        res.Stats.SkippedTotal(),
@@ -156,6 +166,11 @@ func NewSummary(version string, cfg dedup.Config, res *dedup.Result) *Summary {
 	}
 	for _, e := range res.Skips {
 		s.Skips = append(s.Skips, SkipEntry{At: e.Pos.String(), Reason: string(e.Reason), Error: e.Err.Error()})
+	}
+	if u := res.Unspaced; u > 0 && 2*u > res.Stats.Read {
+		s.Warnings = append(s.Warnings, fmt.Sprintf("%d of %d articles are mostly in scripts written without spaces "+
+			"between words (Chinese, Japanese, Thai, Lao, Khmer, Myanmar): --shingle %s sees each run of text as one word "+
+			"and misses their copies; use --shingle char:N (e.g. char:3)", u, res.Stats.Read, cfg.Shingle))
 	}
 	for _, st := range res.Stages {
 		s.Seconds.Stages[st.Name] = round3(st.Seconds)

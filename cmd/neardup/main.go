@@ -25,6 +25,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+	"time"
 
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
@@ -80,10 +81,29 @@ func main() {
 		followHeapGoal()
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go exitIfStuck(ctx, stop)
 	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, stderrTTY: term.IsTerminal(int(os.Stderr.Fd()))}
 	code := run(ctx, os.Args[1:], e)
 	stop()
 	os.Exit(code)
+}
+
+// interruptGrace is how long an interrupted run may take to stop.
+const interruptGrace = 3 * time.Second
+
+// exitIfStuck makes sure a signal always ends the process. The first
+// SIGINT or SIGTERM cancels ctx, which every read of the inputs watches;
+// but a file named to eval (--gold, --pairs, --clusters) may be a pipe
+// that blocks in open or read. So once ctx is cancelled, signals get their
+// default effect again (a second Ctrl-C kills at once), and a run still
+// going after interruptGrace exits with code 1. Outputs are written
+// atomically, so neither spoils the previous ones.
+func exitIfStuck(ctx context.Context, stop func()) {
+	<-ctx.Done()
+	stop()
+	time.Sleep(interruptGrace)
+	fmt.Fprintf(os.Stderr, "neardup: interrupted; still running after %v, exiting\n", interruptGrace)
+	os.Exit(exitFailure)
 }
 
 // run executes one command line and returns its exit code.

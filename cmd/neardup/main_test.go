@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -561,5 +563,106 @@ func TestFurniture(t *testing.T) {
 	}
 	if got := clusterIDs(t, in, "--furniture", "0"); !strings.Contains(got, "page-01") {
 		t.Errorf("--furniture 0: clusters %q: the pages should merge on the notice alone (the test would not test anything)", got)
+	}
+}
+
+// runWithin runs the built command with a deadline, so that a hang fails
+// the test instead of stalling it, and returns its exit code and stderr.
+func runWithin(t *testing.T, stdin string, args ...string) (int, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("%v: still running after 30 s", args)
+	}
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		t.Fatal(err)
+	}
+	return cmd.ProcessState.ExitCode(), stderr.String()
+}
+
+// summaryArticles reads the articles part of a run's summary.json.
+func summaryArticles(t *testing.T, out string) (map[string]any, []string) {
+	t.Helper()
+	var sum struct {
+		Articles map[string]any `json:"articles"`
+		Warnings []string       `json:"warnings"`
+	}
+	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(out, "summary.json"))), &sum); err != nil {
+		t.Fatal(err)
+	}
+	return sum.Articles, sum.Warnings
+}
+
+// TestHostileInputs: inputs that were matched wrongly, slowly or silently
+// (issue 14) are errors that say what is wrong, or are read and counted.
+func TestHostileInputs(t *testing.T) {
+	story := "The central bank raised its key interest rate by a quarter point on Thursday, citing inflation."
+	chinese := "中国人民银行周四宣布将基准利率上调二十五个基点以应对持续的通货膨胀压力市场反应平淡"
+	tests := []struct {
+		name     string
+		file     string // written as in/<file>
+		content  string
+		args     []string
+		code     int
+		inStderr string
+		articles map[string]float64 // expected summary.json articles fields (exit 0 or 3)
+		warning  string
+	}{
+		{name: "CSV with a body column", file: "feed.csv", content: "id,title,body\na,T,x\n", code: 1,
+			inStderr: `feed.csv:1: header has no text column "text" (columns: "id", "title", "body")`},
+		{name: "JSONL with body", file: "feed.jsonl", content: `{"id": "a", "title": "T", "body": "x"}` + "\n" + `{"id": "b", "body": "y"}` + "\n",
+			code: 1, inStderr: `feed.jsonl: no record has the text field "text" (fields seen: "body", "id", "title"); its 2 articles would be matched on their titles alone`},
+		{name: "JSONL with body, skipped", file: "feed.jsonl", content: `{"id": "a", "title": "T", "body": "x"}` + "\n", args: []string{"--on-error=skip"},
+			code: 1, inStderr: "no articles read (1 files, 1 records skipped; the first: "},
+		{name: "--text-field nosuch", file: "feed.jsonl", content: fmt.Sprintf(`{"id": "a", "text": %q}`+"\n", story),
+			args: []string{"--text-field", "nosuch"}, code: 1, inStderr: `no record has the text field "nosuch" (fields seen: "id", "text")`},
+		{name: "title-only flashes beside stories", file: "feed.jsonl",
+			content: fmt.Sprintf(`{"id": "a", "title": "RATE RISE", "text": ""}`+"\n"+`{"id": "b", "text": %q}`+"\n"+`{"id": "c", "title": "RATE RISE"}`+"\n", story),
+			code:    0, articles: map[string]float64{"read": 3, "title_only": 2, "title_only_field_absent": 1}},
+		{name: "byte-order mark", file: "feed.jsonl", content: "\uFEFF" + fmt.Sprintf(`{"id": "a", "text": %q}`+"\n", story),
+			code: 0, articles: map[string]float64{"read": 1}},
+		{name: "zero date", file: "feed.jsonl", content: `{"id": "a", "text": "x", "date": "0001-01-01T00:00:00Z"}` + "\n",
+			code: 1, inStderr: `feed.jsonl:1: field "date": date "0001-01-01T00:00:00Z" is before 1900`},
+		{name: "array line", file: "feed.jsonl", content: "[1, 2]\n", code: 1, inStderr: "feed.jsonl:1: line is a JSON array, want an object\n"},
+		{name: "IDs equal once invalid UTF-8 is replaced", file: "feed.csv", content: "id,text\na\xff,x\na\xfe,y\n", code: 1,
+			inStderr: `feed.csv:3: duplicate id once invalid UTF-8 is replaced: id "a\xfe" here and id "a\xff" at `},
+		{name: "Chinese with word shingles", file: "feed.jsonl",
+			content: fmt.Sprintf(`{"id": "a", "text": %q}`+"\n"+`{"id": "b", "text": %q}`+"\n", chinese, chinese+"。"),
+			code:    0, inStderr: "warning: 2 of 2 articles are mostly in scripts written without spaces",
+			articles: map[string]float64{"unspaced_script": 2}, warning: "use --shingle char:N"},
+		{name: "Chinese with character shingles", file: "feed.jsonl", content: fmt.Sprintf(`{"id": "a", "text": %q}`+"\n", chinese),
+			args: []string{"--shingle", "char:3"}, code: 0, articles: map[string]float64{"unspaced_script": 0}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := t.TempDir()
+			if err := os.WriteFile(filepath.Join(in, tt.file), []byte(tt.content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(t.TempDir(), "out")
+			code, stderr := runWithin(t, "", append(append([]string{"run", "--out", out}, tt.args...), in)...)
+			if code != tt.code || !strings.Contains(stderr, tt.inStderr) {
+				t.Fatalf("exit %d, stderr %q; want exit %d, stderr containing %q", code, stderr, tt.code, tt.inStderr)
+			}
+			if tt.code == 1 {
+				return
+			}
+			articles, warnings := summaryArticles(t, out)
+			for k, want := range tt.articles {
+				if got, _ := articles[k].(float64); got != want {
+					t.Errorf("summary.json articles.%s = %v, want %v", k, articles[k], want)
+				}
+			}
+			if got := strings.Join(warnings, "\n"); !strings.Contains(got, tt.warning) || tt.warning == "" && got != "" {
+				t.Errorf("summary.json warnings %q, want %q", got, tt.warning)
+			}
+		})
 	}
 }

@@ -354,7 +354,11 @@ func runCmd(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	if res.Stats.Read == 0 {
-		return fmt.Errorf("no articles read (%d files, %d records skipped): outputs left as they were", res.Stats.Files, res.Stats.SkippedTotal())
+		first := ""
+		if len(res.Skips) > 0 {
+			first = "; the first: " + res.Skips[0].Error()
+		}
+		return fmt.Errorf("no articles read (%d files, %d records skipped%s): outputs left as they were", res.Stats.Files, res.Stats.SkippedTotal(), first)
 	}
 	if o.memProfile != "" {
 		if err := writeHeapProfile(o.memProfile); err != nil {
@@ -459,7 +463,7 @@ func printSummary(e env, out string, s *report.Summary, took time.Duration) {
 	if a.SkippedTotal > 0 {
 		fmt.Fprintf(e.stderr, ", %d skipped (", a.SkippedTotal)
 		sep := ""
-		for _, r := range []corpus.Reason{corpus.Empty, corpus.Malformed, corpus.DuplicateID, corpus.TooLarge, corpus.Unreadable} {
+		for _, r := range []corpus.Reason{corpus.Empty, corpus.Malformed, corpus.DuplicateID, corpus.TooLarge, corpus.Unreadable, corpus.NoTextField} {
 			if n := a.Skipped[string(r)]; n > 0 {
 				fmt.Fprintf(e.stderr, "%s%d %s", sep, n, r)
 				sep = ", "
@@ -470,9 +474,15 @@ func printSummary(e env, out string, s *report.Summary, took time.Duration) {
 	if a.InvalidUTF8Replaced > 0 {
 		fmt.Fprintf(e.stderr, ", %d with invalid UTF-8 replaced", a.InvalidUTF8Replaced)
 	}
+	if a.SpecialFiles > 0 {
+		fmt.Fprintf(e.stderr, ", %d special files (pipes, sockets, devices) not read", a.SpecialFiles)
+	}
 	fmt.Fprintf(e.stderr, "\nneardup: %d clusters, %d duplicates, %d candidate pairs (%d verified) in %.2fs\n",
 		m.Clusters, m.Duplicates, m.CandidatePairs, m.VerifiedPairs, took.Seconds())
 	fmt.Fprintf(e.stderr, "neardup: wrote %s, %s, %s in %s\n", report.ClustersFile, report.DropFile, report.SummaryFile, out)
+	for _, w := range s.Warnings {
+		fmt.Fprintf(e.stderr, "neardup: warning: %s\n", w)
+	}
 	const shown = 10
 	for i, sk := range s.Skips {
 		if i == shown {

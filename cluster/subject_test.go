@@ -16,11 +16,11 @@ func short(title, text string, flash bool, published time.Time) *Evidence {
 		Shingles:  int32(len(sh)),
 		Published: published.Unix(),
 		Short: &Short{Set: sh, Figures: shingle.Figures(text), Names: shingle.Names(text),
-			NWords: int32(len(shingle.Words(text, false))), FigurePairs: pairs, NFigures: int32(nf)},
-		About: &About{Subject: shingle.TitleSubject(title, false), Own: Low32(stems(shingle.Lede(text, LedeWords))),
-			OwnFigures: Low32(shingle.Figures(shingle.Lede(text, LedeWords))), Flash: flash,
-			Names: Low32(names(shingle.Lede(text, LedeWords), flash)), Lower: Low32(lower(shingle.Lede(text, LedeWords), flash)),
-			Story: len(shingle.Words(text, false)) >= MinLedeWords},
+			NWords: int32(len(shingle.Words(text, false))), FigurePairs: pairs, NFigures: int32(nf),
+			About: &About{Subject: shingle.TitleSubject(title, false), Own: Low32(stems(shingle.Lede(text, LedeWords))),
+				OwnFigures: Low32(shingle.Figures(shingle.Lede(text, LedeWords))), Flash: flash,
+				Names: Low32(names(shingle.Lede(text, LedeWords), flash)), Lower: Low32(lower(shingle.Lede(text, LedeWords), flash)),
+				Story: len(shingle.Words(text, false)) >= MinLedeWords}},
 	}
 }
 

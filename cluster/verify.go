@@ -15,21 +15,61 @@ type Evidence struct {
 	Shingles  int32    // size of the shingle set
 	Published int64    // Unix seconds; Undated when unknown
 	Short     *Short   // for short articles only (under Rules.VetoBelow); nil otherwise
-	About     *About   // for the subject test: short articles (under Rules.VetoBelow); nil otherwise
-	Lede      []uint16 // signature (LedeHashes values) of the shingles of the lede, for articles of MinLedeWords words or more; nil otherwise
-	Sentences []uint32 // hashes of the sentences at its head and tail (shingle.Sentences), for the furniture test
+	Lede      Lede     // for the lede test
 }
 
-// The lede test (Rules.Lede): copies keep the lede, the first
-// FollowUpLedeWords words of a story, maybe edited; a follow-up reuses background
-// lower down and writes a new lede. It looks at articles long enough to
-// have a lede and a body (MinLedeWords), through a short signature of the
-// lede's shingles (LedeHashes 16-bit values: 32 bytes an article).
+// The lede test (Rules.Lede): copies keep the lede, the first words of a
+// story, maybe edited; a follow-up reuses background lower down and writes
+// a new lede. It looks at articles long enough to have a lede and a body
+// (MinLedeWords shingles or more) and compares their first LedeShingles
+// shingles exactly, as a set of 16-bit hashes kept inline (49 bytes an
+// article): two different shingles look equal with probability 2^-16.
 const (
-	MinLedeWords      = 60
-	FollowUpLedeWords = 25
-	LedeHashes        = 16
+	MinLedeWords = 60
+	LedeShingles = 24
 )
+
+// Lede is the sorted, duplicate-free set of the low 16 bits of the first
+// LedeShingles shingle hashes of a text; N == 0: none kept.
+type Lede struct {
+	Set [LedeShingles]uint16
+	N   uint8
+}
+
+// NewLede keeps the first LedeShingles of shingles, in text order.
+func NewLede(shingles []uint64) Lede {
+	var l Lede
+	for _, h := range shingles[:min(len(shingles), LedeShingles)] {
+		l.Set[l.N] = uint16(h)
+		l.N++
+	}
+	set := l.Set[:l.N]
+	slices.Sort(set)
+	l.N = uint8(len(slices.Compact(set)))
+	return l
+}
+
+// Jaccard is the Jaccard similarity of two ledes.
+func (l *Lede) Jaccard(o *Lede) float64 {
+	a, b := l.Set[:l.N], o.Set[:o.N]
+	inter := 0
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			inter++
+			i++
+			j++
+		}
+	}
+	if union := len(a) + len(b) - inter; union > 0 {
+		return float64(inter) / float64(union)
+	}
+	return 0
+}
 
 // About is what an article says it is about, for the subject test: its
 // title's subject, and the words and figures of its title and lede (the
@@ -99,6 +139,9 @@ type Short struct {
 	Set     []uint64 // the shingle set itself: pairs of short articles are verified exactly
 
 	NWords int32 // words in the matched text (Rules.ShortWindow)
+
+	About     *About   // for the subject test
+	Sentences []uint32 // hashes of the sentences at its head and tail (shingle.Sentences), for the furniture test
 
 	// For the figure-order test (Rules.FigureOrder): consecutive figure
 	// pairs (shingle.FigurePairs) and the number of figures.
@@ -281,19 +324,19 @@ func (r Rules) Check(a, b *Evidence) Match {
 			}
 		}
 	}
-	if r.Furniture != nil && m.Jaccard < SamePage && r.Furniture.furnitureOnly(a.Sentences, b.Sentences) {
+	if r.Furniture != nil && a.Short != nil && b.Short != nil && m.Jaccard < SamePage && r.Furniture.furnitureOnly(a.Short.Sentences, b.Short.Sentences) {
 		m.Reason = FurnitureOnly
 		return m
 	}
-	if r.Lede > 0 && a.Lede != nil && b.Lede != nil && m.Jaccard < FollowUpBelow {
-		m.Lede = lsh.Similarity(a.Lede, b.Lede)
+	if r.Lede > 0 && a.Lede.N > 0 && b.Lede.N > 0 && m.Jaccard < FollowUpBelow {
+		m.Lede = a.Lede.Jaccard(&b.Lede)
 		if m.Lede < r.Lede {
 			m.Reason = LedesDiffer
 			return m
 		}
 	}
-	if r.Subject > 0 && a.About != nil && b.About != nil {
-		if reason := r.subject(a.About, b.About, &m); reason != "" {
+	if r.Subject > 0 && sa.About != nil && sb.About != nil {
+		if reason := r.subject(sa.About, sb.About, &m); reason != "" {
 			m.Reason = reason
 			return m
 		}

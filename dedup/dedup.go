@@ -266,12 +266,9 @@ func match(ctx context.Context, cfg Config, res *Result, progress func(string, i
 // shingles and signs each article on its workers, and keeps the results.
 func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(string, int, int)) error {
 	signers := make([]*lsh.Signer, cfg.Workers)
-	ledeSigners := make([]*lsh.Signer, cfg.Workers)
 	hashers := make([]shingle.Hasher, cfg.Workers)
-	ledeParams := lsh.Params{Scheme: lsh.OPH, Hashes: cluster.LedeHashes, Seed: cfg.LSH.Seed ^ 0x1ede}
 	for w := range signers {
 		signers[w] = cfg.LSH.NewSigner()
-		ledeSigners[w] = ledeParams.NewSigner()
 	}
 	sign := func(w int, d *corpus.Document) signed {
 		text := d.Text()
@@ -287,47 +284,42 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 		// short ones, where the vetoes and exact verification look, are
 		// made a set first.
 		sh := hashers[w].Hashes(cfg.Shingle, text) // reused buffer: copy what is kept
+		var lede cluster.Lede                      // the first shingles in text order, before sorting
+		if cfg.Rules.Lede > 0 && len(sh) >= cluster.MinLedeWords {
+			lede = cluster.NewLede(sh)
+		}
 		if len(sh) < cfg.Rules.VetoBelow || cfg.Rules.VetoBelow == 0 {
 			slices.Sort(sh)
 			sh = slices.Compact(sh)
 		}
-		s.ev = cluster.Evidence{Shingles: int32(len(sh)), Published: cluster.Undated}
+		s.ev = cluster.Evidence{Shingles: int32(len(sh)), Published: cluster.Undated, Lede: lede}
 		if !d.Published.IsZero() {
 			s.ev.Published = d.Published.Unix()
 		}
-		// The subject and furniture tests look at short articles: what their
-		// title and lede are about.
-		short := len(sh) > 0 && (cfg.Rules.VetoBelow == 0 || len(sh) < cfg.Rules.VetoBelow)
-		if short && cfg.Rules.Subject > 0 {
-			s.ev.About, s.words = about(d.Title, text, d.Body == "", len(sh) >= cluster.MinLedeWords, cfg.Shingle.FoldAccents)
+		if len(sh) == 0 {
+			return s
 		}
-		if len(sh) > 0 {
-			s.ev.Signature = signers[w].Sign(sh, make([]uint16, 0, cfg.LSH.Hashes))
-			// Figures, names and the exact set serve the vetoes, which
-			// look only at short articles.
-			if cfg.Rules.VetoBelow == 0 || len(sh) < cfg.Rules.VetoBelow {
-				s.ev.Short = &cluster.Short{Figures: shingle.Figures(text), Names: shingle.Names(text)}
-				if cfg.Rules.VetoBelow > 0 {
-					s.ev.Short.Set = slices.Clone(sh)
-				}
-				s.ev.Short.NWords = int32(min(len(shingle.Words(text, cfg.Shingle.FoldAccents)), math.MaxInt32))
-				if cfg.Rules.FigureOrder > 0 {
-					pairs, n := shingle.FigurePairs(text)
-					s.ev.Short.FigurePairs, s.ev.Short.NFigures = pairs, int32(min(n, math.MaxInt32))
-				}
+		s.ev.Signature = signers[w].Sign(sh, make([]uint16, 0, cfg.LSH.Hashes))
+		// Figures, names, the exact set, what the title and lede are about
+		// and the sentences at head and tail serve the vetoes, which look
+		// only at short articles.
+		if cfg.Rules.VetoBelow == 0 || len(sh) < cfg.Rules.VetoBelow {
+			short := &cluster.Short{Figures: shingle.Figures(text), Names: shingle.Names(text)}
+			if cfg.Rules.VetoBelow > 0 {
+				short.Set = slices.Clone(sh)
 			}
-		}
-		if short && cfg.Rules.FurnitureMin > 0 {
-			s.ev.Sentences = shingle.Sentences(text)
-		}
-		// The lede's signature, last: it reuses the hasher's buffer.
-		if len(sh) > 0 && cfg.Rules.Lede > 0 && len(sh) >= cluster.MinLedeWords {
-			lede := shingle.Lede(text, cluster.FollowUpLedeWords)
-			if len(lede) < len(text) {
-				lh := hashers[w].Hashes(cfg.Shingle, lede)
-				slices.Sort(lh)
-				s.ev.Lede = ledeSigners[w].Sign(slices.Compact(lh), make([]uint16, 0, cluster.LedeHashes))
+			short.NWords = int32(min(len(shingle.Words(text, cfg.Shingle.FoldAccents)), math.MaxInt32))
+			if cfg.Rules.FigureOrder > 0 {
+				pairs, n := shingle.FigurePairs(text)
+				short.FigurePairs, short.NFigures = pairs, int32(min(n, math.MaxInt32))
 			}
+			if cfg.Rules.Subject > 0 {
+				short.About, s.words = about(d.Title, text, d.Body == "", len(sh) >= cluster.MinLedeWords, cfg.Shingle.FoldAccents)
+			}
+			if cfg.Rules.FurnitureMin > 0 {
+				short.Sentences = shingle.Sentences(text)
+			}
+			s.ev.Short = short
 		}
 		return s
 	}
@@ -358,11 +350,11 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 			texts.add(d.Text())
 		}
 		evs.add(s.ev)
-		if s.ev.About != nil {
+		if s.ev.Short != nil && s.ev.Short.About != nil {
 			vocab.Add(s.words)
 		}
-		if furniture != nil {
-			furniture.Add(s.ev.Sentences)
+		if furniture != nil && s.ev.Short != nil {
+			furniture.Add(s.ev.Short.Sentences)
 		}
 		if s.unspaced {
 			res.Unspaced++

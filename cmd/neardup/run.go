@@ -39,7 +39,7 @@ const (
 	defaultShortBelow  = 60
 	defaultShortWindow = "20h"
 	defaultFigureOrder = 0.6
-	defaultLede        = 0.2
+	defaultLede        = 0.15
 	defaultFurniture   = 20
 	defaultAntiChain   = true
 	defaultBoilerplate = true

@@ -308,7 +308,7 @@ func readAndSign(ctx context.Context, cfg Config, res *Result, progress func(str
 			if cfg.Rules.VetoBelow > 0 {
 				short.Set = slices.Clone(sh)
 			}
-			short.NWords = int32(min(len(shingle.Words(text, cfg.Shingle.FoldAccents)), math.MaxInt32))
+			short.NWords = int32(min(shingle.CountWords(text), math.MaxInt32))
 			if cfg.Rules.FigureOrder > 0 {
 				pairs, n := shingle.FigurePairs(text)
 				short.FigurePairs, short.NFigures = pairs, int32(min(n, math.MaxInt32))

@@ -175,3 +175,26 @@ func LowerWords(text string) []uint64 {
 	slices.Sort(out)
 	return slices.Compact(out)
 }
+
+// CountWords counts the words of text as Words would, without building
+// them.
+func CountWords(text string) int {
+	n := 0
+	in := false
+	for i := 0; i < len(text); {
+		var w bool
+		if c := text[i]; c < utf8.RuneSelf {
+			w = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+			i++
+		} else {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			w = isWordRune(r)
+			i += size
+		}
+		if w && !in {
+			n++
+		}
+		in = w
+	}
+	return n
+}

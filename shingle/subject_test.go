@@ -143,3 +143,11 @@ func TestSentences(t *testing.T) {
 		t.Errorf("%d sentences of a long text, want %d", len(got), 2*FurnitureSentences)
 	}
 }
+
+func TestCountWords(t *testing.T) {
+	for _, text := range []string{"", "one", "  two words ", "l’offensive « russe » 12:30 Zürich", "日本語 テキスト", "a-b_c.d"} {
+		if got, want := CountWords(text), len(Words(text, false)); got != want {
+			t.Errorf("CountWords(%q) = %d, Words gives %d", text, got, want)
+		}
+	}
+}

@@ -27,9 +27,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // Assignment maps an article ID to its cluster label.
@@ -97,7 +99,16 @@ func Score(gold, pred Assignment) Scores {
 	}
 	var sumN, sumA, sumB int64
 	var bcP, bcR float64
-	for c, v := range n {
+	// Floating-point sums in a fixed order: the same scores, to the last
+	// bit, whatever the map's order.
+	cells := slices.SortedFunc(maps.Keys(n), func(x, y cell) int {
+		if c := strings.Compare(x.g, y.g); c != 0 {
+			return c
+		}
+		return strings.Compare(x.p, y.p)
+	})
+	for _, c := range cells {
+		v := n[c]
 		sumN += choose2(v)
 		// Each of the v articles in cell c sees v of its predicted cluster
 		// correct and v of its gold cluster found.

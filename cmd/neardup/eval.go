@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -14,9 +13,7 @@ import (
 
 	"github.com/neardup/neardup/dedup"
 	"github.com/neardup/neardup/eval"
-	"github.com/neardup/neardup/lsh"
 	"github.com/neardup/neardup/report"
-	"github.com/neardup/neardup/shingle"
 )
 
 const evalHelp = `Usage: neardup eval (--gold FILE | --pairs FILE)... (--clusters FILE | [run flags] INPUT...)
@@ -181,7 +178,7 @@ func evalCmd(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	rep := score(&o, gold, pairs, assignment(res), res)
+	rep := score(&o, gold, pairs, eval.ResultAssignment(res), res)
 	params := report.NewSummary(version, cfg, res).Parameters
 	rep.Parameters = &params
 	rep.Articles = res.Stats.Read
@@ -228,18 +225,6 @@ func writeAuditSheet(path string, res *dedup.Result, pairs []eval.AuditPair) err
 		}
 	}
 	return os.WriteFile(path, []byte(b.String()), 0o644)
-}
-
-// assignment turns a run's clusters into an ID → cluster label map.
-func assignment(res *dedup.Result) eval.Assignment {
-	pred := eval.Assignment{}
-	for i, c := range res.Clusters {
-		label := strconv.Itoa(i + 1)
-		for _, m := range c.Members {
-			pred[res.Docs[m.Doc].ID] = label
-		}
-	}
-	return pred
 }
 
 // score scores pred; res, when not nil, gives titles, dates and evidence.
@@ -417,81 +402,27 @@ func describeMatch(m *report.MatchLine) string {
 	return b.String()
 }
 
-// sweepRow is one setting of a sweep and its scores.
-type sweepRow struct {
-	Shingle     string        `json:"shingle"`
-	Hashes      int           `json:"hashes"`
-	Threshold   float64       `json:"threshold"`
-	Containment float64       `json:"containment"`
-	Gold        *eval.Scores  `json:"gold,omitempty"`
-	Pairs       *sweepPairRow `json:"pairs,omitempty"`
-}
-
-type sweepPairRow struct {
-	DupRecall    float64 `json:"dup_recall"`
-	DistinctRate float64 `json:"distinct_merged_rate"`
-}
-
-// sweep runs every combination of the sweep flags. Signatures are computed
-// once per shingle spec and hash count; thresholds only rematch.
+// sweep runs the grid of the sweep flags (eval.Sweep) and prints it with
+// the best settings.
 func sweep(ctx context.Context, e env, o *evalOptions, base dedup.Config, gold eval.Assignment, pairs []eval.PairLabel) error {
 	containments := o.sweepContainment
 	if len(containments) == 0 {
 		containments = []float64{o.containment}
 	}
-	if len(o.sweepShingle) == 0 || len(o.sweepHashes) == 0 || len(o.sweepThreshold) == 0 {
-		return usagef("eval: --sweep needs at least one value of each --sweep-* list")
+	grid := eval.Grid{Shingles: o.sweepShingle, Hashes: o.sweepHashes, Thresholds: o.sweepThreshold, Containments: containments,
+		CandidateThreshold: o.candidates}
+	if err := grid.Check(); err != nil {
+		return usagef("eval: --sweep: %v", err)
 	}
-	var rows []sweepRow
-	for _, spec := range o.sweepShingle {
-		sh, err := shingle.Parse(spec)
-		if err != nil {
-			return usagef("eval: --sweep-shingle: %v", err)
-		}
-		sh.FoldAccents = base.Shingle.FoldAccents
-		for _, hashes := range o.sweepHashes {
-			var first *dedup.Result
-			for _, t := range o.sweepThreshold {
-				for _, c := range containments {
-					cfg := base
-					cfg.Shingle = sh
-					cfg.Rules.Threshold, cfg.Rules.Containment = t, c
-					candidates := o.candidates
-					if candidates == 0 {
-						candidates = candidateThreshold(cfg.Rules)
-					}
-					if cfg.LSH, err = lsh.NewParams(hashes, candidates, o.seed); err != nil {
-						return usagef("eval: %v", err)
-					}
-					cfg.LSH.Scheme = base.LSH.Scheme
-					if !(t > 0 && t < 1) || !(c >= 0 && c <= 1) {
-						return usagef("eval: sweep threshold %g / containment %g out of range", t, c)
-					}
-					var res *dedup.Result
-					if first == nil {
-						res, err = dedup.Run(ctx, cfg)
-						first = res
-					} else {
-						res, err = dedup.Rematch(ctx, first, cfg)
-					}
-					if err != nil {
-						return err
-					}
-					rep := score(o, gold, pairs, assignment(res), nil)
-					row := sweepRow{Shingle: spec, Hashes: hashes, Threshold: t, Containment: c, Gold: rep.Gold}
-					if rep.Pairs != nil {
-						row.Pairs = &sweepPairRow{DupRecall: rep.Pairs.DupRecall, DistinctRate: rep.Pairs.DistinctRate}
-					}
-					rows = append(rows, row)
-				}
-			}
-		}
+	rows, err := eval.Sweep(ctx, base, grid, gold, pairs)
+	if err != nil {
+		return err
 	}
 	if o.json {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(struct {
-			Rows []sweepRow `json:"rows"`
+			Rows []eval.SweepRow `json:"rows"`
 		}{rows})
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
@@ -516,34 +447,17 @@ func sweep(ctx context.Context, e env, o *evalOptions, base dedup.Config, gold e
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	describe := func(r sweepRow) string {
-		return fmt.Sprintf("--shingle %s --hashes %d --threshold %g --containment %g", r.Shingle, r.Hashes, r.Threshold, r.Containment)
-	}
 	if gold != nil {
-		bestF1, bestARI := rows[0], rows[0]
-		for _, r := range rows {
-			if r.Gold.Pairwise.F1 > bestF1.Gold.Pairwise.F1 {
-				bestF1 = r
-			}
-			if r.Gold.ARI > bestARI.Gold.ARI {
-				bestARI = r
-			}
-		}
-		fmt.Fprintf(e.stdout, "best by pairwise F1 (%.4f): %s\n", bestF1.Gold.Pairwise.F1, describe(bestF1))
-		fmt.Fprintf(e.stdout, "best by ARI (%.4f): %s\n", bestARI.Gold.ARI, describe(bestARI))
+		f1, ari := eval.BestF1(rows), eval.BestARI(rows)
+		fmt.Fprintf(e.stdout, "best by pairwise F1 (%.4f): %s\n", f1.Gold.Pairwise.F1, f1.Flags())
+		fmt.Fprintf(e.stdout, "best by ARI (%.4f): %s\n", ari.Gold.ARI, ari.Flags())
 	}
 	if pairs != nil {
-		var best *sweepRow
-		for i, r := range rows {
-			if r.Pairs.DistinctRate <= o.maxMerged && (best == nil || r.Pairs.DupRecall > best.Pairs.DupRecall) {
-				best = &rows[i]
-			}
-		}
-		if best == nil {
+		if best, ok := eval.BestRecall(rows, o.maxMerged); !ok {
 			fmt.Fprintf(e.stdout, "no setting merges at most %.1f%% of distinct pairs\n", 100*o.maxMerged)
 		} else {
 			fmt.Fprintf(e.stdout, "best dup recall with at most %.1f%% distinct merged (%.4f, %.4f): %s\n",
-				100*o.maxMerged, best.Pairs.DupRecall, best.Pairs.DistinctRate, describe(*best))
+				100*o.maxMerged, best.Pairs.DupRecall, best.Pairs.DistinctRate, best.Flags())
 		}
 	}
 	return nil

@@ -176,7 +176,7 @@ func (o *matchOptions) config(cmd string, inputs []string) (dedup.Config, error)
 	}
 	candidates := o.candidates
 	if candidates == 0 {
-		candidates = candidateThreshold(rules)
+		candidates = dedup.CandidateThreshold(rules)
 	}
 	params, err := lsh.NewParams(o.hashes, candidates, o.seed)
 	if err != nil {
@@ -221,23 +221,6 @@ func (o *matchOptions) config(cmd string, inputs []string) (dedup.Config, error)
 		Boilerplate: o.boilerplate,
 		Workers:     o.workers,
 	}, nil
-}
-
-// candidateThreshold is the Jaccard similarity the LSH banding is tuned
-// for: the verification threshold, or with containment the lowest Jaccard a
-// pair can have and still pass it, c / (1 + 1/r − c) for containment c of a
-// text r times the size of the other (r from --containment-min-ratio), but
-// never below 0.2: lower, banding needs rows of 2 or fewer and background
-// similarity between unrelated articles floods a large corpus with
-// candidates (measured in benchmarks/QUALITY.md: on Reuters, 0.11 gives
-// 185k candidate pairs and recall .947, 0.2 gives 105k and .94).
-func candidateThreshold(r cluster.Rules) float64 {
-	t := r.Threshold
-	if r.Containment > 0 {
-		ratio := max(r.MinRatio, 0.01)
-		t = min(t, max(0.2, r.Containment/(1+1/ratio-r.Containment)))
-	}
-	return t
 }
 
 // parseWindow reads a duration: Go syntax (36h, 90m) or whole days (3d);

@@ -1,0 +1,72 @@
+package dedup_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/neardup/neardup/cluster"
+	"github.com/neardup/neardup/corpus"
+	"github.com/neardup/neardup/dedup"
+	"github.com/neardup/neardup/lsh"
+	"github.com/neardup/neardup/shingle"
+)
+
+// TestStagesComposeToRun: the named stages, called one by one as another
+// pipeline would call them (one ArticleSigner per article, the counts
+// added in a different order, then Candidates and Cluster), give what Run
+// gives.
+func TestStagesComposeToRun(t *testing.T) {
+	rules := cluster.Rules{Threshold: 0.3, Containment: 0.6, MinRatio: 0.15, Figures: 0.75, VetoBelow: 150, Window: 48 * 3600e9,
+		Subject: 0.02, ShortBelow: 60, ShortWindow: 20 * 3600e9, FigureOrder: 0.6, Lede: 0.15, FurnitureMin: 20}
+	params, err := lsh.NewParams(128, dedup.CandidateThreshold(rules), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := dedup.Config{Inputs: []string{"../testdata/briefs", "../testdata/wire"},
+		Corpus:  corpus.Options{Fields: corpus.DefaultFields(), MaxBytes: corpus.DefaultMaxBytes},
+		Shingle: shingle.Options{Kind: shingle.Word, N: 3}, LSH: params, Rules: rules, AntiChain: true, Boilerplate: true, Workers: 2}
+	want, err := dedup.Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var docs []dedup.Doc
+	var signed []dedup.Signed
+	opts := cfg.Corpus
+	opts.Workers = 1
+	_, err = corpus.ReadProcessed(context.Background(), cfg.Inputs, nil, opts,
+		func(_ int, d *corpus.Document) dedup.Signed { return dedup.NewArticleSigner(cfg).Sign(d) },
+		func(d corpus.Document, s dedup.Signed) error {
+			docs = append(docs, dedup.Doc{ID: d.ID, Title: d.Title, Published: d.Published, Length: s.Length, Shingles: s.Evidence.Shingles})
+			signed = append(signed, s)
+			return nil
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := dedup.NewCorpusCounts(cfg.Rules)
+	for i := range slices.Backward(signed) { // order does not matter
+		counts.Add(&signed[i])
+	}
+	evidence := make([]cluster.Evidence, len(signed))
+	for i := range signed {
+		evidence[i] = signed[i].Evidence
+	}
+	rules = counts.Rules(cfg.Rules)
+	pairs := dedup.Candidates(cfg.LSH, evidence, 3, nil)
+	got := dedup.Cluster(docs, evidence, rules, pairs, cfg.AntiChain)
+
+	if len(pairs) != want.Candidates || got.Verified != want.Verified {
+		t.Errorf("%d candidates, %d verified; Run: %d, %d", len(pairs), got.Verified, want.Candidates, want.Verified)
+	}
+	if len(got.Clusters) != len(want.Clusters) || len(got.Clusters) == 0 {
+		t.Fatalf("%d clusters; Run: %d", len(got.Clusters), len(want.Clusters))
+	}
+	for i := range got.Clusters {
+		g, w := got.Clusters[i].Members, want.Clusters[i].Members
+		if !slices.EqualFunc(g, w, func(a, b cluster.Member) bool { return a.Doc == b.Doc && a.Match == b.Match }) {
+			t.Errorf("cluster %d: %+v; Run: %+v", i+1, g, w)
+		}
+	}
+}

@@ -24,7 +24,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -32,6 +31,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/neardup/neardup/corpus"
+	"github.com/neardup/neardup/report"
 )
 
 // Assignment maps an article ID to its cluster label.
@@ -149,16 +151,6 @@ func ratio(num, den int64) float64 {
 	return float64(num) / float64(den)
 }
 
-// ParseError is a problem in a gold, pairs or clusters file.
-type ParseError struct {
-	File string
-	Line int
-	Err  error
-}
-
-func (e *ParseError) Error() string { return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err) }
-func (e *ParseError) Unwrap() error { return e.Err }
-
 // eachLine calls fn for every non-blank line of path with its number.
 func eachLine(path string, fn func(line []byte) error) error {
 	f, err := os.Open(path)
@@ -178,7 +170,7 @@ func scanLines(name string, r io.Reader, fn func(line []byte) error) error {
 			continue
 		}
 		if err := fn(line); err != nil {
-			return &ParseError{File: name, Line: n, Err: err}
+			return &corpus.Error{Pos: corpus.Position{File: name, Line: n}, Err: err}
 		}
 	}
 	return sc.Err()
@@ -235,7 +227,8 @@ func LoadGold(path string) (Assignment, error) {
 	return gold, err
 }
 
-// LoadClusters reads a clusters.jsonl file written by neardup run.
+// LoadClusters reads a clusters.jsonl file written by neardup run
+// (report.ReadClusters, which checks it against its spec).
 func LoadClusters(path string) (Assignment, error) {
 	pred, _, err := loadClusters(path)
 	return pred, err
@@ -249,28 +242,21 @@ func LoadAuditClusters(path string) ([]AuditCluster, error) {
 }
 
 func loadClusters(path string) (Assignment, []AuditCluster, error) {
+	lines, err := report.ReadClusters(path)
+	if err != nil {
+		return nil, nil, err
+	}
 	pred := Assignment{}
-	var cs []AuditCluster
-	err := eachLine(path, func(line []byte) error {
-		var rec struct {
-			Cluster int
-			Members []struct{ ID string }
-		}
-		if err := json.Unmarshal(line, &rec); err != nil {
-			return fmt.Errorf("invalid JSON: %v", err)
-		}
-		if rec.Cluster == 0 || len(rec.Members) == 0 {
-			return errors.New(`not a clusters.jsonl line (want "cluster" and "members")`)
-		}
-		c := make(AuditCluster, 0, len(rec.Members))
-		for _, m := range rec.Members {
-			pred[m.ID] = strconv.Itoa(rec.Cluster)
+	cs := make([]AuditCluster, 0, len(lines))
+	for _, l := range lines {
+		c := make(AuditCluster, 0, len(l.Members))
+		for _, m := range l.Members {
+			pred[m.ID] = strconv.Itoa(l.Cluster)
 			c = append(c, m.ID)
 		}
 		cs = append(cs, c)
-		return nil
-	})
-	return pred, cs, err
+	}
+	return pred, cs, nil
 }
 
 // PairLabel is one labelled pair.

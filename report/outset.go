@@ -600,12 +600,8 @@ func ReadSet(dir string) (*Contents, error) {
 	if c.Clusters, err = ReadClusters(filepath.Join(dir, ClustersFile)); err != nil {
 		return nil, err
 	}
-	b, err := os.ReadFile(filepath.Join(dir, DropFile))
-	if err != nil {
+	if c.Drop, err = ReadDrop(filepath.Join(dir, DropFile)); err != nil {
 		return nil, err
-	}
-	if len(b) > 0 {
-		c.Drop = strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
 	}
 	var want []string
 	for _, cl := range c.Clusters {

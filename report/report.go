@@ -25,14 +25,17 @@ package report
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/neardup/neardup/cluster"
@@ -258,7 +261,9 @@ func Clusters(w io.Writer, res *dedup.Result) error {
 	return nil
 }
 
-// ReadClusters reads a clusters.jsonl file.
+// ReadClusters reads a clusters.jsonl file and checks each line against
+// its spec (format.go): numbered from 1, size the number of members, the
+// canonical one first, every ID given once.
 func ReadClusters(path string) ([]ClusterLine, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -266,22 +271,60 @@ func ReadClusters(path string) ([]ClusterLine, error) {
 	}
 	defer f.Close()
 	var lines []ClusterLine
+	seen := map[string]bool{}
 	sc := bufio.NewScanner(f)
 	sc.Buffer(nil, 256<<20)
 	for n := 1; sc.Scan(); n++ {
+		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			continue
+		}
+		lineErr := func(format string, args ...any) error {
+			return &corpus.Error{Pos: corpus.Position{File: path, Line: n}, Err: fmt.Errorf(format, args...)}
+		}
 		var l ClusterLine
 		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
-			return nil, fmt.Errorf("%s:%d: %v", path, n, err)
+			return nil, &corpus.Error{Pos: corpus.Position{File: path, Line: n}, Err: err}
 		}
-		if len(l.Members) == 0 {
-			return nil, fmt.Errorf("%s:%d: cluster without members", path, n)
+		switch {
+		case l.Cluster == 0 || len(l.Members) == 0:
+			return nil, lineErr(`not a clusters.jsonl line (want "cluster" and "members")`)
+		case l.Cluster != len(lines)+1:
+			return nil, lineErr("cluster %d: want %d (clusters are numbered from 1 in file order)", l.Cluster, len(lines)+1)
+		case l.Size != len(l.Members):
+			return nil, lineErr("cluster %d: size %d but %d members", l.Cluster, l.Size, len(l.Members))
+		case l.Canonical != l.Members[0].ID:
+			return nil, lineErr("cluster %d: canonical %q is not the first member (%q)", l.Cluster, l.Canonical, l.Members[0].ID)
+		}
+		for _, m := range l.Members {
+			if m.ID == "" {
+				return nil, lineErr("cluster %d: a member without an ID", l.Cluster)
+			}
+			if seen[m.ID] {
+				return nil, lineErr("cluster %d: ID %q is in an earlier cluster or twice in this one", l.Cluster, m.ID)
+			}
+			seen[m.ID] = true
 		}
 		lines = append(lines, l)
 	}
 	return lines, sc.Err()
 }
 
-// ReadSummary reads a summary.json file.
+// ReadDrop reads a drop.txt file: its IDs, in file order.
+func ReadDrop(path string) ([]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(b) == 0 {
+		return nil, nil
+	}
+	if b[len(b)-1] != '\n' {
+		return nil, &corpus.Error{Pos: corpus.Position{File: path}, Err: errors.New("last line does not end in a newline: cut short?")}
+	}
+	return strings.Split(string(b[:len(b)-1]), "\n"), nil
+}
+
+// ReadSummary reads a summary.json file of FormatVersion or older.
 func ReadSummary(path string) (*Summary, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -289,7 +332,13 @@ func ReadSummary(path string) (*Summary, error) {
 	}
 	var s Summary
 	if err := json.Unmarshal(b, &s); err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, &corpus.Error{Pos: corpus.Position{File: path}, Err: err}
+	}
+	if s.Format == 0 {
+		s.Format = 1 // written before the field existed
+	}
+	if s.Format > FormatVersion {
+		return nil, &corpus.Error{Pos: corpus.Position{File: path}, Err: fmt.Errorf("format %d: this neardup reads format %d and older", s.Format, FormatVersion)}
 	}
 	return &s, nil
 }

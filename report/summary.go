@@ -15,7 +15,8 @@ import (
 // Summary is summary.json: what was read, what was found, every parameter
 // used and how long each stage took.
 type Summary struct {
-	Version    string      `json:"version"`
+	Format     int         `json:"format"`  // FormatVersion
+	Version    string      `json:"version"` // of neardup
 	Inputs     []string    `json:"inputs"`
 	Articles   Articles    `json:"articles"`
 	Matching   Matching    `json:"matching"`
@@ -104,6 +105,7 @@ type Seconds struct {
 // NewSummary describes a finished run.
 func NewSummary(version string, cfg dedup.Config, res *dedup.Result) *Summary {
 	s := &Summary{
+		Format:  FormatVersion,
 		Version: version,
 		Inputs:  cfg.Inputs,
 		Articles: Articles{

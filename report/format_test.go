@@ -1,0 +1,66 @@
+package report
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/neardup/neardup/corpus"
+)
+
+func TestReadClustersChecksSpec(t *testing.T) {
+	good := `{"cluster":1,"size":2,"canonical":"a","members":[{"id":"a","title":"A","similarity":1},{"id":"b","title":"B","similarity":0.5,"match":{"reason":"jaccard","jaccard":0.5,"containment":0.6}}]}`
+	tests := []struct {
+		name, content, err string
+	}{
+		{"good", good + "\n", ""},
+		{"not a cluster", `{"id":"a"}` + "\n", `f.jsonl:1: not a clusters.jsonl line`},
+		{"bad JSON on line 2", good + "\n{\n", `f.jsonl:2: unexpected end of JSON input`},
+		{"numbering", strings.Replace(good, `"cluster":1`, `"cluster":2`, 1) + "\n", `f.jsonl:1: cluster 2: want 1`},
+		{"size", strings.Replace(good, `"size":2`, `"size":3`, 1) + "\n", `f.jsonl:1: cluster 1: size 3 but 2 members`},
+		{"canonical", strings.Replace(good, `"canonical":"a"`, `"canonical":"b"`, 1) + "\n", `canonical "b" is not the first member`},
+		{"repeated ID", good + "\n" + strings.Replace(good, `"cluster":1`, `"cluster":2`, 1) + "\n", `f.jsonl:2: cluster 2: ID "a" is in an earlier cluster`},
+	}
+	for _, tt := range tests {
+		path := filepath.Join(t.TempDir(), "f.jsonl")
+		os.WriteFile(path, []byte(tt.content), 0o644)
+		lines, err := ReadClusters(path)
+		switch {
+		case tt.err == "" && (err != nil || len(lines) != 1 || lines[0].Members[1].Match.Jaccard != 0.5):
+			t.Errorf("%s: %v, %+v", tt.name, err, lines)
+		case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
+			t.Errorf("%s: error %v, want one containing %q", tt.name, err, tt.err)
+		case tt.err != "":
+			var ce *corpus.Error
+			if !errors.As(err, &ce) || ce.Pos.Line == 0 {
+				t.Errorf("%s: %T is not a positioned *corpus.Error", tt.name, err)
+			}
+		}
+	}
+}
+
+func TestReadDropAndSummary(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, s string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(s), 0o644)
+		return p
+	}
+	if ids, err := ReadDrop(write("d1", "a\nb\n")); err != nil || strings.Join(ids, ",") != "a,b" {
+		t.Errorf("drop: %v, %v", ids, err)
+	}
+	if ids, err := ReadDrop(write("d2", "")); err != nil || ids != nil {
+		t.Errorf("empty drop: %v, %v", ids, err)
+	}
+	if _, err := ReadDrop(write("d3", "a\nb")); err == nil {
+		t.Error("a drop.txt cut short reads without error")
+	}
+	if s, err := ReadSummary(write("s1", `{"version":"0.1.0"}`)); err != nil || s.Format != 1 {
+		t.Errorf("summary without format: %+v, %v", s, err)
+	}
+	if _, err := ReadSummary(write("s2", `{"format":99}`)); err == nil || !strings.Contains(err.Error(), "format 99") {
+		t.Errorf("summary of a later format: %v", err)
+	}
+}

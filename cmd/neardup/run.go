@@ -121,7 +121,7 @@ func (o *matchOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.shortWindow, "short-window", defaultShortWindow, "veto: short items (see --short-below) further apart than this are not copies (off: --window alone)")
 	fs.IntVar(&o.shortBelow, "short-below", defaultShortBelow, "--short-window applies when the shorter text has at most this many words")
 	fs.Float64Var(&o.figureOrder, "figure-order", defaultFigureOrder, "veto for two short texts of 6+ figures each: share of the consecutive figure pairs of the one with fewer the other must have (a table re-sent vs its next release; 0: off)")
-	fs.Float64Var(&o.lede, "lede", defaultLede, "veto: two articles of 60+ words sharing less than a rewrite does, whose ledes (first 25 words) are less alike than this (estimated Jaccard), are a story and its follow-up (0: off)")
+	fs.Float64Var(&o.lede, "lede", defaultLede, "veto: two articles of 60+ shingles sharing less than a rewrite does, whose ledes (first 12 shingles) are less alike than this (Jaccard), are a story and its follow-up (0: off)")
 	fs.IntVar(&o.furniture, "furniture", defaultFurniture, "veto: a sentence at the head or tail of at least this many articles is page furniture (cookie, paywall, captcha notices); articles sharing only furniture are different pages (0: off)")
 	fs.BoolVar(&o.boilerplate, "boilerplate", defaultBoilerplate, "ignore wire boilerplate when matching: datelines, bylines, credits, agency tails")
 	fs.BoolVar(&o.antiChain, "anti-chain", defaultAntiChain, "keep in a cluster only members verified against its canonical article")

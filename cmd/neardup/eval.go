@@ -169,6 +169,9 @@ func evalCmd(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
+	if err := inputsExist(cfg.Inputs); err != nil {
+		return err
+	}
 	cfg.Stdin = e.stdin
 	cfg.KeepText = o.auditSheet != ""
 	if o.sweep {

@@ -303,7 +303,7 @@ func TestExitCodes(t *testing.T) {
 		{"bad threshold", []string{"run", "--threshold", "1.5", "--out", "x", wireDir}, 2, "threshold"},
 		{"bad on-error", []string{"run", "--on-error", "ignore", "--out", "x", wireDir}, 2, "want fail or skip"},
 		{"bad -j", []string{"run", "-j", "0", "--out", "x", wireDir}, 2, "at least 1 worker"},
-		{"missing input", []string{"run", "--out", "OUT", "does-not-exist.jsonl"}, 1, "does-not-exist.jsonl: stat: no such file"},
+		{"missing input", []string{"run", "--out", "OUT", "does-not-exist.jsonl"}, 1, "input does-not-exist.jsonl does not exist"},
 		{"malformed input", []string{"run", "--out", "OUT", bad}, 1, "feed.jsonl:2: invalid JSON"},
 		{"malformed input skipped", []string{"run", "--on-error=skip", "--out", "OUT", bad}, 3, "skipped " + filepath.Join(bad, "feed.jsonl") + ":2"},
 		{"out is a file", []string{"run", "--out", filepath.Join(bad, "feed.jsonl"), wireDir}, 1, "not a directory"},
@@ -664,5 +664,24 @@ func TestHostileInputs(t *testing.T) {
 				t.Errorf("summary.json warnings %q, want %q", got, tt.warning)
 			}
 		})
+	}
+}
+
+// TestMissingInputKeepsOutputs: an input path that does not exist stops
+// the run in both error modes, and yesterday's outputs stay.
+func TestMissingInputKeepsOutputs(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	if code, _, stderr := neardup(t, "", "run", "-q", "--out", out, wireDir); code != 0 {
+		t.Fatalf("first run: exit %d: %s", code, stderr)
+	}
+	before, _ := os.ReadFile(filepath.Join(out, "drop.txt"))
+	for _, mode := range []string{"fail", "skip"} {
+		code, _, stderr := neardup(t, "", "run", "-q", "--on-error="+mode, "--out", out, briefsDir, filepath.Join(t.TempDir(), "feed-mount-missing"))
+		if code != 1 || !strings.Contains(stderr, "does not exist: outputs left as they were") {
+			t.Errorf("--on-error=%s: exit %d, %q; want 1 and the outputs left", mode, code, stderr)
+		}
+		if after, _ := os.ReadFile(filepath.Join(out, "drop.txt")); string(after) != string(before) {
+			t.Errorf("--on-error=%s: drop.txt changed", mode)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -223,6 +224,23 @@ func (o *matchOptions) config(cmd string, inputs []string) (dedup.Config, error)
 	}, nil
 }
 
+// inputsExist fails when an INPUT named on the command line does not
+// exist, in both error modes: tonight's feed mount missing must not turn
+// into a run over what is left that replaces yesterday's outputs (a file
+// that exists but cannot be read is an input error, skipped or not as
+// --on-error says).
+func inputsExist(inputs []string) error {
+	for _, in := range inputs {
+		if in == "-" {
+			continue
+		}
+		if _, err := os.Lstat(in); errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("input %s does not exist: outputs left as they were", in)
+		}
+	}
+	return nil
+}
+
 // parseWindow reads a duration: Go syntax (36h, 90m) or whole days (3d);
 // "off", "0" or "" is no window.
 func parseWindow(s string) (time.Duration, error) {
@@ -279,6 +297,9 @@ func runCmd(ctx context.Context, args []string, e env) error {
 	}
 	cfg, err := o.config("run", fs.Args())
 	if err != nil {
+		return err
+	}
+	if err := inputsExist(cfg.Inputs); err != nil {
 		return err
 	}
 	cfg.Stdin = e.stdin

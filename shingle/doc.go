@@ -3,21 +3,22 @@
 // look at (figures, names, title subjects, ledes, word counts and the
 // sentences at its ends). It does eight jobs, one file each:
 //
-//   - normalising (normalize.go): Normalize and Words;
+//   - normalising (normalize.go): Normalize;
 //   - shingling and hashing (shingle.go): Options, Parse, Shingles,
 //     Hashes and the reusable Hasher;
 //   - stripping boilerplate (boilerplate.go): StripBoilerplate;
 //   - figures (figures.go): Figures and FigurePairs;
 //   - names (names.go): Names;
-//   - words (words.go): CountWords and Lede;
+//   - words (words.go): Words, CountWords and Lede;
 //   - title subjects (subject.go): TitleSubject, WordSet and LowerWords;
 //   - page-furniture sentences (furniture.go): Sentences;
 //
 // and, for the report rather than for matching, it finds the passages two
 // copies share in the original text (spans.go: Options.SharedWords).
 //
-// Comparing the sets (Jaccard similarity, shared shares, subsets) is the
-// verifier's job, in package cluster, beside the rules that use it.
+// Comparing the sets (exact Jaccard similarity, the share of one set found
+// in another, subsets) is the verifier's job, in package cluster, beside
+// the rules that use it.
 //
 // # Normalising
 //

@@ -91,13 +91,7 @@ func TestGolden(t *testing.T) {
 		}
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			out := t.TempDir()
-			args := []string{"run", "-q", "--out", out}
-			for line := range strings.Lines(readFile(t, argsFile)) {
-				line = strings.TrimRight(line, "\r\n")
-				if line != "" && !strings.HasPrefix(line, "#") {
-					args = append(args, strings.ReplaceAll(line, "$OUT", out))
-				}
-			}
+			args := append([]string{"run", "-q", "--out", out}, caseArgs(t, dir, out)...)
 			t.Chdir(dir)
 			if code, _, stderr := neardup(t, "", args...); code != 0 {
 				t.Fatalf("neardup %s: exit %d: %s", strings.Join(args, " "), code, stderr)
@@ -129,6 +123,20 @@ func TestGolden(t *testing.T) {
 			}
 		})
 	}
+}
+
+// caseArgs reads the args file of the golden case in dir: its lines, but
+// blank ones and # comments, with $OUT replaced by out.
+func caseArgs(t *testing.T, dir, out string) []string {
+	t.Helper()
+	var args []string
+	for line := range strings.Lines(readFile(t, filepath.Join(dir, "args"))) {
+		line = strings.TrimRight(line, "\r\n")
+		if line != "" && !strings.HasPrefix(line, "#") {
+			args = append(args, strings.ReplaceAll(line, "$OUT", out))
+		}
+	}
+	return args
 }
 
 // goldenOf reads a run's outputs as the golden files hold them, by name
@@ -527,11 +535,17 @@ func TestRenamedFieldsFromStdin(t *testing.T) {
 	}
 }
 
-// TestBinaryEndToEnd runs the built command as a user would: outputs in
-// place, a summary on stderr, no progress bar when stderr is not a terminal.
+// TestBinaryEndToEnd runs the built command as a user would, on the wire
+// golden case: outputs in place (those of the case), a summary on stderr,
+// no progress bar when stderr is not a terminal.
 func TestBinaryEndToEnd(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "new", "out")
-	cmd := exec.Command(binary, "run", "--out", out, wireDir)
+	wire, err := filepath.Abs(filepath.Join(goldenDir, "wire"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(binary, append([]string{"run", "--out", out}, caseArgs(t, wire, out)...)...)
+	cmd.Dir = wire
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
@@ -543,8 +557,10 @@ func TestBinaryEndToEnd(t *testing.T) {
 	if strings.ContainsAny(stderr.String(), "\r\x1b") {
 		t.Errorf("progress bar or escape codes written to a non-terminal: %q", stderr.String())
 	}
-	if got, want := readFile(t, filepath.Join(out, "clusters.jsonl")), readFile(t, filepath.Join(goldenDir, "wire", "clusters.jsonl")); got != want {
-		t.Error("binary output differs from the golden file")
+	for name, got := range goldenOf(t, out) {
+		if want := readFile(t, filepath.Join(wire, name)); got != want {
+			t.Errorf("the binary's %s differs from the golden file", name)
+		}
 	}
 
 	cmd = exec.Command(binary, "run", "--out", out, "--on-error", "sometimes", wireDir)

@@ -51,24 +51,7 @@ func NewLede(shingles []uint64) Lede {
 
 // Jaccard is the Jaccard similarity of two ledes.
 func (l *Lede) Jaccard(o *Lede) float64 {
-	a, b := l.Set[:l.N], o.Set[:o.N]
-	inter := 0
-	for i, j := 0, 0; i < len(a) && j < len(b); {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case a[i] > b[j]:
-			j++
-		default:
-			inter++
-			i++
-			j++
-		}
-	}
-	if union := len(a) + len(b) - inter; union > 0 {
-		return float64(inter) / float64(union)
-	}
-	return 0
+	return jaccard(l.Set[:l.N], o.Set[:o.N])
 }
 
 // About is what an article says it is about, for the subject test: its
@@ -274,7 +257,7 @@ func (r Rules) Check(a, b *Evidence) Match {
 	if sa.Set != nil && sb.Set != nil {
 		// Two short articles: exact, where estimates are noisiest and
 		// templated briefs sit closest to the threshold.
-		m.Jaccard = shingle.Jaccard(sa.Set, sb.Set)
+		m.Jaccard = jaccard(sa.Set, sb.Set)
 	}
 	small, large := a, b
 	if small.Shingles > large.Shingles {
@@ -317,7 +300,7 @@ func (r Rules) Check(a, b *Evidence) Match {
 			fewer, other = other, fewer
 		}
 		if len(fewer.FigurePairs) > 0 {
-			m.FigureOrder = float64(shingle.Intersection(fewer.FigurePairs, other.FigurePairs)) / float64(len(fewer.FigurePairs))
+			m.FigureOrder = float64(intersection(fewer.FigurePairs, other.FigurePairs)) / float64(len(fewer.FigurePairs))
 			if m.FigureOrder < r.FigureOrder {
 				m.Reason = FigureOrderDiff
 				return m
@@ -420,27 +403,4 @@ func (r Rules) unmatched(a, b *About, titleWords bool) int {
 		}
 	}
 	return n
-}
-
-func contains32(sorted []uint32, x uint32) bool {
-	_, ok := slices.BinarySearch(sorted, x)
-	return ok
-}
-
-func contains(sorted []uint64, x uint64) bool {
-	_, ok := slices.BinarySearch(sorted, x)
-	return ok
-}
-
-// subset reports whether every element of sorted a is in sorted b.
-func subset(a, b []uint64) bool { return shingle.Intersection(a, b) == len(a) }
-
-// shared is the share of the smaller of two sorted hash sets found in the
-// other; -1 when either is empty (no evidence either way).
-func shared(a, b []uint64) float64 {
-	n := min(len(a), len(b))
-	if n == 0 {
-		return -1
-	}
-	return float64(shingle.Intersection(a, b)) / float64(n)
 }

@@ -133,33 +133,6 @@ func stripTickers(s string) string {
 	return b.String()
 }
 
-// Lede returns the beginning of text up to the end of its n-th word (words
-// as Words counts them, before normalisation), or all of text.
-func Lede(text string, n int) string {
-	words := 0
-	in := false
-	for i := 0; i < len(text); {
-		var w bool
-		r := rune(text[i])
-		size := 1
-		if r < utf8.RuneSelf {
-			w = r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
-		} else {
-			r, size = utf8.DecodeRuneInString(text[i:])
-			w = isWordRune(r)
-		}
-		if w && !in {
-			if words == n {
-				return text[:i]
-			}
-			words++
-		}
-		in = w
-		i += size
-	}
-	return text
-}
-
 // LowerWords returns the sorted, duplicate-free hashes of the words that
 // text writes in lower case ("faulted", "queries"), in the hash space of
 // TitleWord.Whole and Names: a title word that its own article writes
@@ -174,27 +147,4 @@ func LowerWords(text string) []uint64 {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
-}
-
-// CountWords counts the words of text as Words would, without building
-// them.
-func CountWords(text string) int {
-	n := 0
-	in := false
-	for i := 0; i < len(text); {
-		var w bool
-		if c := text[i]; c < utf8.RuneSelf {
-			w = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-			i++
-		} else {
-			r, size := utf8.DecodeRuneInString(text[i:])
-			w = isWordRune(r)
-			i += size
-		}
-		if w && !in {
-			n++
-		}
-		in = w
-	}
-	return n
 }

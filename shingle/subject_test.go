@@ -1,9 +1,7 @@
 package shingle
 
 import (
-	"fmt"
 	"slices"
-	"strings"
 	"testing"
 )
 
@@ -61,45 +59,6 @@ func TestWordSetMatchesTitleWords(t *testing.T) {
 	}
 }
 
-func TestFigurePairs(t *testing.T) {
-	table := "30-69 days 5.80 pct, 70-88 days 5.85 pct, 89-123 days 5.90 pct"
-	a, n := FigurePairs(table)
-	if n != 9 || len(a) != 8 {
-		t.Fatalf("%d figures, %d pairs; want 9, 8", n, len(a))
-	}
-	// The same figures in another order share few pairs.
-	b, _ := FigurePairs("30-69 days 5.85 pct, 70-88 days 5.90 pct, 89-123 days 5.80 pct")
-	if got := Intersection(a, b); got > 4 {
-		t.Errorf("reordered table shares %d of 8 pairs", got)
-	}
-	// One corrected figure loses at most the two pairs it is in.
-	c, _ := FigurePairs("30-69 days 5.80 pct, 70-88 days 5.86 pct, 89-123 days 5.90 pct")
-	if got := Intersection(a, c); got < 6 {
-		t.Errorf("one changed figure kept %d of 8 pairs", got)
-	}
-	if p, n := FigurePairs("no figures at all"); p != nil || n != 0 {
-		t.Errorf("got %v, %d", p, n)
-	}
-}
-
-func TestLede(t *testing.T) {
-	for _, tt := range []struct {
-		text string
-		n    int
-		want string
-	}{
-		{"one two three four", 2, "one two "},
-		{"one, two; three", 3, "one, two; three"},
-		{"  lead-in: A B", 1, "  lead-"},
-		{"", 3, ""},
-		{"Zürich élan x", 2, "Zürich élan "},
-	} {
-		if got := Lede(tt.text, tt.n); got != tt.want {
-			t.Errorf("Lede(%q, %d) = %q, want %q", tt.text, tt.n, got, tt.want)
-		}
-	}
-}
-
 func TestLowerWords(t *testing.T) {
 	got := LowerWords("Phillips Petroleum said it faulted the plan. Sun Co followed")
 	for _, w := range []string{"said", "it", "faulted", "the", "plan", "followed"} {
@@ -110,44 +69,6 @@ func TestLowerWords(t *testing.T) {
 	for _, w := range []string{"phillips", "sun", "co"} {
 		if slices.Contains(got, hashString(w)) {
 			t.Errorf("%q is not written in lower case", w)
-		}
-	}
-}
-
-func TestSentences(t *testing.T) {
-	banner := "We use cookies to improve your experience on our site. By continuing you accept our use of cookies.\n"
-	a := Sentences(banner + "The council approved the new budget for the city schools on Tuesday night.")
-	b := Sentences("WE USE COOKIES TO IMPROVE   YOUR EXPERIENCE ON OUR SITE. By continuing you accept our use of cookies.\n" +
-		"Firefighters put out a blaze in a warehouse near the harbour early on Monday.")
-	if n := len(a); n != 3 {
-		t.Fatalf("%d sentences, want 3", n)
-	}
-	shared := 0
-	for _, h := range a {
-		if slices.Contains(b, h) {
-			shared++
-		}
-	}
-	if shared != 2 {
-		t.Errorf("the two banner sentences should match whatever the case and spacing: %d shared", shared)
-	}
-	if got := Sentences("Too short. Also short.\nOK"); got != nil {
-		t.Errorf("short sentences counted: %v", got)
-	}
-	// A long text: head and tail only, at most 2 × FurnitureSentences.
-	var long strings.Builder
-	for i := range 100 {
-		fmt.Fprintf(&long, "This is sentence number %d of a very long article. ", i)
-	}
-	if got := Sentences(long.String()); len(got) != 2*FurnitureSentences {
-		t.Errorf("%d sentences of a long text, want %d", len(got), 2*FurnitureSentences)
-	}
-}
-
-func TestCountWords(t *testing.T) {
-	for _, text := range []string{"", "one", "  two words ", "l’offensive « russe » 12:30 Zürich", "日本語 テキスト", "a-b_c.d"} {
-		if got, want := CountWords(text), len(Words(text, false)); got != want {
-			t.Errorf("CountWords(%q) = %d, Words gives %d", text, got, want)
 		}
 	}
 }

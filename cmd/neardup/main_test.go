@@ -11,12 +11,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+var update = flag.Bool("update", false, "rewrite the expected outputs of the cases in testdata/golden/*/")
 
 const (
 	wireDir   = "../../testdata/wire"
@@ -62,28 +63,140 @@ func readFile(t *testing.T, path string) string {
 	return string(b)
 }
 
+// The golden cases, found by glob as gofmt finds its testdata: each folder
+// testdata/golden/<case>/ holds
+//
+//   - args: the arguments of neardup run, one per line, after "run -q --out
+//     OUT" (blank lines and lines starting with # are left out; $OUT is the
+//     output directory; paths are relative to the case folder, where the
+//     run starts);
+//   - the case's own input files, if any (feed.csv, feed.jsonl.gz);
+//   - the expected outputs (goldenOutputs): clusters.jsonl and drop.txt as
+//     written, summary.json with what changes from run to run masked
+//     (maskSummary), and, for a run that writes an HTML report,
+//     report.data.json: the JSON data block the page embeds, indented.
+//
+// go test ./cmd/neardup -update rewrites the expected outputs.
+var goldenOutputs = []string{"clusters.jsonl", "drop.txt", "summary.json", "report.data.json"}
+
 func TestGolden(t *testing.T) {
-	for name, input := range map[string]string{"wire": wireDir, "briefs": briefsDir} {
-		t.Run(name, func(t *testing.T) {
+	cases, err := filepath.Glob(filepath.Join(goldenDir, "*", "args"))
+	if err != nil || len(cases) == 0 {
+		t.Fatalf("no golden cases in %s: %v", goldenDir, err)
+	}
+	for _, argsFile := range cases {
+		dir, err := filepath.Abs(filepath.Dir(argsFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(filepath.Base(dir), func(t *testing.T) {
 			out := t.TempDir()
-			if code, _, stderr := neardup(t, "", "run", "-q", "--out", out, input); code != 0 {
-				t.Fatalf("exit %d: %s", code, stderr)
+			args := append([]string{"run", "-q", "--out", out}, caseArgs(t, dir, out)...)
+			t.Chdir(dir)
+			if code, _, stderr := neardup(t, "", args...); code != 0 {
+				t.Fatalf("neardup %s: exit %d: %s", strings.Join(args, " "), code, stderr)
 			}
-			for _, file := range []string{"clusters.jsonl", "drop.txt"} {
-				got := readFile(t, filepath.Join(out, file))
-				golden := filepath.Join(goldenDir, name+"."+file)
+			got := goldenOf(t, out)
+			for _, name := range goldenOutputs {
+				golden := filepath.Join(dir, name)
+				g, wrote := got[name]
 				if *update {
-					if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					if wrote {
+						err = os.WriteFile(golden, []byte(g), 0o644)
+					} else if err = os.Remove(golden); errors.Is(err, os.ErrNotExist) {
+						err = nil
+					}
+					if err != nil {
 						t.Fatal(err)
 					}
 					continue
 				}
-				if want := readFile(t, golden); got != want {
-					t.Errorf("%s differs from %s (run go test ./cmd/neardup -update to accept):\ngot:\n%s\nwant:\n%s", file, golden, got, want)
+				want, err := os.ReadFile(golden)
+				switch {
+				case wrote && err != nil:
+					t.Errorf("%s: %v (run go test ./cmd/neardup -update to write it)", name, err)
+				case !wrote && err == nil:
+					t.Errorf("the run wrote no %s, but the case expects one", name)
+				case wrote && g != string(want):
+					t.Errorf("%s differs from %s (run go test ./cmd/neardup -update to accept):\ngot:\n%s\nwant:\n%s", name, golden, g, want)
 				}
 			}
 		})
 	}
+}
+
+// caseArgs reads the args file of the golden case in dir: its lines, but
+// blank ones and # comments, with $OUT replaced by out.
+func caseArgs(t *testing.T, dir, out string) []string {
+	t.Helper()
+	var args []string
+	for line := range strings.Lines(readFile(t, filepath.Join(dir, "args"))) {
+		line = strings.TrimRight(line, "\r\n")
+		if line != "" && !strings.HasPrefix(line, "#") {
+			args = append(args, strings.ReplaceAll(line, "$OUT", out))
+		}
+	}
+	return args
+}
+
+// goldenOf reads a run's outputs as the golden files hold them, by name
+// (see goldenOutputs): report.data.json only when the run wrote
+// OUT/report.html.
+func goldenOf(t *testing.T, out string) map[string]string {
+	t.Helper()
+	got := map[string]string{
+		"clusters.jsonl": readFile(t, filepath.Join(out, "clusters.jsonl")),
+		"drop.txt":       readFile(t, filepath.Join(out, "drop.txt")),
+		"summary.json":   maskSummary(t, readFile(t, filepath.Join(out, "summary.json"))),
+	}
+	if page, err := os.ReadFile(filepath.Join(out, "report.html")); err == nil {
+		got["report.data.json"] = reportData(t, string(page))
+	}
+	return got
+}
+
+var (
+	summaryVersion = regexp.MustCompile(`(?m)^(  "version": )"[^"]*"`)
+	summaryWorkers = regexp.MustCompile(`(?m)^(  "workers": )[0-9]+`)
+	summaryNumber  = regexp.MustCompile(`(": )-?[0-9][0-9.eE+-]*`)
+)
+
+// maskSummary replaces with "masked" what summary.json says about the
+// machine and the build rather than the input: the release (version), the
+// worker count and every figure under seconds (the stage names stay). It
+// fails the test when one of them is not where it expects it, so that a
+// change of layout cannot let timings into a golden file.
+func maskSummary(t *testing.T, s string) string {
+	t.Helper()
+	s = summaryVersion.ReplaceAllString(s, `${1}"masked"`)
+	s = summaryWorkers.ReplaceAllString(s, `${1}"masked"`)
+	if i := strings.Index(s, "\n  \"seconds\": {"); i >= 0 {
+		s = s[:i] + summaryNumber.ReplaceAllString(s[i:], `${1}"masked"`)
+	}
+	for _, want := range []string{`"version": "masked"`, `"workers": "masked"`, `"total": "masked"`} {
+		if !strings.Contains(s, want) {
+			t.Fatalf("summary.json: %s not masked:\n%s", want, s)
+		}
+	}
+	return s
+}
+
+// Markers of the report's data block (report.html.tmpl).
+const dataStart, dataEnd = `<script id="data" type="application/json">`, `</script>`
+
+// reportData returns the JSON data block of a report page, indented.
+func reportData(t *testing.T, page string) string {
+	t.Helper()
+	_, rest, ok := strings.Cut(page, dataStart)
+	data, _, ok2 := strings.Cut(rest, dataEnd)
+	if !ok || !ok2 {
+		t.Fatalf("report.html has no data block between %s and %s", dataStart, dataEnd)
+	}
+	var b bytes.Buffer
+	if err := json.Indent(&b, []byte(data), "", "  "); err != nil {
+		t.Fatalf("report.html: data block: %v", err)
+	}
+	return b.String() + "\n"
 }
 
 // clusterIDs runs neardup on input with args and returns each cluster's
@@ -422,11 +535,17 @@ func TestRenamedFieldsFromStdin(t *testing.T) {
 	}
 }
 
-// TestBinaryEndToEnd runs the built command as a user would: outputs in
-// place, a summary on stderr, no progress bar when stderr is not a terminal.
+// TestBinaryEndToEnd runs the built command as a user would, on the wire
+// golden case: outputs in place (those of the case), a summary on stderr,
+// no progress bar when stderr is not a terminal.
 func TestBinaryEndToEnd(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "new", "out")
-	cmd := exec.Command(binary, "run", "--out", out, wireDir)
+	wire, err := filepath.Abs(filepath.Join(goldenDir, "wire"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(binary, append([]string{"run", "--out", out}, caseArgs(t, wire, out)...)...)
+	cmd.Dir = wire
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
@@ -438,8 +557,10 @@ func TestBinaryEndToEnd(t *testing.T) {
 	if strings.ContainsAny(stderr.String(), "\r\x1b") {
 		t.Errorf("progress bar or escape codes written to a non-terminal: %q", stderr.String())
 	}
-	if got, want := readFile(t, filepath.Join(out, "clusters.jsonl")), readFile(t, filepath.Join(goldenDir, "wire.clusters.jsonl")); got != want {
-		t.Error("binary output differs from the golden file")
+	for name, got := range goldenOf(t, out) {
+		if want := readFile(t, filepath.Join(wire, name)); got != want {
+			t.Errorf("the binary's %s differs from the golden file", name)
+		}
 	}
 
 	cmd = exec.Command(binary, "run", "--out", out, "--on-error", "sometimes", wireDir)

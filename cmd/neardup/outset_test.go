@@ -53,8 +53,8 @@ func whichSet(t *testing.T, out string) string {
 	}
 	got := readFile(t, filepath.Join(out, report.ClustersFile))
 	for _, name := range []string{"wire", "briefs"} {
-		if got == readFile(t, filepath.Join(goldenDir, name+".clusters.jsonl")) {
-			if want := readFile(t, filepath.Join(goldenDir, name+".drop.txt")); readFile(t, filepath.Join(out, report.DropFile)) != want {
+		if got == readFile(t, filepath.Join(goldenDir, name, "clusters.jsonl")) {
+			if want := readFile(t, filepath.Join(goldenDir, name, "drop.txt")); readFile(t, filepath.Join(out, report.DropFile)) != want {
 				t.Fatalf("clusters.jsonl of %s, drop.txt of another run", name)
 			}
 			if read := map[string]int{"wire": 8, "briefs": 10}[name]; c.Summary.Articles.Read != read {

@@ -398,7 +398,7 @@ func runCmd(ctx context.Context, args []string, e env) error {
 		}
 	}
 	if !o.quiet {
-		printSummary(e, o.out, sum, time.Since(start))
+		printSummary(e, o.out, o.report.html, sum, time.Since(start))
 	}
 	if cfg.SkipErrors && inputErrors(res.Stats) > 0 {
 		return errSkipped
@@ -457,7 +457,7 @@ func inputErrors(s corpus.Stats) int {
 	return s.SkippedTotal() - s.Skipped[corpus.Empty]
 }
 
-func printSummary(e env, out string, s *report.Summary, took time.Duration) {
+func printSummary(e env, out, html string, s *report.Summary, took time.Duration) {
 	a, m := s.Articles, s.Matching
 	fmt.Fprintf(e.stderr, "neardup: %d articles read", a.Read)
 	if a.SkippedTotal > 0 {
@@ -480,6 +480,9 @@ func printSummary(e env, out string, s *report.Summary, took time.Duration) {
 	fmt.Fprintf(e.stderr, "\nneardup: %d clusters, %d duplicates, %d candidate pairs (%d verified) in %.2fs\n",
 		m.Clusters, m.Duplicates, m.CandidatePairs, m.VerifiedPairs, took.Seconds())
 	fmt.Fprintf(e.stderr, "neardup: wrote %s, %s, %s in %s\n", report.ClustersFile, report.DropFile, report.SummaryFile, out)
+	if html != "" {
+		fmt.Fprintf(e.stderr, "neardup: wrote the HTML report %s\n", html)
+	}
 	for _, w := range s.Warnings {
 		fmt.Fprintf(e.stderr, "neardup: warning: %s\n", w)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -28,5 +29,32 @@ func TestRunSaysItWroteTheReport(t *testing.T) {
 	code, _, stderr = neardup(t, "", "run", "-q", "--out", out, "--html", html, wireDir)
 	if code != 0 || stderr != "" {
 		t.Errorf("-q --html: exit %d, stderr %q, want nothing", code, stderr)
+	}
+}
+
+// TestHelpReadsWell: no command's help shows pflag's raw value types or
+// its bracketed list defaults; eval's list flags read as they are typed.
+func TestHelpReadsWell(t *testing.T) {
+	raw := regexp.MustCompile(`float64Slice|stringSlice|intSlice| strings | ints |\(default \[|0\.[0-9]00000`)
+	for _, cmd := range []string{"run", "eval", "report"} {
+		code, stdout, _ := neardup(t, "", cmd, "--help")
+		if code != 0 {
+			t.Fatalf("%s --help: exit %d", cmd, code)
+		}
+		if m := raw.FindAllString(stdout, -1); m != nil {
+			t.Errorf("%s --help shows pflag's raw types or defaults %q:\n%s", cmd, m, stdout)
+		}
+	}
+	_, stdout, _ := neardup(t, "", "eval", "--help")
+	for _, want := range []string{
+		"--gold FILE ", "--pairs FILE ", "--clusters FILE ", "--audit FILE ", "--audit-sheet FILE ",
+		"--sweep-shingle LIST ", "(default word:3,word:4,word:5)",
+		"--sweep-hashes LIST ", "(default 128)",
+		"--sweep-threshold LIST ", "(default 0.3,0.4,0.5,0.6,0.7)",
+		"--sweep-containment LIST ", "(none: --containment alone)\n",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("eval --help lacks %q", want)
+		}
 	}
 }

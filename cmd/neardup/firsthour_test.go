@@ -58,3 +58,29 @@ func TestHelpReadsWell(t *testing.T) {
 		}
 	}
 }
+
+// TestFiguresFlagAgreesWithREADME: the --figures row of the README's flag
+// table says what `run --help` says, word for word.
+func TestFiguresFlagAgreesWithREADME(t *testing.T) {
+	var o runOptions
+	fs, err := parseFlags("run", runHelp, nil, env{}, o.addFlags)
+	if err != nil {
+		t.Fatal(err)
+	}
+	help := fs.Lookup("figures")
+	var row []string
+	for line := range strings.Lines(readFile(t, filepath.Join(repoRoot, "README.md"))) {
+		if strings.HasPrefix(line, "| `--figures` |") {
+			row = strings.Split(strings.Trim(strings.TrimSpace(line), "|"), " | ")
+		}
+	}
+	if len(row) != 3 {
+		t.Fatalf("README.md has no --figures row of three columns in its flag table: %q", row)
+	}
+	if got, want := strings.ReplaceAll(strings.TrimSpace(row[1]), "`", ""), help.DefValue; got != want {
+		t.Errorf("README's --figures default %s, the flag's %s", got, want)
+	}
+	if got, want := strings.ReplaceAll(strings.TrimSpace(row[2]), "`", ""), help.Usage; got != want {
+		t.Errorf("README's --figures row says\n  %s\nthe flag's help\n  %s", got, want)
+	}
+}

@@ -113,7 +113,7 @@ func (o *matchOptions) addFlags(fs *pflag.FlagSet) {
 	fs.Float64Var(&o.threshold, "threshold", defaultThreshold, "estimated Jaccard similarity at which two articles are copies (0-1)")
 	fs.Float64Var(&o.containment, "containment", defaultContainment, "also copies: estimated containment |A∩B|/|smaller| at least this (0: off)")
 	fs.Float64Var(&o.minRatio, "containment-min-ratio", defaultMinRatio, "containment counts only when the smaller text has at least this share of the larger's shingles")
-	fs.Float64Var(&o.figures, "figures", defaultFigures, "veto: share of the shorter text's figures (numbers) the longer must contain (0: off)")
+	fs.Float64Var(&o.figures, "figures", defaultFigures, "veto for short articles (see --veto-below): the share of the figures (numbers, English number words) of the article with fewer that the other must have too (0: off)")
 	fs.Float64Var(&o.names, "names", defaultNames, "veto: share of names (capitalised words) the article with fewer must share with the other (0: off)")
 	fs.IntVar(&o.vetoBelow, "veto-below", defaultVetoBelow, "--figures and --names apply when the shorter article has fewer shingles than this (0: always)")
 	fs.StringVar(&o.window, "window", defaultWindow, "veto: dated articles further apart than this are not copies (e.g. 36h, 3d; off)")

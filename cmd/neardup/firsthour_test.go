@@ -1,8 +1,10 @@
 package main
 
 import (
+	"io/fs"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -63,11 +65,11 @@ func TestHelpReadsWell(t *testing.T) {
 // table says what `run --help` says, word for word.
 func TestFiguresFlagAgreesWithREADME(t *testing.T) {
 	var o runOptions
-	fs, err := parseFlags("run", runHelp, nil, env{}, o.addFlags)
+	flags, err := parseFlags("run", runHelp, nil, env{}, o.addFlags)
 	if err != nil {
 		t.Fatal(err)
 	}
-	help := fs.Lookup("figures")
+	help := flags.Lookup("figures")
 	var row []string
 	for line := range strings.Lines(readFile(t, filepath.Join(repoRoot, "README.md"))) {
 		if strings.HasPrefix(line, "| `--figures` |") {
@@ -82,5 +84,52 @@ func TestFiguresFlagAgreesWithREADME(t *testing.T) {
 	}
 	if got, want := strings.ReplaceAll(strings.TrimSpace(row[2]), "`", ""), help.Usage; got != want {
 		t.Errorf("README's --figures row says\n  %s\nthe flag's help\n  %s", got, want)
+	}
+}
+
+// TestREADMEFuzzCommandsEnd: every fuzz command in the README is bounded
+// by -fuzztime (go test -fuzz alone runs until stopped), and every fuzz
+// target of the repository is named in one, with its package.
+func TestREADMEFuzzCommandsEnd(t *testing.T) {
+	readme := readFile(t, filepath.Join(repoRoot, "README.md"))
+	var bounded []string
+	for line := range strings.Lines(readme) {
+		if !strings.Contains(line, "-fuzz ") {
+			continue
+		}
+		if !strings.Contains(line, "-fuzztime ") {
+			t.Errorf("README fuzzes without -fuzztime, which runs until stopped:\n%s", line)
+			continue
+		}
+		bounded = append(bounded, line)
+	}
+	target := regexp.MustCompile(`(?m)^func (Fuzz\w+)\(f \*testing\.F\)`)
+	n := 0
+	err := filepath.WalkDir(repoRoot, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && path != repoRoot && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		rel, _ := filepath.Rel(repoRoot, filepath.Dir(path))
+		pkg := "./" + filepath.ToSlash(rel)
+		for _, m := range target.FindAllStringSubmatch(readFile(t, path), -1) {
+			n++
+			name := regexp.MustCompile(`\b` + m[1] + `\b`)
+			if !slices.ContainsFunc(bounded, func(l string) bool { return name.MatchString(l) && strings.Contains(l, " "+pkg+" ") }) {
+				t.Errorf("fuzz target %s (%s) is in no bounded fuzz command of README.md", m[1], pkg)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 {
+		t.Fatal("no fuzz targets found")
 	}
 }

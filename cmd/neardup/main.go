@@ -24,6 +24,8 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -199,6 +201,7 @@ func parseFlags(name, help string, args []string, e env, addFlags func(*pflag.Fl
 	fs.SetOutput(e.stderr)
 	fs.SortFlags = false
 	addFlags(fs)
+	fs.VisitAll(showListDefault)
 	fs.Usage = func() {
 		fmt.Fprint(e.stdout, help)
 		fs.SetOutput(e.stdout)
@@ -211,4 +214,27 @@ func parseFlags(name, help string, args []string, e env, addFlags func(*pflag.Fl
 		return fs, usagef("%s: %v", name, err)
 	}
 	return fs, nil
+}
+
+// showListDefault makes a list flag's default in the help read as it is
+// typed: 0.3,0.4,0.5 rather than pflag's [0.300000,0.400000,0.500000], and
+// an empty list as no default rather than (default []).
+func showListDefault(f *pflag.Flag) {
+	sv, ok := f.Value.(pflag.SliceValue)
+	if !ok {
+		return
+	}
+	items := sv.GetSlice()
+	if len(items) == 0 {
+		if t := f.Value.Type(); t != "stringSlice" && t != "intSlice" && t != "stringArray" {
+			f.DefValue = "" // pflag shows no default for "" here, and for "[]" on those three
+		}
+		return
+	}
+	for i, it := range items {
+		if v, err := strconv.ParseFloat(it, 64); err == nil {
+			items[i] = strconv.FormatFloat(v, 'g', -1, 64)
+		}
+	}
+	f.DefValue = strings.Join(items, ",")
 }

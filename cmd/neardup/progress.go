@@ -17,6 +17,23 @@ type progress struct {
 
 func newProgress(w io.Writer) *progress { return &progress{w: w} }
 
+// stageUnits names what each stage of dedup.Run counts, so the bar shows
+// its rate in that unit: articles read and signed, bands sorted into
+// candidate pairs.
+var stageUnits = map[string]string{
+	"read+sign":       "articles",
+	"candidate bands": "bands",
+}
+
+// stageUnit is the unit of stage's count ("steps" for a stage not listed
+// in stageUnits; a test checks that every stage of a run is).
+func stageUnit(stage string) string {
+	if u, ok := stageUnits[stage]; ok {
+		return u
+	}
+	return "steps"
+}
+
 // update is a dedup.Config.Progress callback.
 func (p *progress) update(stage string, done, total int) {
 	if stage != p.stage {
@@ -27,7 +44,7 @@ func (p *progress) update(stage string, done, total int) {
 			progressbar.OptionSetDescription(stage),
 			progressbar.OptionShowCount(),
 			progressbar.OptionShowIts(),
-			progressbar.OptionSetItsString("docs"),
+			progressbar.OptionSetItsString(stageUnit(stage)),
 			progressbar.OptionThrottle(100*time.Millisecond),
 			progressbar.OptionClearOnFinish(),
 			progressbar.OptionSpinnerType(14),

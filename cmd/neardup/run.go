@@ -114,9 +114,9 @@ func (o *matchOptions) addFlags(fs *pflag.FlagSet) {
 	fs.Float64Var(&o.threshold, "threshold", defaultThreshold, "estimated Jaccard similarity at which two articles are copies (0-1)")
 	fs.Float64Var(&o.containment, "containment", defaultContainment, "also copies: estimated containment |A∩B|/|smaller| at least this (0: off)")
 	fs.Float64Var(&o.minRatio, "containment-min-ratio", defaultMinRatio, "containment counts only when the smaller text has at least this share of the larger's shingles")
-	fs.Float64Var(&o.figures, "figures", defaultFigures, "veto: share of the shorter text's figures (numbers) the longer must contain (0: off)")
+	fs.Float64Var(&o.figures, "figures", defaultFigures, "veto for short articles (see --veto-below): the share of the figures (numbers, English number words) of the article with fewer that the other must have too (0: off)")
 	fs.Float64Var(&o.names, "names", defaultNames, "veto: share of names (capitalised words) the article with fewer must share with the other (0: off)")
-	fs.IntVar(&o.vetoBelow, "veto-below", defaultVetoBelow, "--figures and --names apply when the shorter article has fewer shingles than this (0: always)")
+	fs.IntVar(&o.vetoBelow, "veto-below", defaultVetoBelow, "the figures and names vetoes, figure order and the short-item window apply when the shorter article has fewer shingles than this, the subject and furniture tests when both have (0: always)")
 	fs.StringVar(&o.window, "window", defaultWindow, "veto: dated articles further apart than this are not copies (e.g. 36h, 3d; off)")
 	fs.Float64Var(&o.subject, "subject", defaultSubject, "veto for short articles (see --veto-below): a title word used by at most this share of them, or a title figure, names the subject; each title naming one the other article never mentions: different items (0: off)")
 	fs.StringVar(&o.shortWindow, "short-window", defaultShortWindow, "veto: short items (see --short-below) further apart than this are not copies (off: --window alone)")
@@ -402,7 +402,7 @@ func runCmd(ctx context.Context, args []string, e env) error {
 		}
 	}
 	if !o.quiet {
-		printSummary(e, o.out, sum, time.Since(start))
+		printSummary(e, o.out, o.report.html, sum, time.Since(start))
 	}
 	if cfg.SkipErrors && inputErrors(res.Stats) > 0 {
 		return errSkipped
@@ -461,7 +461,7 @@ func inputErrors(s corpus.Stats) int {
 	return s.SkippedTotal() - s.Skipped[corpus.Empty]
 }
 
-func printSummary(e env, out string, s *report.Summary, took time.Duration) {
+func printSummary(e env, out, html string, s *report.Summary, took time.Duration) {
 	a, m := s.Articles, s.Matching
 	fmt.Fprintf(e.stderr, "neardup: %d articles read", a.Read)
 	if a.SkippedTotal > 0 {
@@ -484,6 +484,9 @@ func printSummary(e env, out string, s *report.Summary, took time.Duration) {
 	fmt.Fprintf(e.stderr, "\nneardup: %d clusters, %d duplicates, %d candidate pairs (%d verified) in %.2fs\n",
 		m.Clusters, m.Duplicates, m.CandidatePairs, m.VerifiedPairs, took.Seconds())
 	fmt.Fprintf(e.stderr, "neardup: wrote %s, %s, %s in %s\n", report.ClustersFile, report.DropFile, report.SummaryFile, out)
+	if html != "" {
+		fmt.Fprintf(e.stderr, "neardup: wrote the HTML report %s\n", html)
+	}
 	for _, w := range s.Warnings {
 		fmt.Fprintf(e.stderr, "neardup: warning: %s\n", w)
 	}

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"io/fs"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// Tests from a newcomer's first hour (issue 15): what the command says
+// about itself agrees with what it does and with the README.
+
+// TestRunSaysItWroteTheReport: run --html names the report in its summary
+// lines on stderr; -q prints nothing.
+func TestRunSaysItWroteTheReport(t *testing.T) {
+	out := t.TempDir()
+	html := filepath.Join(t.TempDir(), "today.html")
+	code, _, stderr := neardup(t, "", "run", "--out", out, "--html", html, wireDir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if want := "neardup: wrote the HTML report " + html + "\n"; !strings.Contains(stderr, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, stderr)
+	}
+	code, _, stderr = neardup(t, "", "run", "--out", out, wireDir)
+	if code != 0 || strings.Contains(stderr, "report") {
+		t.Errorf("without --html: exit %d, stderr mentions a report:\n%s", code, stderr)
+	}
+	code, _, stderr = neardup(t, "", "run", "-q", "--out", out, "--html", html, wireDir)
+	if code != 0 || stderr != "" {
+		t.Errorf("-q --html: exit %d, stderr %q, want nothing", code, stderr)
+	}
+}
+
+// TestHelpReadsWell: no command's help shows pflag's raw value types or
+// its bracketed list defaults; eval's list flags read as they are typed.
+func TestHelpReadsWell(t *testing.T) {
+	raw := regexp.MustCompile(`float64Slice|stringSlice|intSlice| strings | ints |\(default \[|0\.[0-9]00000`)
+	for _, cmd := range []string{"run", "eval", "report"} {
+		code, stdout, _ := neardup(t, "", cmd, "--help")
+		if code != 0 {
+			t.Fatalf("%s --help: exit %d", cmd, code)
+		}
+		if m := raw.FindAllString(stdout, -1); m != nil {
+			t.Errorf("%s --help shows pflag's raw types or defaults %q:\n%s", cmd, m, stdout)
+		}
+	}
+	_, stdout, _ := neardup(t, "", "eval", "--help")
+	for _, want := range []string{
+		"--gold FILE ", "--pairs FILE ", "--clusters FILE ", "--audit FILE ", "--audit-sheet FILE ",
+		"--sweep-shingle LIST ", "(default word:3,word:4,word:5)",
+		"--sweep-hashes LIST ", "(default 128)",
+		"--sweep-threshold LIST ", "(default 0.3,0.4,0.5,0.6,0.7)",
+		"--sweep-containment LIST ", "(none: --containment alone)\n",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("eval --help lacks %q", want)
+		}
+	}
+}
+
+// TestFiguresFlagAgreesWithREADME: the --figures row of the README's flag
+// table says what `run --help` says, word for word.
+func TestFiguresFlagAgreesWithREADME(t *testing.T) {
+	var o runOptions
+	flags, err := parseFlags("run", runHelp, nil, env{}, o.addFlags)
+	if err != nil {
+		t.Fatal(err)
+	}
+	help := flags.Lookup("figures")
+	var row []string
+	for line := range strings.Lines(readFile(t, filepath.Join(repoRoot, "README.md"))) {
+		if strings.HasPrefix(line, "| `--figures` |") {
+			row = strings.Split(strings.Trim(strings.TrimSpace(line), "|"), " | ")
+		}
+	}
+	if len(row) != 3 {
+		t.Fatalf("README.md has no --figures row of three columns in its flag table: %q", row)
+	}
+	if got, want := strings.ReplaceAll(strings.TrimSpace(row[1]), "`", ""), help.DefValue; got != want {
+		t.Errorf("README's --figures default %s, the flag's %s", got, want)
+	}
+	if got, want := strings.ReplaceAll(strings.TrimSpace(row[2]), "`", ""), help.Usage; got != want {
+		t.Errorf("README's --figures row says\n  %s\nthe flag's help\n  %s", got, want)
+	}
+}
+
+// TestREADMEFuzzCommandsEnd: every fuzz command in the README is bounded
+// by -fuzztime (go test -fuzz alone runs until stopped), and every fuzz
+// target of the repository is named in one, with its package.
+func TestREADMEFuzzCommandsEnd(t *testing.T) {
+	readme := readFile(t, filepath.Join(repoRoot, "README.md"))
+	var bounded []string
+	for line := range strings.Lines(readme) {
+		if !strings.Contains(line, "-fuzz ") {
+			continue
+		}
+		if !strings.Contains(line, "-fuzztime ") {
+			t.Errorf("README fuzzes without -fuzztime, which runs until stopped:\n%s", line)
+			continue
+		}
+		bounded = append(bounded, line)
+	}
+	target := regexp.MustCompile(`(?m)^func (Fuzz\w+)\(f \*testing\.F\)`)
+	n := 0
+	err := filepath.WalkDir(repoRoot, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && path != repoRoot && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		rel, _ := filepath.Rel(repoRoot, filepath.Dir(path))
+		pkg := "./" + filepath.ToSlash(rel)
+		for _, m := range target.FindAllStringSubmatch(readFile(t, path), -1) {
+			n++
+			name := regexp.MustCompile(`\b` + m[1] + `\b`)
+			if !slices.ContainsFunc(bounded, func(l string) bool { return name.MatchString(l) && strings.Contains(l, " "+pkg+" ") }) {
+				t.Errorf("fuzz target %s (%s) is in no bounded fuzz command of README.md", m[1], pkg)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 {
+		t.Fatal("no fuzz targets found")
+	}
+}

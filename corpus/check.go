@@ -195,15 +195,16 @@ func (r *reader[T]) endJSONL(pos Position) error {
 	return nil
 }
 
-// work turns a batch's items into outcomes, on worker w.
-func (r *reader[T]) work(ctx context.Context, w int, b *batch[T], scratch *[]byte) {
-	b.out = make([]outcome[T], len(b.items))
+// work turns a batch's items into outcomes, on worker w: the sequencer's
+// run.
+func (r *reader[T]) work(ctx context.Context, w int, b batch, scratch *[]byte) []outcome[T] {
+	out := make([]outcome[T], len(b.items))
 	for i := range b.items {
 		if ctx.Err() != nil {
-			return // the consumer has stopped
+			return nil // the consumer has stopped: never taken
 		}
 		it := &b.items[i]
-		o := &b.out[i]
+		o := &out[i]
 		switch it.kind {
 		case rawLine:
 			r.line(w, it, b.buf[it.lo:it.hi], scratch, o)
@@ -215,6 +216,7 @@ func (r *reader[T]) work(ctx context.Context, w int, b *batch[T], scratch *[]byt
 			o.kind, o.err = it.kind, it.err
 		}
 	}
+	return out
 }
 
 // line parses one JSONL line into o.

@@ -16,6 +16,11 @@ import "context"
 //     order: it counts, checks IDs against the earlier ones, and calls
 //     OnError and emit.
 //
+// The workers and the order are a sequencer (sequencer.go) whose tasks are
+// batches and whose results are their outcomes. The producer runs on a
+// goroutine of its own and stops when the sequencer's add fails; run
+// returns only once it and every worker have returned.
+//
 // JSONL lines are copied into a batch's buffer, which is reused once its
 // batch is parsed: what outlives the batch is copied out of it first.
 
@@ -53,13 +58,11 @@ type item struct {
 	err     *Error
 }
 
-// batch is a run of consecutive items; out is filled by a worker, then done
-// is closed.
-type batch[T any] struct {
+// batch is a run of consecutive items, the sequencer's task; a worker
+// turns it into as many outcomes.
+type batch struct {
 	items []item
-	buf   []byte
-	out   []outcome[T]
-	done  chan struct{}
+	buf   []byte // the JSONL lines of the items, reused once they are parsed
 }
 
 // outcome is an item after a worker: a document, an error or a count.
@@ -81,70 +84,40 @@ type outcome[T any] struct {
 func (r *reader[T]) run(produce func(p *producer)) (Stats, error) {
 	ctx, cancel := context.WithCancel(r.ctx)
 	defer cancel()
-	work := make(chan *batch[T], r.opts.Workers)
-	ordered := make(chan *batch[T], 2*r.opts.Workers)
 	free := make(chan []byte, 4*r.opts.Workers) // buffers of parsed batches, for reuse
-
-	go func() {
-		defer close(ordered)
-		defer close(work)
-		p := &producer{ctx: ctx, opts: &r.opts, free: free}
-		p.send = func(items []item, buf []byte) bool {
-			b := &batch[T]{items: items, buf: buf, done: make(chan struct{})}
+	scratch := make([][]byte, r.opts.Workers)   // a worker's, for unquoted strings
+	seq := newSequencer(ctx, r.opts.Workers, func(w int, b batch) []outcome[T] {
+		out := r.work(ctx, w, b, &scratch[w])
+		if cap(b.buf) == bufferSize { // not one grown for a huge line
 			select {
-			case work <- b:
-			case <-ctx.Done():
-				return false
-			}
-			select {
-			case ordered <- b:
-				return true
-			case <-ctx.Done():
-				return false
+			case free <- b.buf[:0]:
+			default:
 			}
 		}
+		return out
+	})
+	go func() {
+		defer seq.close()
+		p := &producer{ctx: ctx, opts: &r.opts, free: free}
+		p.send = func(items []item, buf []byte) bool { return seq.add(batch{items, buf}) }
 		produce(p)
 		p.flush()
 	}()
-	done := make(chan struct{})
-	for w := range r.opts.Workers {
-		go func() {
-			defer func() { done <- struct{}{} }()
-			var scratch []byte
-			for b := range work {
-				r.work(ctx, w, b, &scratch)
-				if cap(b.buf) == bufferSize { // not one grown for a huge line
-					select {
-					case free <- b.buf[:0]:
-					default:
-					}
-				}
-				b.buf, b.items = nil, nil
-				close(b.done)
-			}
-		}()
-	}
 
-	err := r.consume(ordered)
+	err := r.consume(seq)
 	cancel()
-	for b := range ordered { // let the producer and the workers finish
-		<-b.done
-	}
-	for range r.opts.Workers {
-		<-done
-	}
+	seq.wait() // let the producer and the workers finish
 	return r.stats, err
 }
 
 // consume handles the batches in order.
-func (r *reader[T]) consume(ordered <-chan *batch[T]) error {
-	for b := range ordered {
-		<-b.done
+func (r *reader[T]) consume(seq *sequencer[batch, []outcome[T]]) error {
+	for out, ok := seq.next(); ok; out, ok = seq.next() {
 		if err := r.ctx.Err(); err != nil {
 			return err
 		}
-		for i := range b.out {
-			if err := r.accept(&b.out[i]); err != nil {
+		for i := range out {
+			if err := r.accept(&out[i]); err != nil {
 				return err
 			}
 		}

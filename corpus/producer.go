@@ -97,7 +97,7 @@ func (p *producer) input(in string, stdin io.Reader) bool {
 		f, stem := formatOf(filepath.Base(in))
 		if f == unknown {
 			return p.fail(&Error{Pos: Position{File: in}, Reason: Unreadable,
-				Err: errors.New("unknown format: want .txt, .jsonl, .ndjson, .csv or .tsv, optionally gzipped")})
+				Err: errors.New("unknown format: want " + ExtensionList())})
 		}
 		return p.file(in, stem, f)
 	}

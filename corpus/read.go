@@ -20,11 +20,29 @@ const (
 	tsvFormat
 )
 
+// formats is the one list of the input formats by extension: formatOf,
+// Known, Extensions and ExtensionList (for the command's help and the
+// errors that name the formats) are all built from it.
+var formats = []struct {
+	ext string // lower case, with the dot
+	f   format
+}{
+	{".txt", txtFormat},
+	{".jsonl", jsonlFormat},
+	{".ndjson", jsonlFormat},
+	{".csv", csvFormat},
+	{".tsv", tsvFormat},
+}
+
+// gzipExts may follow a format's extension. Compression is recognised by
+// its magic bytes, not by the name: these only let the name be known.
+var gzipExts = []string{".gz", ".gzip"}
+
 // formatOf tells the format from a file name, ignoring a trailing .gz.
 // It also returns the name without its extensions.
 func formatOf(name string) (format, string) {
 	base := name
-	for _, z := range []string{".gz", ".gzip"} {
+	for _, z := range gzipExts {
 		if strings.HasSuffix(strings.ToLower(base), z) {
 			base = base[:len(base)-len(z)]
 			break
@@ -32,15 +50,11 @@ func formatOf(name string) (format, string) {
 	}
 	ext := filepath.Ext(base)
 	stem := base[:len(base)-len(ext)]
-	switch strings.ToLower(ext) {
-	case ".txt":
-		return txtFormat, stem
-	case ".jsonl", ".ndjson":
-		return jsonlFormat, stem
-	case ".csv":
-		return csvFormat, stem
-	case ".tsv":
-		return tsvFormat, stem
+	ext = strings.ToLower(ext)
+	for _, k := range formats {
+		if k.ext == ext {
+			return k.f, stem
+		}
 	}
 	return unknown, stem
 }
@@ -49,6 +63,25 @@ func formatOf(name string) (format, string) {
 func Known(name string) bool {
 	f, _ := formatOf(name)
 	return f != unknown
+}
+
+// Extensions returns the file extensions Read recognises, lower case and
+// with the dot, in the order the documentation names them (.txt, .jsonl,
+// .ndjson, .csv, .tsv). Any of them may be followed by .gz or .gzip, and
+// they match in any case.
+func Extensions() []string {
+	exts := make([]string, len(formats))
+	for i, k := range formats {
+		exts[i] = k.ext
+	}
+	return exts
+}
+
+// ExtensionList names the recognised extensions for help texts and
+// messages: ".txt, .jsonl, .ndjson, .csv or .tsv, optionally gzipped".
+func ExtensionList() string {
+	exts := Extensions()
+	return strings.Join(exts[:len(exts)-1], ", ") + " or " + exts[len(exts)-1] + ", optionally gzipped"
 }
 
 // Read streams the documents of every input, in order, to emit. An input is

@@ -10,9 +10,12 @@ import (
 
 // A sequencer runs a function on tasks on a fixed number of goroutines and
 // hands the results back in the order the tasks were added, whatever order
-// they finish in. It is the model of cmd/gofmt's sequencer, shaped for a
-// stream: one goroutine adds tasks, the workers run them, one goroutine
-// takes the results.
+// they finish in. Its model is cmd/gofmt's sequencer (concurrent tasks,
+// output in a deterministic order), shaped for a stream: one goroutine adds
+// tasks, the workers run them, one goroutine takes the results. gofmt's
+// bounds the weight (file size) of the tasks in flight; this one bounds
+// their number, and the reader's tasks are batches bounded in bytes
+// (batchBytes), which comes to the same.
 //
 //	s := newSequencer(ctx, workers, run)
 //	go func() { // the producer
@@ -34,13 +37,16 @@ import (
 //   - run(worker, task) is called once per task, on one of the workers
 //     goroutines (worker in [0, workers), so a worker can own scratch state
 //     indexed by it), concurrently and in no particular order. It must not
-//     wait for the consumer, and should return early when ctx is cancelled
-//     (its result is then never taken).
+//     wait for the consumer, and may return early, with a partial result,
+//     when ctx is cancelled: a consumer that sees ctx cancelled must not
+//     use what next returns.
 //   - next returns the results in the order of add, each once it is ready;
 //     ok is false once close was called and every result has been taken.
 //   - Memory is bounded: add blocks while workers tasks wait for a worker,
-//     or 2·workers results wait for the consumer. A task is a batch of
-//     records, so at most about 3·workers batches are in flight.
+//     or 2·workers results wait for the consumer: at most 2·workers+2
+//     tasks are alive at once (queued, running, done and not taken, the
+//     one the consumer holds and the one add is placing), plus the one the
+//     producer is filling.
 //   - Cancelling ctx makes a blocked add return false; the producer must
 //     then stop adding and call close. After the consumer stops taking,
 //     with ctx cancelled, wait waits until the producer has closed and

@@ -24,6 +24,7 @@ import (
 //
 //	go test -run '^$' -bench Decode -benchtime 2s -count 1 ../../corpus
 //	go test -run '^$' -bench Decode -benchtime 2s -count 1
+//	GOEXPERIMENT=jsonv2 go test -run '^$' -bench Decode/./encoding-json-v2 # also encoding/json/v2
 //
 // Each decoder does what the read stage needs of a JSONL line: the five
 // fields of corpus.DefaultFields into a corpus.Document (the ID a string
@@ -265,6 +266,9 @@ func benchDecoders(b *testing.B, lines [][]byte) {
 			return document(r.ID, r.Title, r.Text, r.Source, r.Date, segjson.Unmarshal)
 		})
 	})
+	if name, decode := jsonv2(); decode != nil {
+		b.Run(name, func(b *testing.B) { run(b, decode) })
+	}
 	b.Run("valyala-fastjson", func(b *testing.B) { valyala(b, run, false) })
 	b.Run("valyala-fastjson-validated", func(b *testing.B) { valyala(b, run, true) })
 }

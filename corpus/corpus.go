@@ -12,7 +12,9 @@
 //   - .csv, .tsv: a header row naming the same fields, then one article per row.
 //
 // Any of these may be gzip-compressed; compression is recognised by its magic
-// bytes, not by the name. Standard input ("-") is read as JSONL.
+// bytes, not by the name. Standard input ("-") is read as JSONL. Extensions
+// and ExtensionList give the recognised extensions, for help texts and
+// messages.
 //
 // Dates are RFC 3339 or YYYY-MM-DD, from MinYear on; an empty date means
 // "unknown".

@@ -289,6 +289,34 @@ func TestKnown(t *testing.T) {
 	}
 }
 
+// TestExtensions: the one list of extensions is what Known recognises,
+// and the package doc and the README's format table name each of them.
+func TestExtensions(t *testing.T) {
+	exts := corpus.Extensions()
+	if len(exts) == 0 || corpus.ExtensionList() != ".txt, .jsonl, .ndjson, .csv or .tsv, optionally gzipped" {
+		t.Errorf("Extensions() = %q, ExtensionList() = %q", exts, corpus.ExtensionList())
+	}
+	doc, err := os.ReadFile("corpus.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range exts {
+		if !corpus.Known("a"+e) || !corpus.Known("a"+strings.ToUpper(e)+".gz") {
+			t.Errorf("Known does not recognise %q", e)
+		}
+		if !strings.Contains(string(doc), "//   - "+e) && !strings.Contains(string(doc), ", "+e+":") {
+			t.Errorf("the package doc does not name %q", e)
+		}
+		if !strings.Contains(string(readme), "`"+e+"`") {
+			t.Errorf("README.md does not name %q", e)
+		}
+	}
+}
+
 // TestParallelJSONLSameAsSequential: parsing JSONL on several workers gives
 // the same documents, counts and errors, in the same order, as parsing it
 // in one goroutine — in skip mode and in fail mode.

@@ -1,13 +1,13 @@
+// This file decodes a JSONL record with encoding/json (the fallback of
+// fastjson.go) and checks field names.
+
 package corpus
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"reflect"
 	"slices"
@@ -147,135 +147,4 @@ func fieldKey(rt reflect.Type, name string) string {
 		return strings.Split(sf.Tag.Get("json"), ",")[0]
 	}
 	return name
-}
-
-// csv splits a CSV or TSV file with a header row into documents.
-func (p *producer) csv(name string, br *bufio.Reader, sep rune) bool {
-	cr := csv.NewReader(br)
-	cr.Comma = sep
-	cr.LazyQuotes = sep == '\t'
-	cr.ReuseRecord = true
-	header, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return true
-	}
-	if err != nil {
-		e, _ := csvError(name, err)
-		return p.fail(e)
-	}
-	cols, err := csvColumns(header, p.opts.Fields)
-	if err != nil {
-		return p.fail(&Error{Pos: Position{File: name, Line: 1}, Reason: Malformed, Err: err})
-	}
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return true
-		}
-		if err != nil {
-			e, fatal := csvError(name, err)
-			if !p.fail(e) {
-				return false
-			}
-			if fatal { // the rest of the file is lost
-				return true
-			}
-			continue
-		}
-		line, _ := cr.FieldPos(0)
-		pos := Position{File: name, Line: line}
-		size := 0
-		for _, v := range rec {
-			size += len(v)
-		}
-		if size > p.opts.MaxBytes {
-			if !p.fail(&Error{Pos: pos, Reason: TooLarge, Err: fmt.Errorf("row larger than %d bytes", p.opts.MaxBytes)}) {
-				return false
-			}
-			continue
-		}
-		d := Document{
-			ID:     cols.get(rec, cols.id),
-			Title:  cols.get(rec, cols.title),
-			Body:   cols.get(rec, cols.text),
-			Source: cols.get(rec, cols.source),
-			Pos:    pos,
-		}
-		if d.Published, err = parseDate(strings.TrimSpace(cols.get(rec, cols.date))); err != nil {
-			if !p.fail(&Error{Pos: pos, Reason: Malformed, Err: fmt.Errorf("column %q: %w", p.opts.Fields.Date, err)}) {
-				return false
-			}
-			continue
-		}
-		if !p.add(item{kind: parsedDoc, doc: d, check: true}) {
-			return false
-		}
-	}
-}
-
-// csvError turns a csv package error into a positioned Error. A parse
-// error spoils one record; anything else (an I/O error) ends the file: fatal.
-func csvError(name string, err error) (e *Error, fatal bool) {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		if errors.Is(pe.Err, csv.ErrFieldCount) || errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote) {
-			return &Error{Pos: Position{File: name, Line: pe.StartLine}, Reason: Malformed, Err: pe.Err}, false
-		}
-		return &Error{Pos: Position{File: name, Line: pe.Line}, Reason: Unreadable, Err: readError(pe.Err)}, true
-	}
-	return &Error{Pos: Position{File: name}, Reason: Unreadable, Err: readError(err)}, true
-}
-
-type columns struct {
-	id, title, text, source, date int // -1: absent
-}
-
-func (c columns) get(rec []string, i int) string {
-	if i < 0 || i >= len(rec) {
-		return ""
-	}
-	return rec[i]
-}
-
-func csvColumns(header []string, f Fields) (columns, error) {
-	c := columns{-1, -1, -1, -1, -1}
-	for i, h := range header {
-		h = strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF"))
-		switch h {
-		case f.ID:
-			c.id = i
-		case f.Title:
-			c.title = i
-		case f.Text:
-			c.text = i
-		case f.Source:
-			c.source = i
-		case f.Date:
-			c.date = i
-		}
-	}
-	if c.id < 0 {
-		return c, fmt.Errorf("header has no id column %q (columns: %s)", f.ID, quoteList(header))
-	}
-	if c.text < 0 {
-		return c, fmt.Errorf("header has no text column %q (columns: %s); its articles would be matched on their titles alone",
-			f.Text, quoteList(header))
-	}
-	return c, nil
-}
-
-// quoteList writes names quoted and comma-separated, at most 20 of them.
-func quoteList(names []string) string {
-	var b strings.Builder
-	for i, n := range names {
-		if i == 20 {
-			fmt.Fprintf(&b, ", … (%d in all)", len(names))
-			break
-		}
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "%q", strings.TrimSpace(strings.TrimPrefix(n, "\uFEFF")))
-	}
-	return b.String()
 }

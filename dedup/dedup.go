@@ -244,7 +244,7 @@ func readAndSign(ctx context.Context, cfg Config, res *Result) error {
 		return fmt.Errorf("reading input: %w", err)
 	}
 	if stats.Files == 0 && len(res.Skips) == 0 {
-		return errors.New("no input files found (want .txt, .jsonl, .ndjson, .csv or .tsv, optionally gzipped)")
+		return errors.New("no input files found (want " + corpus.ExtensionList() + ")")
 	}
 	res.Evidence = evs.all()
 	res.Rules = counts.Rules(res.Rules)

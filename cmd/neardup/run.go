@@ -48,7 +48,10 @@ const (
 	defaultSeed        = 1
 )
 
-const runHelp = `Usage: neardup run [flags] INPUT...
+// runHelp names the input formats from corpus.ExtensionList, their one list.
+var runHelp = strings.Replace(runHelpText, "{{extensions}}", corpus.ExtensionList(), 1)
+
+const runHelpText = `Usage: neardup run [flags] INPUT...
 
 Find duplicate and near-duplicate articles in INPUT and write into --out DIR:
   clusters.jsonl  one line per cluster of 2+ articles, largest first
@@ -63,9 +66,10 @@ second run on the same DIR exits 11 at once (--wait waits); a run that read
 no articles exits 1 and writes nothing.
 
 INPUT is a file, a directory (walked recursively, in sorted order) or - for
-JSONL on standard input. Formats by extension: .txt (one article per file,
-first non-empty line is the title), .jsonl/.ndjson, .csv/.tsv with a header
-row; any of them may be gzip-compressed.
+JSONL on standard input. Formats by extension:
+  {{extensions}}
+(.txt: one article per file, its first non-empty line the title; .csv, .tsv:
+a header row naming the fields).
 
 Examples:
   neardup run --out out/ testdata/wire/

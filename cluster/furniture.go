@@ -5,15 +5,15 @@ package cluster
 // it, and calls a sentence page furniture when at least Min do: a cookie
 // notice or a captcha page repeated across a site's pages. Counts are kept
 // in a fixed table of saturating 16-bit counters indexed by the
-// sentence's hash (16 MiB); with fewer than eight million sentences
-// counted, a slot's count is made false by others' only beyond a few, far
-// below Min. It is filled while reading and read-only afterwards.
+// sentence's hash (2 MiB, a million slots); with a million or two
+// sentences counted, a slot's count is made false by others' by a few at
+// most, far below Min. It is filled while reading and read-only afterwards.
 type Furniture struct {
 	df  []uint16
 	Min int // articles a sentence must be in to be furniture
 }
 
-const furnitureBits = 23
+const furnitureBits = 20
 
 // NewFurniture returns an empty count with the given threshold.
 func NewFurniture(min int) *Furniture {

@@ -6,17 +6,19 @@ import "math"
 // that use it in their title or lede (its document frequency), so
 // that the subject test can weigh what differs between two items by how
 // rare it is: a company name or a place is rare, "said" and "raises" are
-// not. Counts are kept in a fixed table indexed by the word's hash (16
-// MiB, whatever the corpus): two words sharing a slot add up, which can
-// only make a word look commoner than it is, and so only make the test
-// veto less. It is filled while reading and read-only afterwards; Rare is
+// not. Counts are kept in a fixed table indexed by the word's hash (4
+// MiB, a million slots, whatever the corpus, small enough to stay in
+// cache): two words sharing a slot add up, which can only make a word look
+// commoner than it is, and so only make the test veto less; a rare word
+// shares a slot with one of the few thousand common ones with probability
+// under 1 %. It is filled while reading and read-only afterwards; Rare is
 // safe for concurrent use then.
 type Vocabulary struct {
 	df   []uint32
 	docs int
 }
 
-const vocabBits = 22
+const vocabBits = 20
 
 // NewVocabulary returns an empty Vocabulary.
 func NewVocabulary() *Vocabulary { return &Vocabulary{df: make([]uint32, 1<<vocabBits)} }

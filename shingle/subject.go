@@ -142,9 +142,26 @@ func LowerWords(text string) []uint64 {
 	for w := range strings.FieldsFuncSeq(text, func(r rune) bool { return !isWordRune(r) }) {
 		r, _ := utf8.DecodeRuneInString(w)
 		if unicode.IsLower(r) {
-			out = append(out, hashString(strings.ToLower(w)))
+			out = append(out, hashLower(w))
 		}
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// hashLower is hashString(strings.ToLower(w)), without building the lower
+// case copy when w is ASCII.
+func hashLower(w string) uint64 {
+	h := uint64(offset64)
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf {
+			return hashString(strings.ToLower(w))
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h = (h ^ uint64(c)) * prime64
+	}
+	return mix64(h)
 }

@@ -2,6 +2,7 @@ package shingle
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -69,6 +70,14 @@ func TestLowerWords(t *testing.T) {
 	for _, w := range []string{"phillips", "sun", "co"} {
 		if slices.Contains(got, hashString(w)) {
 			t.Errorf("%q is not written in lower case", w)
+		}
+	}
+}
+
+func TestHashLower(t *testing.T) {
+	for _, w := range []string{"said", "Phillips", "ZÜRICH", "élan", "", "MiXeD9"} {
+		if got, want := hashLower(w), hashString(strings.ToLower(w)); got != want {
+			t.Errorf("hashLower(%q) = %x, want %x", w, got, want)
 		}
 	}
 }

@@ -3,11 +3,10 @@ package jsondecode
 import (
 	"bytes"
 	"cmp"
-	"crypto/sha256"
 	stdjson "encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
+	"github.com/neardup/neardup/internal/benchrecords"
 	"os"
 	"strings"
 	"testing"
@@ -34,115 +33,15 @@ import (
 // the decoder's buffer where the decoder allows it, as fastjson.go's do:
 // the read stage copies what outlives its process step.
 
-// benchRecords is how many records the decode benchmarks go through.
-const benchRecords = 2000
-
-// benchCorpusSHA256 is the hash of benchCorpus(benchRecords), the same in
-// corpus/decode_bench_test.go: both decode the same bytes.
-const benchCorpusSHA256 = "4c10491168708268219e7cdeac2320552e495880aaad6cfa7c85d9f2b20901ec"
-
-// benchCorpus makes n JSONL records shaped like benchmarks/gen's and real
-// wire copy: a numeric-looking string ID, a headline, a body of 2–6 KB in
-// paragraphs (newlines, hence escapes), quotes, some non-ASCII words and
-// figures, a source and an RFC 3339 date; encoded by encoding/json, as
-// most producers of JSONL do. Keep it identical to the copy in
-// corpus/decode_bench_test.go (TestBenchCorpus checks the hash).
-func benchCorpus(n int) [][]byte {
-	rng := rand.New(rand.NewPCG(1, 27))
-	words := strings.Fields(`the a of to in and said on for was is that by with at from its
-		it as be has have will would year percent million billion shares bank government minister
-		company market prices oil trade talks officials week report rose fell agreed statement
-		Reuters analysts quarter profit growth exports central rate inflation election parliament
-		Zürich São Paulo Société Générale café naïve «accord» — über Ålesund Kraków`)
-	sources := []string{"Reuters", "AFP", "AP", "dpa", "Agence Europe"}
-	word := func() string { return words[rng.IntN(len(words))] }
-	type rec struct {
-		ID     string `json:"id"`
-		Title  string `json:"title"`
-		Text   string `json:"text"`
-		Source string `json:"source"`
-		Date   string `json:"date"`
-	}
-	lines := make([][]byte, n)
-	for i := range lines {
-		var title, body strings.Builder
-		for j := range 6 + rng.IntN(6) {
-			if j > 0 {
-				title.WriteByte(' ')
-			}
-			title.WriteString(strings.ToUpper(word()))
-		}
-		size := 2000 + rng.IntN(4000)
-		for body.Len() < size {
-			for k := range 3 + rng.IntN(5) { // a sentence
-				switch {
-				case k > 0 && rng.IntN(12) == 0:
-					fmt.Fprintf(&body, " %d.%d", rng.IntN(1000), rng.IntN(100))
-				case k > 0 && rng.IntN(25) == 0:
-					fmt.Fprintf(&body, ` "%s %s"`, word(), word())
-				case k > 0:
-					body.WriteString(" " + word())
-				default:
-					body.WriteString(word())
-				}
-			}
-			body.WriteString(". ")
-			if rng.IntN(4) == 0 {
-				body.WriteString("\n    ")
-			}
-		}
-		r := rec{
-			ID:     fmt.Sprintf("%d", 100000+i),
-			Title:  title.String(),
-			Text:   strings.TrimSpace(body.String()),
-			Source: sources[rng.IntN(len(sources))],
-			Date:   fmt.Sprintf("2026-%02d-%02dT%02d:%02d:00Z", 1+rng.IntN(12), 1+rng.IntN(28), rng.IntN(24), rng.IntN(60)),
-		}
-		b, err := stdjson.Marshal(r)
-		if err != nil {
-			panic(err)
-		}
-		lines[i] = b
-	}
-	return lines
-}
-
-// benchSets are the records the decode benchmarks go through: the
-// generated ones, and the first benchRecords of Reuters-21578 (ASCII, 0.9 KB
-// on average, a "topics" array, 7 % without text) when the project's
-// shared data is there ($NEARDUP_REUTERS names another copy).
-func benchSets(b *testing.B) []benchSet {
-	sets := []benchSet{{"gen", benchCorpus(benchRecords)}}
-	path := cmp.Or(os.Getenv("NEARDUP_REUTERS"), "../../../shared/data/reuters21578/reuters21578.jsonl")
-	data, err := os.ReadFile(path)
+// benchSets are the records the decode benchmarks go through
+// (internal/benchrecords); $NEARDUP_REUTERS names another copy of
+// Reuters-21578.
+func benchSets(b *testing.B) []benchrecords.Set {
+	sets, err := benchrecords.Sets(cmp.Or(os.Getenv("NEARDUP_REUTERS"), "../../../shared/data/reuters21578/reuters21578.jsonl"))
 	if err != nil {
 		b.Logf("no Reuters-21578 records: %v", err)
-		return sets
 	}
-	var lines [][]byte
-	for l := range bytes.Lines(data) {
-		if len(lines) == benchRecords {
-			break
-		}
-		lines = append(lines, bytes.TrimRight(l, "\n"))
-	}
-	return append(sets, benchSet{"reuters", lines})
-}
-
-type benchSet struct {
-	name  string
-	lines [][]byte
-}
-
-func TestBenchCorpus(t *testing.T) {
-	h := sha256.New()
-	for _, l := range benchCorpus(benchRecords) {
-		h.Write(l)
-		h.Write([]byte{'\n'})
-	}
-	if got := fmt.Sprintf("%x", h.Sum(nil)); got != benchCorpusSHA256 {
-		t.Errorf("benchCorpus hash %s, want %s (change the copy in corpus/decode_bench_test.go with it)", got, benchCorpusSHA256)
-	}
+	return sets
 }
 
 // parseDate is corpus's: RFC 3339 or YYYY-MM-DD, from 1900 on, "" none.
@@ -212,7 +111,7 @@ func borrow(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b))
 // and reports ns/record and MB/s of JSON.
 func BenchmarkDecode(b *testing.B) {
 	for _, set := range benchSets(b) {
-		b.Run(set.name, func(b *testing.B) { benchDecoders(b, set.lines) })
+		b.Run(set.Name, func(b *testing.B) { benchDecoders(b, set.Lines) })
 	}
 }
 

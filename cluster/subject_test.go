@@ -108,17 +108,29 @@ func names(text string, flash bool) []uint64 {
 	if flash {
 		return nil
 	}
-	return shingle.Names(text)
+	return shingle.NamesFold(text, false)
 }
 
 func lower(text string, flash bool) []uint64 {
 	if flash {
 		return nil
 	}
-	return shingle.LowerWords(text)
+	return shingle.LowerWords(text, false)
 }
 
 func stems(text string) []uint64 {
 	s, _ := shingle.WordSet(text, false)
 	return s
+}
+
+// TestFigureOrderSymmetric: with as many figures on each side, the verdict
+// does not depend on which article comes first (repeated values make the
+// distinct pairs differ).
+func TestFigureOrderSymmetric(t *testing.T) {
+	rules := Rules{Threshold: 0.1, VetoBelow: 150, FigureOrder: 0.6}
+	a := short("RATES", "rates 0.50 0.50 0.50 0.50 0.50 0.75 today in the market", false, time.Unix(0, 0))
+	b := short("RATES", "rates 0.50 0.75 1.25 2.50 3.75 4.00 today in the market", false, time.Unix(0, 0))
+	if x, y := rules.Check(a, b), rules.Check(b, a); x.Reason != y.Reason || x.FigureOrder != y.FigureOrder {
+		t.Errorf("Check(a, b): %q %v; Check(b, a): %q %v", x.Reason, x.FigureOrder, y.Reason, y.FigureOrder)
+	}
 }

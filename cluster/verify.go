@@ -296,7 +296,9 @@ func (r Rules) Check(a, b *Evidence) Match {
 	}
 	if r.FigureOrder > 0 && a.Short != nil && b.Short != nil && min(sa.NFigures, sb.NFigures) >= MinTableFigures {
 		fewer, other := sa, sb
-		if fewer.NFigures > other.NFigures {
+		// The side with fewer figures, ties broken by fewer distinct pairs,
+		// so that the verdict does not depend on the argument order.
+		if fewer.NFigures > other.NFigures || fewer.NFigures == other.NFigures && len(fewer.FigurePairs) > len(other.FigurePairs) {
 			fewer, other = other, fewer
 		}
 		if len(fewer.FigurePairs) > 0 {

@@ -68,8 +68,12 @@ func (a *ArticleSigner) Sign(d *corpus.Document) Signed {
 	// ones, where the vetoes and exact verification look, are made a set
 	// first.
 	sh := a.hasher.Hashes(cfg.Shingle, text) // reused buffer: copy what is kept
-	var lede cluster.Lede                    // the first shingles in text order, before sorting
-	if cfg.Rules.Lede > 0 && len(sh) >= cluster.MinLedeWords {
+	// A story has a lede and a body: MinLedeWords word shingles or more,
+	// counted as they come. (Character shingles say nothing of words: the
+	// lede test and the story rule are for word shingles.)
+	story := cfg.Shingle.Kind == shingle.Word && len(sh) >= cluster.MinLedeWords
+	var lede cluster.Lede // the first shingles in text order, before sorting
+	if cfg.Rules.Lede > 0 && story {
 		lede = cluster.NewLede(sh)
 	}
 	short := cfg.Rules.VetoBelow == 0 || len(sh) < cfg.Rules.VetoBelow
@@ -101,7 +105,7 @@ func (a *ArticleSigner) Sign(d *corpus.Document) Signed {
 		ev.FigurePairs, ev.NFigures = pairs, int32(min(n, math.MaxInt32))
 	}
 	if cfg.Rules.Subject > 0 {
-		ev.About, s.Words = about(d.Title, text, d.Body == "", len(sh) >= cluster.MinLedeWords, cfg.Shingle.FoldAccents)
+		ev.About, s.Words = about(d.Title, text, d.Body == "", story, cfg.Shingle.FoldAccents)
 	}
 	if cfg.Rules.FurnitureMin > 0 {
 		ev.Sentences = shingle.Sentences(text)
@@ -268,7 +272,7 @@ func about(title, text string, flash, story, fold bool) (*cluster.About, []uint6
 	a := &cluster.About{Subject: subject, Own: cluster.Low32(stems), OwnFigures: cluster.Low32(shingle.Figures(start)),
 		Story: story, Flash: flash, Untitled: untitled}
 	if !flash {
-		a.Names, a.Lower = cluster.Low32(shingle.Names(start)), cluster.Low32(shingle.LowerWords(start))
+		a.Names, a.Lower = cluster.Low32(shingle.NamesFold(start, fold)), cluster.Low32(shingle.LowerWords(start, fold))
 	}
 	return a, slices.Compact(words)
 }

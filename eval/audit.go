@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"fmt"
 	"hash/fnv"
 	"math"
 )
@@ -68,11 +69,16 @@ func Sampled(id string, share float64) bool {
 	return float64(h.Sum64()%1_000_000) < share*1_000_000
 }
 
-// Audit checks clusters (in the run's order, largest first) against labels.
-func Audit(clusters []AuditCluster, labels []PairLabel, opts AuditOptions) AuditScores {
+// Audit checks clusters (in the run's order, largest first) against
+// labels. Two labels of one pair (in either order) that disagree are an
+// error: a reader must settle them.
+func Audit(clusters []AuditCluster, labels []PairLabel, opts AuditOptions) (AuditScores, error) {
 	type key struct{ a, b string }
 	byPair := make(map[key]PairLabel, len(labels))
 	for _, p := range labels {
+		if q, ok := byPair[key{p.A, p.B}]; ok && q.Label != p.Label {
+			return AuditScores{}, fmt.Errorf("pair %s ~ %s labelled both %s and %s", p.A, p.B, q.Label, p.Label)
+		}
 		byPair[key{p.A, p.B}] = p
 		byPair[key{p.B, p.A}] = p
 	}
@@ -127,7 +133,7 @@ func Audit(clusters []AuditCluster, labels []PairLabel, opts AuditOptions) Audit
 	}
 	s.Low, s.High = Wilson(s.Distinct, s.Labelled)
 	s.Interval = [2]float64{s.Low, s.High}
-	return s
+	return s, nil
 }
 
 // Wilson is the 95 % Wilson score interval of k successes in n trials.

@@ -18,7 +18,10 @@ func TestAudit(t *testing.T) {
 		{A: "m4", B: "c2", Label: "dup"},
 		{A: "m1", B: "m2", Label: "dup"}, // not a (canonical, member) pair: unused
 	}
-	s := Audit(clusters, labels, AuditOptions{Top: 2, Sample: 1})
+	s, err := Audit(clusters, labels, AuditOptions{Top: 2, Sample: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if s.Dropped != 5 || s.Sampled != 5 || s.Labelled != 4 || s.Distinct != 1 {
 		t.Fatalf("counts %+v", s)
 	}
@@ -36,6 +39,13 @@ func TestAudit(t *testing.T) {
 	}
 	if !(s.Low < 0.25 && s.High > 0.25) {
 		t.Errorf("interval [%v, %v] does not hold the share", s.Low, s.High)
+	}
+}
+
+func TestAuditConflictingLabels(t *testing.T) {
+	_, err := Audit([]AuditCluster{{"c", "m"}}, []PairLabel{{A: "c", B: "m", Label: "dup"}, {A: "m", B: "c", Label: "distinct"}}, AuditOptions{Sample: 1})
+	if err == nil {
+		t.Error("two labels of one pair that disagree: no error")
 	}
 }
 

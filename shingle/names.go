@@ -15,6 +15,18 @@ import (
 // hashing. A text in capitals throughout (more than half of its words
 // capitalised) has no usable names and gives nil.
 func Names(text string) []uint64 {
+	return names(text, func(w string) uint64 { return hashString(strings.ToLower(w)) })
+}
+
+// NamesFold is Names with each word hashed as Words normalises it (NFKC,
+// case folding, accent folding when fold), in the hash space of
+// TitleWord.Whole, so that the subject test can look a title word up in
+// it.
+func NamesFold(text string, fold bool) []uint64 {
+	return names(text, func(w string) uint64 { return WordHash(w, fold) })
+}
+
+func names(text string, hash func(string) uint64) []uint64 {
 	var out []uint64
 	words, capitalised := 0, 0
 	sentenceStart := true
@@ -45,14 +57,14 @@ func Names(text string) []uint64 {
 		// A sentence-initial capital is a name only when the next word is
 		// capitalised too: "Goulds Pumps Inc said", not "The company said".
 		if pending != "" && upper {
-			out = append(out, hashString(strings.ToLower(pending)))
+			out = append(out, hash(pending))
 		}
 		pending = ""
 		switch {
 		case upper && sentenceStart:
 			pending = text[start:i]
 		case upper:
-			out = append(out, hashString(strings.ToLower(text[start:i])))
+			out = append(out, hash(text[start:i]))
 		}
 		sentenceStart = false
 	}

@@ -134,29 +134,32 @@ func stripTickers(s string) string {
 }
 
 // LowerWords returns the sorted, duplicate-free hashes of the words that
-// text writes in lower case ("faulted", "queries"), in the hash space of
-// TitleWord.Whole and Names: a title word that its own article writes
-// only in lower case is a common word, not a name.
-func LowerWords(text string) []uint64 {
+// text writes in lower case ("faulted", "queries"), as WordHash gives them
+// (the hash space of TitleWord.Whole): a title word that its own article
+// writes only in lower case is a common word, not a name.
+func LowerWords(text string, fold bool) []uint64 {
 	var out []uint64
 	for w := range strings.FieldsFuncSeq(text, func(r rune) bool { return !isWordRune(r) }) {
 		r, _ := utf8.DecodeRuneInString(w)
 		if unicode.IsLower(r) {
-			out = append(out, hashLower(w))
+			out = append(out, WordHash(w, fold))
 		}
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
 }
 
-// hashLower is hashString(strings.ToLower(w)), without building the lower
-// case copy when w is ASCII.
-func hashLower(w string) uint64 {
+// WordHash hashes one word of text as TitleSubject and WordSet hash the
+// words Words gives (TitleWord.Whole): normalised (NFKC, case folding,
+// accents folded when fold), without building a copy when the word is
+// ASCII. A token that normalises to several words ("ﬁ" does not, "½"
+// does) hashes as them joined by a space.
+func WordHash(w string, fold bool) uint64 {
 	h := uint64(offset64)
 	for i := 0; i < len(w); i++ {
 		c := w[i]
 		if c >= utf8.RuneSelf {
-			return hashString(strings.ToLower(w))
+			return hashString(Normalize(w, fold))
 		}
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'

@@ -2,7 +2,6 @@ package shingle
 
 import (
 	"slices"
-	"strings"
 	"testing"
 )
 
@@ -61,7 +60,7 @@ func TestWordSetMatchesTitleWords(t *testing.T) {
 }
 
 func TestLowerWords(t *testing.T) {
-	got := LowerWords("Phillips Petroleum said it faulted the plan. Sun Co followed")
+	got := LowerWords("Phillips Petroleum said it faulted the plan. Sun Co followed", false)
 	for _, w := range []string{"said", "it", "faulted", "the", "plan", "followed"} {
 		if !slices.Contains(got, hashString(w)) {
 			t.Errorf("%q missing", w)
@@ -74,10 +73,26 @@ func TestLowerWords(t *testing.T) {
 	}
 }
 
-func TestHashLower(t *testing.T) {
-	for _, w := range []string{"said", "Phillips", "ZÜRICH", "élan", "", "MiXeD9"} {
-		if got, want := hashLower(w), hashString(strings.ToLower(w)); got != want {
-			t.Errorf("hashLower(%q) = %x, want %x", w, got, want)
+func TestWordHash(t *testing.T) {
+	for _, fold := range []bool{false, true} {
+		for _, w := range []string{"said", "Phillips", "ZÜRICH", "élan", "straße", "ﬁnance", "ΣΟΦΙΑ", "société", "MiXeD9"} {
+			words := Words(w, fold)
+			if len(words) != 1 {
+				t.Fatalf("%q: %d words", w, len(words))
+			}
+			if got, want := WordHash(w, fold), hashString(words[0]); got != want {
+				t.Errorf("WordHash(%q, %v) = %x, want the hash of %q %x", w, fold, got, words[0], want)
+			}
+		}
+	}
+	// The subject test looks title words up in LowerWords and NamesFold.
+	s := TitleSubject("SOCIÉTÉ CRÉE UNE FILIALE", true)
+	lower := LowerWords("La Société Générale crée une filiale.", true)
+	names := NamesFold("La Société Générale crée une filiale.", true)
+	for _, w := range s.Words {
+		inLower, inNames := slices.Contains(lower, w.Whole), slices.Contains(names, w.Whole)
+		if inLower == inNames {
+			t.Errorf("title word %x: in lower-case words %v, in names %v: want exactly one", w.Whole, inLower, inNames)
 		}
 	}
 }

@@ -11,7 +11,8 @@ func Words(s string, foldAccents bool) []string {
 }
 
 // CountWords counts the words of text as Words would, without building
-// them.
+// them — except where NFKC expands a character into several words or
+// none ("½", "①"), which it counts as written.
 func CountWords(text string) int {
 	n := 0
 	in := false

@@ -16,7 +16,7 @@ import (
 	"github.com/neardup/neardup/report"
 )
 
-const evalHelp = `Usage: neardup eval (--gold FILE | --pairs FILE)... (--clusters FILE | [run flags] INPUT...)
+const evalHelp = `Usage: neardup eval (--gold FILE | --pairs FILE | --audit FILE)... (--clusters FILE | [run flags] INPUT...)
 
 Score clusters against labels, from an earlier run's clusters.jsonl or by
 running on INPUT with the run flags below (nothing is written).
@@ -160,7 +160,10 @@ func evalCmd(ctx context.Context, args []string, e env) error {
 			if err != nil {
 				return fmt.Errorf("eval: --clusters: %w", err)
 			}
-			a := eval.Audit(cs, auditLabels, eval.AuditOptions{Top: o.auditTop, Sample: o.auditSample})
+			a, err := eval.Audit(cs, auditLabels, eval.AuditOptions{Top: o.auditTop, Sample: o.auditSample})
+			if err != nil {
+				return fmt.Errorf("eval: --audit: %w", err)
+			}
 			rep.Audit, rep.AuditFile = &a, o.audit
 		}
 		return printEval(e.stdout, &o, rep)
@@ -186,7 +189,10 @@ func evalCmd(ctx context.Context, args []string, e env) error {
 	rep.Parameters = &params
 	rep.Articles = res.Stats.Read
 	if o.audit != "" {
-		a := eval.Audit(auditClusters(res), auditLabels, eval.AuditOptions{Top: o.auditTop, Sample: o.auditSample})
+		a, err := eval.Audit(auditClusters(res), auditLabels, eval.AuditOptions{Top: o.auditTop, Sample: o.auditSample})
+		if err != nil {
+			return fmt.Errorf("eval: --audit: %w", err)
+		}
 		rep.Audit, rep.AuditFile = &a, o.audit
 		if o.auditSheet != "" {
 			if err := writeAuditSheet(o.auditSheet, res, a.Unlabelled); err != nil {
@@ -299,8 +305,10 @@ func printEval(w io.Writer, o *evalOptions, rep *evalReport) error {
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	if p := rep.Parameters; p != nil {
-		fmt.Fprintf(tw, "settings: shingle %s, hashes %d, bands %d x rows %d, threshold %g, containment %g (min ratio %g), figures %g, names %g, window %s, anti-chain %v\n",
-			p.Shingle, p.Hashes, p.Bands, p.Rows, p.Threshold, p.Containment, p.MinRatio, p.Figures, p.Names, p.Window, p.AntiChain)
+		fmt.Fprintf(tw, "settings: shingle %s, hashes %d, bands %d x rows %d, threshold %g, containment %g (min ratio %g), figures %g, names %g, veto below %d, window %s, "+
+			"subject %g, short window %s (below %d words), figure order %g, lede %g, furniture %d, anti-chain %v\n",
+			p.Shingle, p.Hashes, p.Bands, p.Rows, p.Threshold, p.Containment, p.MinRatio, p.Figures, p.Names, p.VetoBelow, p.Window,
+			p.Subject, p.ShortWindow, p.ShortBelow, p.FigureOrder, p.Lede, p.Furniture, p.AntiChain)
 	}
 	if g := rep.Gold; g != nil {
 		fmt.Fprintf(tw, "gold %s: %d articles, %d clusters of 2+; predicted %d clusters of 2+", rep.GoldFile, g.Articles, g.GoldClusters, g.PredClusters)
@@ -338,7 +346,11 @@ func printEval(w io.Writer, o *evalOptions, rep *evalReport) error {
 		}
 		fmt.Fprintf(tw, "audit %s: %d hidden (drop.txt), %d sampled, %d labelled, %d unlabelled\n", rep.AuditFile, a.Dropped, a.Sampled, a.Labelled, len(a.Unlabelled))
 		fmt.Fprintf(tw, "hidden but distinct\t%.4f\t(%d of %d labelled; 95%% interval %.4f-%.4f)\n", a.DistinctRate, a.Distinct, a.Labelled, a.Low, a.High)
-		fmt.Fprintf(tw, "pair precision in clusters\t%.4f\t(canonical-member pairs labelled dup)\n", 1-a.DistinctRate)
+		if a.Labelled > 0 {
+			fmt.Fprintf(tw, "pair precision in clusters\t%.4f\t(canonical-member pairs labelled dup)\n", 1-a.DistinctRate)
+		} else {
+			fmt.Fprintln(tw, "pair precision in clusters\tn/a\t(no hidden article is labelled)")
+		}
 		fmt.Fprintf(tw, "largest %d clusters\t%d pure\t(%d members unlabelled)\n", a.TopClusters, a.TopPure, a.TopUnread)
 		if len(a.TopImpure) > 0 {
 			fmt.Fprintf(tw, "impure among them\t%v\n", a.TopImpure)

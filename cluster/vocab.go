@@ -31,9 +31,6 @@ func (v *Vocabulary) Add(words []uint64) {
 	}
 }
 
-// Docs is the number of articles counted.
-func (v *Vocabulary) Docs() int { return v.docs }
-
 // Rare reports whether word is used by at most share of the articles
 // counted, or by one article only (in a corpus too small for share to
 // count one).

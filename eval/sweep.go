@@ -186,3 +186,15 @@ func ResultAssignment(res *dedup.Result) Assignment {
 	}
 	return pred
 }
+
+// ResultClusters is a run's clusters as Audit reads them: member IDs,
+// canonical first, in the run's order.
+func ResultClusters(res *dedup.Result) []AuditCluster {
+	cs := make([]AuditCluster, len(res.Clusters))
+	for i, c := range res.Clusters {
+		for _, m := range c.Members {
+			cs[i] = append(cs[i], res.Docs[m.Doc].ID)
+		}
+	}
+	return cs
+}

@@ -189,7 +189,7 @@ func evalCmd(ctx context.Context, args []string, e env) error {
 	rep.Parameters = &params
 	rep.Articles = res.Stats.Read
 	if o.audit != "" {
-		a, err := eval.Audit(auditClusters(res), auditLabels, eval.AuditOptions{Top: o.auditTop, Sample: o.auditSample})
+		a, err := eval.Audit(eval.ResultClusters(res), auditLabels, eval.AuditOptions{Top: o.auditTop, Sample: o.auditSample})
 		if err != nil {
 			return fmt.Errorf("eval: --audit: %w", err)
 		}
@@ -201,17 +201,6 @@ func evalCmd(ctx context.Context, args []string, e env) error {
 		}
 	}
 	return printEval(e.stdout, &o, rep)
-}
-
-// auditClusters lists a run's clusters as IDs, canonical first.
-func auditClusters(res *dedup.Result) []eval.AuditCluster {
-	cs := make([]eval.AuditCluster, len(res.Clusters))
-	for i, c := range res.Clusters {
-		for _, m := range c.Members {
-			cs[i] = append(cs[i], res.Docs[m.Doc].ID)
-		}
-	}
-	return cs
 }
 
 // writeAuditSheet writes the pairs to read, one Markdown block each: the

@@ -13,6 +13,7 @@ import (
 
 	"github.com/neardup/neardup/dedup"
 	"github.com/neardup/neardup/eval"
+	"github.com/neardup/neardup/internal/matchflags"
 	"github.com/neardup/neardup/report"
 )
 
@@ -43,7 +44,7 @@ Flags:
 `
 
 type evalOptions struct {
-	matchOptions
+	matchflags.Options
 	gold, pairs, clusters string
 	json                  bool
 	sweep                 bool
@@ -74,7 +75,7 @@ func (o *evalOptions) addFlags(fs *pflag.FlagSet) {
 	fs.IntVar(&o.auditTop, "audit-top", 30, "--audit: report the purity of the `N` largest clusters")
 	fs.Float64Var(&o.auditSample, "audit-sample", 1, "--audit: the `SHARE` of drop.txt sampled, by a hash of the member ID (the same members every run)")
 	fs.StringVar(&o.auditSheet, "audit-sheet", "", "--audit: write the sampled and top pairs still unlabelled to the Markdown `FILE`, with titles and texts, for reading")
-	o.matchOptions.addFlags(fs)
+	o.Options.AddFlags(fs)
 }
 
 // evalReport is what eval prints as JSON.
@@ -168,7 +169,7 @@ func evalCmd(ctx context.Context, args []string, e env) error {
 		}
 		return printEval(e.stdout, &o, rep)
 	}
-	cfg, err := o.config("eval", fs.Args())
+	cfg, err := o.Config("eval", fs.Args())
 	if err != nil {
 		return err
 	}
@@ -411,10 +412,10 @@ func describeMatch(m *report.MatchLine) string {
 func sweep(ctx context.Context, e env, o *evalOptions, base dedup.Config, gold eval.Assignment, pairs []eval.PairLabel) error {
 	containments := o.sweepContainment
 	if len(containments) == 0 {
-		containments = []float64{o.containment}
+		containments = []float64{o.Containment}
 	}
 	grid := eval.Grid{Shingles: o.sweepShingle, Hashes: o.sweepHashes, Thresholds: o.sweepThreshold, Containments: containments,
-		CandidateThreshold: o.candidates}
+		CandidateThreshold: o.Candidates}
 	if err := grid.Check(); err != nil {
 		return usagef("eval: --sweep: %v", err)
 	}

@@ -32,6 +32,7 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"github.com/neardup/neardup/internal/matchflags"
 	"github.com/neardup/neardup/lock"
 )
 
@@ -112,6 +113,7 @@ func exitIfStuck(ctx context.Context, stop func()) {
 func run(ctx context.Context, args []string, e env) int {
 	err := dispatch(ctx, args, e)
 	var ue usageError
+	var me *matchflags.UsageError
 	switch {
 	case err == nil, errors.Is(err, errHelpShown):
 		return exitOK
@@ -120,7 +122,7 @@ func run(ctx context.Context, args []string, e env) int {
 	case errors.Is(err, lock.ErrLocked):
 		fmt.Fprintf(e.stderr, "neardup: %v\n", err)
 		return exitLocked
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), errors.As(err, &me):
 		fmt.Fprintf(e.stderr, "neardup: %v\nRun 'neardup --help' for usage.\n", err)
 		return exitUsage
 	case errors.Is(err, context.Canceled):

@@ -36,7 +36,7 @@ func TestEveryStageHasAUnit(t *testing.T) {
 	if _, err := parseFlags("run", runHelp, nil, env{stderr: &bytes.Buffer{}}, o.addFlags); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := o.config("run", []string{wireDir})
+	cfg, err := o.Config("run", []string{wireDir})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,227 @@
+// Package matchflags defines the command-line flags that decide what a
+// run reads and matches — shingles, thresholds, vetoes, signature, input
+// fields, error mode — once, with their defaults, for every command that
+// matches: neardup run and eval, and neardup-beam (its own module). Two
+// pipelines given the same flags get the same dedup.Config.
+package matchflags
+
+import (
+	"fmt"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/neardup/neardup/cluster"
+	"github.com/neardup/neardup/corpus"
+	"github.com/neardup/neardup/dedup"
+	"github.com/neardup/neardup/lsh"
+	"github.com/neardup/neardup/shingle"
+)
+
+// Defaults, measured in benchmarks/QUALITY.md and explained in README.md
+// ("Why these defaults").
+const (
+	defaultShingle     = "word:3"
+	defaultThreshold   = 0.3
+	defaultContainment = 0.6
+	defaultMinRatio    = 0.15
+	defaultFigures     = 0.75
+	defaultNames       = 0
+	defaultVetoBelow   = 150
+	defaultWindow      = "48h"
+	defaultSubject     = 0.02
+	defaultShortBelow  = 60
+	defaultShortWindow = "20h"
+	defaultFigureOrder = 0.6
+	defaultLede        = 0.15
+	defaultFurniture   = 20
+	defaultAntiChain   = true
+	defaultBoilerplate = true
+	defaultHashes      = 128
+	defaultSeed        = 1
+)
+
+// Options are the flags that decide what a run reads and matches. Every
+// command that matches (neardup run and eval, neardup-beam) defines them
+// with AddFlags and turns them into a dedup.Config with Config.
+type Options struct {
+	Shingle     string
+	FoldAccents bool
+	Threshold   float64
+	Candidates  float64
+	Containment float64
+	MinRatio    float64
+	Figures     float64
+	Names       float64
+	VetoBelow   int
+	Window      string
+	Subject     float64
+	ShortBelow  int
+	ShortWindow string
+	FigureOrder float64
+	Lede        float64
+	Furniture   int
+	AntiChain   bool
+	Boilerplate bool
+	Hashes      int
+	Signature   string
+	Seed        int64
+	Workers     int
+	OnError     string
+	MaxBytes    int
+	Fields      corpus.Fields
+}
+
+// AddFlags defines the flags on fs, with their defaults.
+func (o *Options) AddFlags(fs *pflag.FlagSet) {
+	def := corpus.DefaultFields()
+	fs.StringVar(&o.Shingle, "shingle", defaultShingle, "shingles: word:N (word n-grams) or char:N (character n-grams)")
+	fs.BoolVar(&o.FoldAccents, "fold-accents", false, "ignore accents: é and e compare equal")
+	fs.Float64Var(&o.Threshold, "threshold", defaultThreshold, "estimated Jaccard similarity at which two articles are copies (0-1)")
+	fs.Float64Var(&o.Containment, "containment", defaultContainment, "also copies: estimated containment |A∩B|/|smaller| at least this (0: off)")
+	fs.Float64Var(&o.MinRatio, "containment-min-ratio", defaultMinRatio, "containment counts only when the smaller text has at least this share of the larger's shingles")
+	fs.Float64Var(&o.Figures, "figures", defaultFigures, "veto for short articles (see --veto-below): the share of the figures (numbers, English number words) of the article with fewer that the other must have too (0: off)")
+	fs.Float64Var(&o.Names, "names", defaultNames, "veto: share of names (capitalised words) the article with fewer must share with the other (0: off)")
+	fs.IntVar(&o.VetoBelow, "veto-below", defaultVetoBelow, "the figures and names vetoes apply when the shorter article has fewer shingles than this; figure order, the short-item window, the subject and furniture tests when both have (0: always)")
+	fs.StringVar(&o.Window, "window", defaultWindow, "veto: dated articles further apart than this are not copies (e.g. 36h, 3d; off)")
+	fs.Float64Var(&o.Subject, "subject", defaultSubject, "veto for short articles (see --veto-below): a title word used by at most this share of them, or a title figure, names the subject; each title naming one the other article never mentions: different items (0: off)")
+	fs.StringVar(&o.ShortWindow, "short-window", defaultShortWindow, "veto: short items (see --short-below) further apart than this are not copies (off: --window alone)")
+	fs.IntVar(&o.ShortBelow, "short-below", defaultShortBelow, "--short-window applies when the shorter text has at most this many words")
+	fs.Float64Var(&o.FigureOrder, "figure-order", defaultFigureOrder, "veto for two short texts of 6+ figures each: share of the consecutive figure pairs of the one with fewer the other must have (a table re-sent vs its next release; 0: off)")
+	fs.Float64Var(&o.Lede, "lede", defaultLede, "veto: two articles of 60+ shingles sharing less than a rewrite does, whose ledes (first 12 shingles) are less alike than this (Jaccard), are a story and its follow-up (0: off)")
+	fs.IntVar(&o.Furniture, "furniture", defaultFurniture, "veto: a sentence at the head or tail of at least this many short articles is page furniture (cookie, paywall, captcha notices); articles sharing only furniture are different pages (0: off)")
+	fs.BoolVar(&o.Boilerplate, "boilerplate", defaultBoilerplate, "ignore wire boilerplate when matching: datelines, bylines, credits, agency tails")
+	fs.BoolVar(&o.AntiChain, "anti-chain", defaultAntiChain, "keep in a cluster only members verified against its canonical article")
+	fs.Float64Var(&o.Candidates, "candidate-threshold", 0, "Jaccard the LSH banding is tuned for (0: the threshold, lower with --containment)")
+	fs.IntVar(&o.Hashes, "hashes", defaultHashes, "MinHash signature length: more is more precise and slower")
+	fs.StringVar(&o.Signature, "signature", lsh.OPH, "signature scheme: oph (one hash per shingle, densified) or minhash (the ekzhu/minhash-lsh library's)")
+	fs.Int64Var(&o.Seed, "seed", defaultSeed, "seed of the hash functions (same seed, same output)")
+	fs.IntVarP(&o.Workers, "jobs", "j", runtime.NumCPU(), "worker goroutines `N`")
+	fs.StringVar(&o.OnError, "on-error", "fail", "bad input: fail (stop, exit 1, outputs untouched) or skip (record it, go on, exit 3)")
+	fs.IntVar(&o.MaxBytes, "max-bytes", corpus.DefaultMaxBytes, "largest article (record, line or file) in bytes; larger is an error")
+	fs.StringVar(&o.Fields.ID, "id-field", def.ID, "JSONL key / CSV column of the article ID")
+	fs.StringVar(&o.Fields.Title, "title-field", def.Title, "JSONL key / CSV column of the title")
+	fs.StringVar(&o.Fields.Text, "text-field", def.Text, "JSONL key / CSV column of the body text")
+	fs.StringVar(&o.Fields.Source, "source-field", def.Source, "JSONL key / CSV column of the source")
+	fs.StringVar(&o.Fields.Date, "date-field", def.Date, "JSONL key / CSV column of the date (RFC 3339 or YYYY-MM-DD)")
+}
+
+// Config validates the options and turns them into a pipeline config;
+// cmd names the command in its messages. A mistake is a *UsageError.
+func (o *Options) Config(cmd string, inputs []string) (dedup.Config, error) {
+	var cfg dedup.Config
+	if len(inputs) == 0 {
+		return cfg, usagef("%s: no INPUT given (a file, a directory, or - for stdin)", cmd)
+	}
+	sh, err := shingle.Parse(o.Shingle)
+	if err != nil {
+		return cfg, usagef("%s: --shingle: %v", cmd, err)
+	}
+	sh.FoldAccents = o.FoldAccents
+	window, err := ParseWindow(o.Window)
+	if err != nil {
+		return cfg, usagef("%s: --window: %v", cmd, err)
+	}
+	shortWindow, err := ParseWindow(o.ShortWindow)
+	if err != nil {
+		return cfg, usagef("%s: --short-window: %v", cmd, err)
+	}
+	if o.Furniture < 0 || o.Furniture == 1 {
+		return cfg, usagef("%s: --furniture %d: want 0 (off) or 2 or more articles", cmd, o.Furniture)
+	}
+	if o.ShortBelow < 0 {
+		return cfg, usagef("%s: --short-below %d: want 0 or more", cmd, o.ShortBelow)
+	}
+	rules := cluster.Rules{Threshold: o.Threshold, Containment: o.Containment, MinRatio: o.MinRatio, Figures: o.Figures, Names: o.Names, VetoBelow: o.VetoBelow, Window: window,
+		Subject: o.Subject, ShortBelow: o.ShortBelow, ShortWindow: shortWindow, FigureOrder: o.FigureOrder, Lede: o.Lede, FurnitureMin: o.Furniture}
+	for _, v := range []struct {
+		name string
+		v    float64
+	}{{"--containment", o.Containment}, {"--containment-min-ratio", o.MinRatio}, {"--figures", o.Figures}, {"--names", o.Names}, {"--subject", o.Subject}, {"--figure-order", o.FigureOrder}, {"--lede", o.Lede}, {"--candidate-threshold", o.Candidates}} {
+		if !(v.v >= 0 && v.v <= 1) {
+			return cfg, usagef("%s: %s %v: want a number from 0 to 1", cmd, v.name, v.v)
+		}
+	}
+	candidates := o.Candidates
+	if candidates == 0 {
+		candidates = dedup.CandidateThreshold(rules)
+	}
+	params, err := lsh.NewParams(o.Hashes, candidates, o.Seed)
+	if err != nil {
+		return cfg, usagef("%s: %v", cmd, err)
+	}
+	if o.Signature != lsh.OPH && o.Signature != lsh.MinHash {
+		return cfg, usagef("%s: --signature %q: want oph or minhash", cmd, o.Signature)
+	}
+	params.Scheme = o.Signature
+	if !(o.Threshold > 0 && o.Threshold < 1) {
+		return cfg, usagef("%s: --threshold %v: want a number strictly between 0 and 1", cmd, o.Threshold)
+	}
+	if o.VetoBelow < 0 {
+		return cfg, usagef("%s: --veto-below %d: want 0 or more", cmd, o.VetoBelow)
+	}
+	if o.Workers < 1 {
+		return cfg, usagef("%s: -j %d: want at least 1 worker", cmd, o.Workers)
+	}
+	if o.OnError != "fail" && o.OnError != "skip" {
+		return cfg, usagef("%s: --on-error=%s: want fail or skip", cmd, o.OnError)
+	}
+	if o.MaxBytes < 1 {
+		return cfg, usagef("%s: --max-bytes %d: want a positive size", cmd, o.MaxBytes)
+	}
+	names := []string{o.Fields.ID, o.Fields.Title, o.Fields.Text, o.Fields.Source, o.Fields.Date}
+	for i, f := range names {
+		if !corpus.ValidFieldName(f) {
+			return cfg, usagef("%s: field name %q: want a non-empty name without quotes, commas or backslashes", cmd, f)
+		}
+		if slices.Contains(names[:i], f) {
+			return cfg, usagef("%s: field name %q given for two fields", cmd, f)
+		}
+	}
+	return dedup.Config{
+		Inputs:      inputs,
+		Corpus:      corpus.Options{Fields: o.Fields, MaxBytes: o.MaxBytes},
+		SkipErrors:  o.OnError == "skip",
+		Shingle:     sh,
+		LSH:         params,
+		Rules:       rules,
+		AntiChain:   o.AntiChain,
+		Boilerplate: o.Boilerplate,
+		Workers:     o.Workers,
+	}, nil
+}
+
+// ParseWindow reads a duration: Go syntax (36h, 90m) or whole days (3d);
+// "off", "0" or "" is no window.
+func ParseWindow(s string) (time.Duration, error) {
+	switch s {
+	case "", "0", "off":
+		return 0, nil
+	}
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 1 {
+			return 0, fmt.Errorf("%q: want whole days like 3d, or a duration like 36h", s)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("%q: want a duration like 36h or 3d, or off", s)
+	}
+	return d, nil
+}
+
+// UsageError is a mistake in the command line (neardup exits 2).
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+func usagef(format string, args ...any) error {
+	return &UsageError{fmt.Errorf(format, args...)}
+}

@@ -70,3 +70,55 @@ func TestStagesComposeToRun(t *testing.T) {
 		}
 	}
 }
+
+// TestEvidenceCodecKeepsVerdicts: evidence written and read back with
+// cluster's binary encoding (a state on disk, a distributed pipeline's
+// elements) checks every pair of real articles exactly as the original.
+func TestEvidenceCodecKeepsVerdicts(t *testing.T) {
+	rules := cluster.Rules{Threshold: 0.3, Containment: 0.6, MinRatio: 0.15, Figures: 0.75, VetoBelow: 150, Window: 48 * 3600e9,
+		Subject: 0.02, ShortBelow: 60, ShortWindow: 20 * 3600e9, FigureOrder: 0.6, Lede: 0.15, FurnitureMin: 20}
+	params, err := lsh.NewParams(128, dedup.CandidateThreshold(rules), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := dedup.Config{Inputs: []string{"../testdata/briefs", "../testdata/wire"},
+		Corpus:  corpus.Options{Fields: corpus.DefaultFields(), MaxBytes: corpus.DefaultMaxBytes},
+		Shingle: shingle.Options{Kind: shingle.Word, N: 3}, LSH: params, Rules: rules, AntiChain: true, Boilerplate: true, Workers: 2}
+	res, err := dedup.Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf []byte
+	for i := range res.Evidence {
+		buf = cluster.AppendEvidence(buf, &res.Evidence[i])
+	}
+	back := make([]cluster.Evidence, len(res.Evidence))
+	shorts := 0
+	for i := range back {
+		back[i], buf, err = cluster.DecodeEvidence(buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if back[i].Short != nil && back[i].Short.About != nil {
+			shorts++
+		}
+	}
+	if shorts == 0 {
+		t.Fatal("no article with subject evidence: the test looks at nothing")
+	}
+	verified := 0
+	for a := range back {
+		for b := a + 1; b < len(back); b++ {
+			want := res.Rules.Check(&res.Evidence[a], &res.Evidence[b])
+			if got := res.Rules.Check(&back[a], &back[b]); got != want {
+				t.Fatalf("%s, %s: decoded %+v, original %+v", res.Docs[a].ID, res.Docs[b].ID, got, want)
+			}
+			if want.Verified {
+				verified++
+			}
+		}
+	}
+	if verified == 0 {
+		t.Fatal("no verified pair")
+	}
+}

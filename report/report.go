@@ -424,8 +424,8 @@ func ReadSummary(path string) (*Summary, error) {
 	if s.Format == 0 {
 		s.Format = 1 // written before the field existed
 	}
-	if s.Format > FormatVersion {
-		return nil, &corpus.Error{Pos: corpus.Position{File: path}, Err: fmt.Errorf("format %d: this neardup reads format %d and older", s.Format, FormatVersion)}
+	if s.Format > NightFormatVersion {
+		return nil, &corpus.Error{Pos: corpus.Position{File: path}, Err: fmt.Errorf("format %d: this neardup reads format %d and older", s.Format, NightFormatVersion)}
 	}
 	return &s, nil
 }

@@ -74,6 +74,7 @@ func inputsExist(inputs []string) error {
 // runOptions are the flags of `neardup run`.
 type runOptions struct {
 	matchflags.Options
+	nightOptions
 	report     reportOptions
 	out        string
 	wait       time.Duration
@@ -89,6 +90,7 @@ func (o *runOptions) addFlags(fs *pflag.FlagSet) {
 	o.report.addFlags(fs, "also write the editors' HTML report to `FILE`")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a Go CPU profile of the run to `FILE` (for benchmarking)")
 	fs.StringVar(&o.memProfile, "memprofile", "", "write a Go heap profile, taken when matching is done, to `FILE`")
+	o.nightOptions.addFlags(fs)
 	o.Options.AddFlags(fs)
 }
 
@@ -106,6 +108,9 @@ func runCmd(ctx context.Context, args []string, e env) error {
 	}
 	cfg, err := o.Config("run", fs.Args())
 	if err != nil {
+		return err
+	}
+	if err := o.nightOptions.check(); err != nil {
 		return err
 	}
 	if err := inputsExist(cfg.Inputs); err != nil {
@@ -148,6 +153,9 @@ func runCmd(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer set.Abort()
+	if o.state != "" {
+		return runNight(ctx, &o, cfg, set, htmlName, bar, e)
+	}
 
 	if o.cpuProfile != "" {
 		f, err := os.Create(o.cpuProfile)

@@ -238,6 +238,18 @@ func (s *State) load() error {
 	curPath := filepath.Join(s.Dir, currentFile)
 	cur, err := os.ReadFile(curPath)
 	if errors.Is(err, os.ErrNotExist) {
+		// No state yet, or a first commit killed before CURRENT was
+		// written (it leaves gen-1 at most). A later generation without
+		// CURRENT means CURRENT was lost.
+		entries, err := os.ReadDir(s.Dir)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			if n, ok := genNumber(e.Name()); ok && n > 1 {
+				return &ErrDamaged{Path: curPath, Err: fmt.Errorf("missing, but %s exists", e.Name())}
+			}
+		}
 		return s.tidy("")
 	}
 	if err != nil {

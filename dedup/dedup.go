@@ -116,11 +116,20 @@ func (r *Result) Check(a, b int) cluster.Match {
 	return r.Rules.Check(&r.Evidence[a], &r.Evidence[b])
 }
 
-// Duplicates counts the non-canonical members of all clusters.
+// Duplicates counts the non-canonical members of all clusters: those of
+// tonight only in a night over a state (what drop.txt lists).
 func (r *Result) Duplicates() int {
 	n := 0
 	for _, c := range r.Clusters {
-		n += len(c.Members) - 1
+		if r.Nights == nil {
+			n += len(c.Members) - 1
+			continue
+		}
+		for _, m := range c.Members[1:] {
+			if r.Nights[m.Doc] == r.Night {
+				n++
+			}
+		}
 	}
 	return n
 }

@@ -38,6 +38,7 @@ import (
 	"github.com/neardup/neardup/cluster"
 	"github.com/neardup/neardup/dedup"
 	"github.com/neardup/neardup/lock"
+	"github.com/neardup/neardup/report"
 )
 
 // Article is what the state keeps of one article.
@@ -477,4 +478,47 @@ func HashInputs(paths []string) ([]Input, error) {
 		ins = append(ins, Input{Path: p, Bytes: n, SHA256: hex.EncodeToString(h.Sum(nil))})
 	}
 	return ins, nil
+}
+
+// Fingerprint is the SHA-256 of what the committed state in dir holds,
+// leaving out what describes the runs rather than the nights (seconds,
+// commit times, the generation's number, the outputs' summary.json and
+// checksums): two states made by the same nights have the same
+// fingerprint however often a run was killed or retried on the way. For
+// the reliability checks (a killed night, run again, must equal an
+// uninterrupted one).
+func Fingerprint(dir string) (string, error) {
+	m, err := ReadHistory(dir)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	gen := filepath.Join(dir, genName(m.Generation))
+	for _, f := range m.Segments {
+		b, err := readChecked(filepath.Join(gen, f.Name), f)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "%d %d %x\n", f.Night, f.Articles, sha256.Sum256(b))
+	}
+	for _, f := range m.Outputs {
+		if f.Name == report.SummaryFile {
+			continue
+		}
+		b, err := readChecked(filepath.Join(gen, outDir, f.Name), f)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "%s %x\n", f.Name, sha256.Sum256(b))
+	}
+	m.Generation, m.Segments, m.Outputs = 0, nil, nil
+	for i := range m.Nights {
+		m.Nights[i].Seconds, m.Nights[i].Committed = nil, time.Time{}
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return "", err
+	}
+	h.Write(b)
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/neardup/neardup/lock"
 	"github.com/neardup/neardup/report"
+	"github.com/neardup/neardup/state"
 )
 
 // wireRecord is a JSONL record made of a testdata/wire article.
@@ -542,5 +545,80 @@ func TestNightsEqualBatch(t *testing.T) {
 	t.Logf("%d clustered articles the same, %d differ, all in %d clusters where decisions are final", same, differ, finalClusters)
 	if same < 1000 || finalClusters == 0 {
 		t.Errorf("%d the same, %d final clusters: the corpus does not test what it should", same, finalClusters)
+	}
+}
+
+// TestKilledNightRecovers: a night killed at every step of committing the
+// state and switching the outputs, and at random instants, then run again
+// as cron would, leaves the state and outputs an uninterrupted sequence of
+// nights leaves (benchmarks/nightkill does the same 100+ times on a larger
+// corpus).
+func TestKilledNightRecovers(t *testing.T) {
+	dir := t.TempDir()
+	nights := threeNights(t, dir)
+	// The uninterrupted nights: state fingerprint and outputs after each.
+	refState, refOut := filepath.Join(dir, "ref"), filepath.Join(dir, "refout")
+	type after struct{ state, clusters, drop string }
+	var ref []after
+	snaps := []string{filepath.Join(dir, "snap0")}
+	os.MkdirAll(snaps[0], 0o755)
+	for i, n := range nights {
+		if code, stderr := runBinary(t, nil, "run", "-q", "--state", refState, "--out", refOut, n); code != 0 {
+			t.Fatal(stderr)
+		}
+		fp, err := state.Fingerprint(refState)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref = append(ref, after{fp, readFile(t, filepath.Join(refOut, report.ClustersFile)), readFile(t, filepath.Join(refOut, report.DropFile))})
+		snap := filepath.Join(dir, fmt.Sprintf("snap%d", i+1))
+		if out, err := exec.Command("cp", "-a", refState, snap).CombinedOutput(); err != nil {
+			t.Fatalf("%v: %s", err, out)
+		}
+		snaps = append(snaps, snap)
+	}
+	try := 0
+	recover := func(k int, env []string, kill func(*exec.Cmd)) {
+		t.Helper()
+		try++
+		st, out := filepath.Join(dir, fmt.Sprintf("st%d", try)), filepath.Join(dir, fmt.Sprintf("out%d", try))
+		if outb, err := exec.Command("cp", "-a", snaps[k], st).CombinedOutput(); err != nil {
+			t.Fatalf("%v: %s", err, outb)
+		}
+		cmd := exec.Command(binary, "run", "-q", "--state", st, "--out", out, nights[k])
+		cmd.Env = append(os.Environ(), env...)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		if kill != nil {
+			kill(cmd)
+		}
+		cmd.Wait()
+		if env != nil && cmd.ProcessState.ExitCode() != -1 {
+			t.Errorf("night %d: the run was not killed at %v (exit %d)", k+1, env, cmd.ProcessState.ExitCode())
+		}
+		if code, stderr := runBinary(t, nil, "run", "-q", "--state", st, "--out", out, nights[k]); code != 0 {
+			t.Fatalf("night %d, %v: the run after the kill: exit %d: %s", k+1, env, code, stderr)
+		}
+		fp, err := state.Fingerprint(st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := after{fp, readFile(t, filepath.Join(out, report.ClustersFile)), readFile(t, filepath.Join(out, report.DropFile))}
+		if got != ref[k] {
+			t.Errorf("night %d killed (%v), then run again: state or outputs differ from the uninterrupted night's", k+1, env)
+		}
+	}
+	for k := range nights {
+		for _, at := range []string{"state:written", "state:renamed", "state:switched", "state:removed", "written", "linked", "switched", "pruned"} {
+			recover(k, []string{"NEARDUP_TEST_KILL_AT=" + at}, nil)
+		}
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range 12 {
+		recover(i%3, nil, func(cmd *exec.Cmd) {
+			time.Sleep(time.Duration(rng.IntN(20000)) * time.Microsecond)
+			cmd.Process.Kill()
+		})
 	}
 }

@@ -18,8 +18,8 @@ package state
 //	                           the night's outputs, restored by a retry
 //	DIR/.tmp-gen-N/            a generation being written; removed by the next run
 //
-// A segment file is the 8 bytes "NDSEG01\n", a uvarint count, then count
-// records, each:
+// A segment file is the 8 bytes "NDSEG01\n" and one zstd frame (RFC 8878)
+// holding a uvarint count, then count records, each:
 //
 //	id, title, source          uvarint length, UTF-8 bytes
 //	length                     uvarint: bytes of matched text
@@ -54,6 +54,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/neardup/neardup/cluster"
 )
@@ -157,22 +159,33 @@ func appendString(dst []byte, s string) []byte {
 	return append(dst, s...)
 }
 
+// Segments are compressed with zstd: a quarter of a record is titles, IDs
+// and sources, which compress; signatures and hash sets do not. Measured
+// on a generated night: 499 bytes an article raw, 386 compressed.
+var (
+	zenc, _ = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
+	zdec, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(1<<34))
+)
+
 // encodeSegment is a segment file holding arts.
 func encodeSegment(arts []Article) []byte {
-	b := append([]byte(segMagic), binary.AppendUvarint(nil, uint64(len(arts)))...)
+	b := binary.AppendUvarint(nil, uint64(len(arts)))
 	for i := range arts {
 		b = appendArticle(b, &arts[i])
 	}
-	return b
+	return zenc.EncodeAll(b, []byte(segMagic))
 }
 
 // decodeSegment reads a segment file's articles. Strings share one copy
 // of the file's bytes.
-func decodeSegment(b []byte) ([]Article, error) {
-	if len(b) < len(segMagic) || string(b[:len(segMagic)]) != segMagic {
+func decodeSegment(z []byte) ([]Article, error) {
+	if len(z) < len(segMagic) || string(z[:len(segMagic)]) != segMagic {
 		return nil, errors.New("not a segment file")
 	}
-	b = b[len(segMagic):]
+	b, err := zdec.DecodeAll(z[len(segMagic):], nil)
+	if err != nil {
+		return nil, err
+	}
 	n, k := binary.Uvarint(b)
 	if k <= 0 || n > uint64(len(b)) {
 		return nil, errors.New("bad record count")

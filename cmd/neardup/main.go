@@ -173,7 +173,7 @@ Environment: GOGC (default here 50) and GOMEMLIMIT tune memory; without
 GOMEMLIMIT, freed memory is returned to the system promptly.
 SOURCE_DATE_EPOCH fixes the date printed in HTML reports.
 
-Run 'neardup COMMAND --help' for the flags of run, eval and report.
+Run 'neardup COMMAND --help' for the flags of run, eval, report and history.
 `
 
 func dispatch(ctx context.Context, args []string, e env) error {

@@ -50,6 +50,15 @@ Examples:
   neardup run --out out/ --shingle char:5 --threshold 0.6 articles.csv
   neardup run --out out/ --on-error=skip --text-field body feed.jsonl.gz
   zcat feed.jsonl.gz | neardup run -q --out out/ -
+  neardup run -q --state /var/lib/neardup --keep 7d --out /srv/dedup feed/
+
+With --state DIR (nightly use, README "Nightly use"), tonight's articles are
+matched against those of the last --keep days the state remembers, decisions
+made on earlier nights are final, clusters.jsonl lists the clusters that
+gained a member tonight under stable IDs, drop.txt tonight's hidden articles,
+and the state is committed as one step; a retry of a committed night restores
+its outputs. Exit 12: the state was made with other parameters; 13: the
+--max-rate-change alarm (committed); 14: the state is damaged.
 
 Flags:
 `

@@ -65,34 +65,39 @@ func (s *State) Commit(t *Tonight, p Params, keep time.Duration, inputs []Input,
 	at := 0
 	for _, f := range s.Manifest.Segments {
 		// s.Articles holds each segment's live articles, in order.
-		var arts []Article
+		lo := at
 		for at < len(s.Articles) && s.Articles[at].Night == f.Night {
-			arts = append(arts, s.Articles[at])
 			at++
 		}
-		var live []Article
-		for i := range arts {
-			if probe.live(&arts[i], m.Cutoff) {
-				live = append(live, arts[i])
+		nlive := 0
+		for i := lo; i < at; i++ {
+			if probe.live(&s.Articles[i], m.Cutoff) {
+				nlive++
 			}
 		}
-		evicted += len(arts) - len(live)
+		evicted += at - lo - nlive
 		switch {
-		case len(live) == 0:
+		case nlive == 0:
 			continue
-		case 2*len(live) >= f.Articles:
+		case 2*nlive >= f.Articles:
 			if err := linkOrCopy(filepath.Join(oldGen, f.Name), filepath.Join(tmp, f.Name)); err != nil {
 				return err
 			}
 			m.Segments = append(m.Segments, f)
 		default:
+			live := make([]Article, 0, nlive)
+			for i := lo; i < at; i++ {
+				if probe.live(&s.Articles[i], m.Cutoff) {
+					live = append(live, s.Articles[i])
+				}
+			}
 			nf, err := writeSegment(tmp, segName(int(f.Night), m.Generation), f.Night, live)
 			if err != nil {
 				return err
 			}
 			m.Segments = append(m.Segments, nf)
 		}
-		m.Articles += len(live)
+		m.Articles += nlive
 	}
 	var tonight []Article
 	for i := range t.New {

@@ -371,9 +371,15 @@ func (s *State) Night(cfg dedup.Config, res *dedup.Result, clock time.Time) *Ton
 					a := &s.Articles[k]
 					out.Docs = append(out.Docs, dedup.Doc{ID: a.ID, Title: a.Title, Source: a.Source, Published: a.Published(), Length: a.Length, Shingles: a.Evidence.Shingles})
 					out.Nights = append(out.Nights, a.Night)
+					if res.Texts != nil {
+						out.Texts = append(out.Texts, "") // the state keeps no texts
+					}
 				} else {
 					out.Docs = append(out.Docs, res.Docs[k-nOld])
 					out.Nights = append(out.Nights, t.Night.Night)
+					if res.Texts != nil {
+						out.Texts = append(out.Texts, res.Texts[k-nOld])
+					}
 				}
 				out.Evidence = append(out.Evidence, *ev(k))
 			}

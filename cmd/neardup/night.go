@@ -130,6 +130,11 @@ func runNight(ctx context.Context, o *runOptions, cfg dedup.Config, set *report.
 				return err
 			}
 		}
+		if o.report.html != "" {
+			if err := retryReport(ctx, o, cfg, res, outs, set, htmlName); err != nil {
+				return err
+			}
+		}
 		if err := set.Commit(); err != nil {
 			return err
 		}
@@ -217,6 +222,43 @@ func runNight(ctx context.Context, o *runOptions, cfg dedup.Config, set *report.
 		return errSkipped
 	}
 	return nil
+}
+
+// retryReport writes the HTML report of a retried night from its restored
+// outputs and tonight's texts (those of the inputs just read).
+func retryReport(ctx context.Context, o *runOptions, cfg dedup.Config, res *dedup.Result, outs []state.Output, set *report.Set, htmlName string) error {
+	opts, err := o.report.options()
+	if err != nil {
+		return err
+	}
+	var clusters []report.ClusterLine
+	var sum *report.Summary
+	for _, out := range outs {
+		switch out.Name {
+		case report.ClustersFile:
+			clusters, err = report.ParseClusters(bytes.NewReader(out.Data), report.ClustersFile)
+		case report.SummaryFile:
+			sum = &report.Summary{}
+			err = json.Unmarshal(out.Data, sum)
+		}
+		if err != nil {
+			return fmt.Errorf("the stored outputs of the night: %w", err)
+		}
+	}
+	var texts map[string]report.Article
+	if cfg.KeepText {
+		texts = map[string]report.Article{}
+		for i, d := range res.Docs {
+			texts[d.ID] = report.Article{Title: d.Title, Text: res.Texts[i]}
+		}
+	} else if texts, err = report.LoadTexts(ctx, cfg.Inputs, nil, cfg.Corpus, report.MemberIDs(clusters)); err != nil {
+		return fmt.Errorf("report: reading texts: %w", err)
+	}
+	write := func(w io.Writer) error { return report.HTML(w, sum, clusters, texts, opts) }
+	if htmlName != "" {
+		return set.WriteFile(htmlName, write)
+	}
+	return report.WriteFileAtomic(o.report.html, write)
 }
 
 // recentRates are the dedup rates of the last 7 nights that added articles.

@@ -172,6 +172,22 @@ func TestNightRetryChangesNothing(t *testing.T) {
 	if code != 0 || !strings.Contains(stderr, "already committed") {
 		t.Fatalf("retry: exit %d: %s", code, stderr)
 	}
+	// With --html, the retry writes the report again too, from the inputs
+	// or from standard input.
+	html := filepath.Join(out, "report.html")
+	code, _, stderr = neardup(t, "", "run", "-q", "--state", st, "--out", out, "--html", html, nights[1])
+	if code != 0 || !strings.Contains(readFile(t, html), "a3") {
+		t.Fatalf("retry with --html: exit %d: %s", code, stderr)
+	}
+	code, _, stderr = neardup(t, readFile(t, nights[1]), "run", "-q", "--state", st, "--out", out, "--html", html, "-")
+	if code != 0 || !strings.Contains(readFile(t, html), "a3") {
+		t.Fatalf("retry over stdin with --html: exit %d: %s", code, stderr)
+	}
+	os.RemoveAll(out)
+	code, _, stderr = neardup(t, "", "run", "-q", "--state", st, "--out", out, nights[1])
+	if code != 0 {
+		t.Fatal(stderr)
+	}
 	if after := snapshot(t, st); !equalMaps(before, after) {
 		t.Error("the retry changed the state")
 	}

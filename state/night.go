@@ -239,6 +239,14 @@ func (s *State) Night(cfg dedup.Config, res *dedup.Result, clock time.Time) *Ton
 		}
 	}
 
+	// The verified pairs of two of tonight's articles, by group (both ends
+	// are in the same one).
+	edgesOf := map[int][]lsh.Pair{}
+	for _, e := range edges {
+		r := uf.find(e.A)
+		edgesOf[r] = append(edgesOf[r], e)
+	}
+
 	assigned := map[int]int{}          // tonight's doc → its canonical
 	matches := map[int]cluster.Match{} // tonight's member → its match
 	var clusters []cluster.Cluster     // doc indices in the combined numbering
@@ -276,7 +284,7 @@ func (s *State) Night(cfg dedup.Config, res *dedup.Result, clock time.Time) *Ton
 			local[d] = i
 		}
 		var lp []lsh.Pair
-		for _, e := range edges {
+		for _, e := range edgesOf[r] {
 			a, okA := local[e.A]
 			b, okB := local[e.B]
 			if okA && okB {

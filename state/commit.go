@@ -2,6 +2,7 @@ package state
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -63,15 +64,15 @@ func (s *State) Commit(t *Tonight, p Params, keep time.Duration, inputs []Input,
 	m.Articles = 0
 	evicted := 0
 	at := 0
-	for _, f := range s.Manifest.Segments {
-		// s.Articles holds each segment's live articles, in order.
+	for si, f := range s.Manifest.Segments {
+		// s.recs holds each segment's live articles, in order.
 		lo := at
-		for at < len(s.Articles) && s.Articles[at].Night == f.Night {
+		for at < len(s.recs) && s.recs[at].seg == int32(si) {
 			at++
 		}
 		nlive := 0
 		for i := lo; i < at; i++ {
-			if probe.live(&s.Articles[i], m.Cutoff) {
+			if probe.liveSlot(&s.recs[i], m.Cutoff) {
 				nlive++
 			}
 		}
@@ -85,16 +86,18 @@ func (s *State) Commit(t *Tonight, p Params, keep time.Duration, inputs []Input,
 			}
 			m.Segments = append(m.Segments, f)
 		default:
-			live := make([]Article, 0, nlive)
+			// Rewritten: the live records' bytes, as they are.
+			raw := binary.AppendUvarint(nil, uint64(nlive))
 			for i := lo; i < at; i++ {
-				if probe.live(&s.Articles[i], m.Cutoff) {
-					live = append(live, s.Articles[i])
+				if probe.liveSlot(&s.recs[i], m.Cutoff) {
+					raw = append(raw, s.rec(i)...)
 				}
 			}
-			nf, err := writeSegment(tmp, segName(int(f.Night), m.Generation), f.Night, live)
+			nf, err := writeSynced(tmp, segName(int(f.Night), m.Generation), zenc.EncodeAll(raw, []byte(segMagic)))
 			if err != nil {
 				return err
 			}
+			nf.Night, nf.Articles = f.Night, nlive
 			m.Segments = append(m.Segments, nf)
 		}
 		m.Articles += nlive

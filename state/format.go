@@ -176,30 +176,40 @@ func encodeSegment(arts []Article) []byte {
 	return zenc.EncodeAll(b, []byte(segMagic))
 }
 
-// decodeSegment reads a segment file's articles. Strings share one copy
-// of the file's bytes.
-func decodeSegment(z []byte) ([]Article, error) {
+// segmentRecords decompresses a segment file: its record count and the
+// records' bytes.
+func segmentRecords(z []byte) (int, []byte, error) {
 	if len(z) < len(segMagic) || string(z[:len(segMagic)]) != segMagic {
-		return nil, errors.New("not a segment file")
+		return 0, nil, errors.New("not a segment file")
 	}
 	b, err := zdec.DecodeAll(z[len(segMagic):], nil)
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	n, k := binary.Uvarint(b)
 	if k <= 0 || n > uint64(len(b)) {
-		return nil, errors.New("bad record count")
+		return 0, nil, errors.New("bad record count")
 	}
-	b = b[k:]
-	text := string(b) // one allocation for every string of the segment
+	return int(n), b[k:], nil
+}
+
+// decodeSegment reads a segment file's articles.
+func decodeSegment(z []byte) ([]Article, error) {
+	n, b, err := segmentRecords(z)
+	if err != nil {
+		return nil, err
+	}
 	arts := make([]Article, n)
 	off := 0
 	for i := range arts {
-		used, err := decodeArticle(text[off:], b[off:], &arts[i])
+		r, err := scanRecord(b[off:])
 		if err != nil {
 			return nil, fmt.Errorf("record %d of %d: %w", i+1, n, err)
 		}
-		off += used
+		if arts[i], err = r.article(b[off : off+r.size]); err != nil {
+			return nil, fmt.Errorf("record %d of %d: %w", i+1, n, err)
+		}
+		off += r.size
 	}
 	if off != len(b) {
 		return nil, fmt.Errorf("%d bytes after the last record", len(b)-off)
@@ -209,12 +219,33 @@ func decodeSegment(z []byte) ([]Article, error) {
 
 var errRecord = errors.New("malformed record")
 
-// decodeArticle decodes one record from b (text is the same bytes as a
-// string, for the strings) and returns its length.
-func decodeArticle(text string, b []byte, a *Article) (int, error) {
+// span is a field's bytes in a record: b[off:off+n].
+type span struct{ off, n uint32 }
+
+func (s span) of(b []byte) []byte { return b[s.off : s.off+s.n] }
+
+// record is what scanRecord reads of a record without allocating: its
+// fixed values, and where its strings, words and evidence lie.
+type record struct {
+	size                     int
+	id, title, source, canon span
+	match                    uint32 // offset of the match (canon.n > 0)
+	length, night            int32
+	textHash                 uint64
+	words                    span // n words of 4 bytes
+	evidence                 uint32
+	layout                   cluster.EvidenceLayout
+}
+
+// scanRecord reads the record at the start of b (format.go's layout).
+func scanRecord(b []byte) (record, error) {
+	var r record
 	pos := 0
 	fail := false
 	uv := func() uint64 {
+		if fail {
+			return 0
+		}
 		v, k := binary.Uvarint(b[pos:])
 		if k <= 0 {
 			fail = true
@@ -223,52 +254,78 @@ func decodeArticle(text string, b []byte, a *Article) (int, error) {
 		pos += k
 		return v
 	}
-	str := func() string {
-		n := uv()
+	take := func(n uint64) uint32 {
 		if fail || n > uint64(len(b)-pos) {
 			fail = true
-			return ""
+			return 0
 		}
-		s := text[pos : pos+int(n)]
+		at := pos
 		pos += int(n)
-		return s
+		return uint32(at)
 	}
-	fixed := func(n int) []byte {
-		if fail || n > len(b)-pos {
-			fail = true
-			return make([]byte, n)
-		}
-		pos += n
-		return b[pos-n : pos]
+	str := func() span {
+		n := uv()
+		return span{take(n), uint32(n)}
 	}
-	a.ID, a.Title, a.Source = str(), str(), str()
-	a.Length, a.Night = int32(uv()), int32(uv())
-	if a.Canonical = str(); a.Canonical != "" {
-		m := &a.Match
-		for _, f := range []*float64{&m.Jaccard, &m.Containment, &m.Figures, &m.Names, &m.Hours, &m.FigureOrder, &m.Lede} {
-			*f = math.Float64frombits(binary.LittleEndian.Uint64(fixed(8)))
-		}
-		m.Subjects = int(uv()) - 1
-		m.Verified = fixed(1)[0] == 1
-		m.Reason = str()
+	r.id, r.title, r.source = str(), str(), str()
+	r.length, r.night = int32(uv()), int32(uv())
+	if r.canon = str(); r.canon.n > 0 {
+		r.match = take(7 * 8)
+		uv()
+		take(1)
+		str()
 	}
-	a.TextHash = binary.LittleEndian.Uint64(fixed(8))
-	if n := uv(); n > 0 && !fail {
-		if n > uint64(len(b)-pos)/4 {
-			return 0, errRecord
-		}
-		a.Words = make([]uint32, n)
-		for i := range a.Words {
-			a.Words[i] = binary.LittleEndian.Uint32(fixed(4))
-		}
+	h := take(8)
+	nw := uv()
+	r.words = span{take(4 * nw), uint32(nw)}
+	if fail || r.id.n == 0 {
+		return r, errRecord
 	}
-	if fail || a.ID == "" {
-		return 0, errRecord
-	}
-	ev, rest, err := cluster.DecodeEvidence(b[pos:])
+	r.textHash = binary.LittleEndian.Uint64(b[h:])
+	l, err := cluster.LayoutOf(b[pos:])
 	if err != nil {
-		return 0, err
+		return r, err
+	}
+	r.evidence, r.layout = uint32(pos), l
+	r.size = pos + l.Size
+	return r, nil
+}
+
+// wordsOf appends the record's words to dst.
+func (r *record) wordsOf(b []byte, dst []uint32) []uint32 {
+	for i := range r.words.n {
+		dst = append(dst, binary.LittleEndian.Uint32(b[r.words.off+4*i:]))
+	}
+	return dst
+}
+
+// article decodes the whole record, b (its bytes, from its start).
+func (r *record) article(b []byte) (Article, error) {
+	text := string(b[:r.size]) // the strings share one copy
+	str := func(s span) string { return text[s.off : s.off+s.n] }
+	a := Article{ID: str(r.id), Title: str(r.title), Source: str(r.source), Length: r.length, Night: r.night,
+		Canonical: str(r.canon), TextHash: r.textHash}
+	if r.canon.n > 0 {
+		m := &a.Match
+		at := b[r.match:]
+		for i, f := range []*float64{&m.Jaccard, &m.Containment, &m.Figures, &m.Names, &m.Hours, &m.FigureOrder, &m.Lede} {
+			*f = math.Float64frombits(binary.LittleEndian.Uint64(at[8*i:]))
+		}
+		at = at[7*8:]
+		v, k := binary.Uvarint(at)
+		m.Subjects = int(v) - 1
+		m.Verified = at[k] == 1
+		n, k2 := binary.Uvarint(at[k+1:])
+		start := int(r.match) + 7*8 + k + 1 + k2
+		m.Reason = text[start : start+int(n)]
+	}
+	if r.words.n > 0 {
+		a.Words = r.wordsOf(b, make([]uint32, 0, r.words.n))
+	}
+	ev, _, err := cluster.DecodeEvidence(b[r.evidence:r.size])
+	if err != nil {
+		return a, err
 	}
 	a.Evidence = ev
-	return len(b) - len(rest), nil
+	return a, nil
 }

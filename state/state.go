@@ -23,11 +23,14 @@ import (
 	"cmp"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
+	"math/bits"
 	"os"
 	"path/filepath"
 	"slices"
@@ -186,13 +189,138 @@ func diffParams(state, flags Params) []string {
 }
 
 // State is an open state directory: its current generation, loaded.
+//
+// It holds its articles compactly, as the bytes of their records and an
+// index without pointers for the garbage collector to follow (a million
+// articles would otherwise be millions of objects for it to scan while a
+// night is read): each live article's record, the values matching needs of
+// every article (date, length, canonical, signature), and a table of IDs.
+// Whole articles and evidence are decoded when a night looks at them.
 type State struct {
 	Dir      string
 	Manifest Manifest // zero Generation: a new state
-	Articles []Article
+
+	bufs   [][]byte // each segment's records, decompressed
+	recs   []slot   // the live articles, in segment order
+	sigs   []uint16 // their signatures, hashes values each
+	hashes int
+	ids    idTable
+	cache  map[int32]*cluster.Evidence
 
 	lock *lock.Lock
 	hook func(point string)
+}
+
+// slot is a live article in the index.
+type slot struct {
+	seg       int32
+	off, size uint32 // its record: bufs[seg][off:off+size]
+	id        span   // within the record
+	canon     int32  // the index of its canonical article; itself when kept; -1 when that one has left
+	night     int32
+	length    int32
+	shingles  int32
+	short     bool
+	published int64
+	textHash  uint64
+}
+
+// Len is the number of articles in the state.
+func (s *State) Len() int { return len(s.recs) }
+
+func (s *State) rec(i int) []byte {
+	r := &s.recs[i]
+	return s.bufs[r.seg][r.off : r.off+r.size]
+}
+
+// idOf is article i's ID (a new string).
+func (s *State) idOf(i int) string { return string(s.recs[i].id.of(s.rec(i))) }
+
+// Article decodes article i whole.
+func (s *State) Article(i int) Article {
+	b := s.rec(i)
+	r, err := scanRecord(b)
+	if err != nil {
+		panic("state: a record checked at load no longer scans: " + err.Error())
+	}
+	a, err := r.article(b)
+	if err != nil {
+		panic("state: a record checked at load no longer decodes: " + err.Error())
+	}
+	return a
+}
+
+// evidence is article i's evidence, decoded once.
+func (s *State) evidence(i int) *cluster.Evidence {
+	if ev, ok := s.cache[int32(i)]; ok {
+		return ev
+	}
+	b := s.rec(i)
+	r, _ := scanRecord(b)
+	ev, _, err := cluster.DecodeEvidence(b[r.evidence:r.size])
+	if err != nil {
+		panic("state: evidence checked at load no longer decodes: " + err.Error())
+	}
+	if s.cache == nil {
+		s.cache = map[int32]*cluster.Evidence{}
+	}
+	s.cache[int32(i)] = &ev
+	return &ev
+}
+
+// signature is article i's signature (nil without shingles).
+func (s *State) signature(i int) []uint16 {
+	if s.recs[i].shingles == 0 {
+		return nil
+	}
+	return s.sigs[i*s.hashes : (i+1)*s.hashes : (i+1)*s.hashes]
+}
+
+// published is article i's date as Evidence has it.
+func (s *State) published(i int) time.Time {
+	if p := s.recs[i].published; p != cluster.Undated {
+		return time.Unix(p, 0).UTC()
+	}
+	return time.Time{}
+}
+
+// find is the index of the article with this ID.
+func (s *State) find(id string) (int, bool) { return s.ids.find(s, id) }
+
+// idTable finds articles by ID: open addressing over their indices + 1.
+type idTable struct {
+	slots []int32
+	seed  maphash.Seed
+}
+
+func (t *idTable) build(s *State) {
+	size := 1 << bits.Len(uint(2*len(s.recs)+1))
+	t.slots, t.seed = make([]int32, size), maphash.MakeSeed()
+	mask := uint64(size - 1)
+	for i := range s.recs {
+		for h := maphash.Bytes(t.seed, s.recs[i].id.of(s.rec(i))) & mask; ; h = (h + 1) & mask {
+			if t.slots[h] == 0 {
+				t.slots[h] = int32(i + 1)
+				break
+			}
+		}
+	}
+}
+
+func (t *idTable) find(s *State, id string) (int, bool) {
+	if len(t.slots) == 0 {
+		return 0, false
+	}
+	mask := uint64(len(t.slots) - 1)
+	for h := maphash.String(t.seed, id) & mask; ; h = (h + 1) & mask {
+		v := t.slots[h]
+		if v == 0 {
+			return 0, false
+		}
+		if i := int(v - 1); string(s.recs[i].id.of(s.rec(i))) == id {
+			return i, true
+		}
+	}
 }
 
 // Options configure Open.
@@ -280,9 +408,15 @@ func (s *State) load() error {
 			return err
 		}
 	}
-	// Segments are read and decoded in parallel, then joined in order.
-	parts := make([][]Article, len(s.Manifest.Segments))
+	// Segments are read, checked and indexed in parallel, then joined in
+	// order.
+	type part struct {
+		buf  []byte
+		recs []slot
+	}
+	parts := make([]part, len(s.Manifest.Segments))
 	errs := make([]error, len(s.Manifest.Segments))
+	hashes := make([]int, len(s.Manifest.Segments))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 2)
 	for i, f := range s.Manifest.Segments {
@@ -290,40 +424,96 @@ func (s *State) load() error {
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			p := filepath.Join(genDir, f.Name)
-			b, err := readChecked(p, f)
+			z, err := readChecked(p, f)
 			if err != nil {
 				errs[i] = err
 				return
 			}
-			arts, err := decodeSegment(b)
-			if err == nil && len(arts) != f.Articles {
-				err = fmt.Errorf("%d records, the manifest says %d", len(arts), f.Articles)
+			n, b, err := segmentRecords(z)
+			if err == nil && n != f.Articles {
+				err = fmt.Errorf("%d records, the manifest says %d", n, f.Articles)
+			}
+			recs := make([]slot, 0, n)
+			hashes[i] = -1
+			for off := 0; err == nil && off < len(b); {
+				var r record
+				if r, err = scanRecord(b[off:]); err != nil {
+					err = fmt.Errorf("record %d of %d: %w", len(recs)+1, n, err)
+					break
+				}
+				if r.layout.Shingles > 0 {
+					switch h := r.layout.Hashes; {
+					case hashes[i] == -1:
+						hashes[i] = h
+					case h != hashes[i]:
+						err = fmt.Errorf("record %d: signatures of %d and %d hashes", len(recs)+1, h, hashes[i])
+					}
+				}
+				recs = append(recs, slot{seg: int32(i), off: uint32(off), size: uint32(r.size), id: r.id, night: r.night, length: r.length,
+					shingles: r.layout.Shingles, short: r.layout.Short, published: r.layout.Published, textHash: r.textHash})
+				off += r.size
+			}
+			if err == nil && len(recs) != n {
+				err = fmt.Errorf("%d records, the count says %d", len(recs), n)
 			}
 			if err != nil {
 				errs[i] = &ErrDamaged{Path: p, Err: err}
 				return
 			}
-			parts[i] = arts
+			parts[i] = part{b, recs}
 		})
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
+	s.hashes = s.Manifest.Params.Hashes
+	for i, h := range hashes {
+		if h != -1 && h != s.hashes {
+			return &ErrDamaged{Path: filepath.Join(genDir, s.Manifest.Segments[i].Name), Err: fmt.Errorf("signatures of %d hashes, the parameters say %d", h, s.hashes)}
+		}
+	}
 	n := 0
 	for _, p := range parts {
-		n += len(p)
+		s.bufs = append(s.bufs, p.buf)
+		n += len(p.recs)
 	}
-	s.Articles = make([]Article, 0, n)
+	s.recs = make([]slot, 0, n)
 	for _, p := range parts {
-		for i := range p {
-			if s.live(&p[i], s.Manifest.Cutoff) {
-				s.Articles = append(s.Articles, p[i])
+		for _, r := range p.recs {
+			if s.liveSlot(&r, s.Manifest.Cutoff) {
+				s.recs = append(s.recs, r)
 			}
 		}
 	}
-	if len(s.Articles) != s.Manifest.Articles {
-		return &ErrDamaged{Path: mpath, Err: fmt.Errorf("%d articles kept, the manifest says %d", len(s.Articles), s.Manifest.Articles)}
+	if len(s.recs) != s.Manifest.Articles {
+		return &ErrDamaged{Path: mpath, Err: fmt.Errorf("%d articles kept, the manifest says %d", len(s.recs), s.Manifest.Articles)}
+	}
+	// The signatures, in one array; the IDs' table; the canonicals.
+	s.sigs = make([]uint16, len(s.recs)*s.hashes)
+	for i := range s.recs {
+		if s.recs[i].shingles == 0 {
+			continue
+		}
+		b := s.rec(i)
+		r, _ := scanRecord(b)
+		sig := b[r.evidence+uint32(r.layout.Signature):]
+		dst := s.sigs[i*s.hashes : (i+1)*s.hashes]
+		for k := range dst {
+			dst[k] = binary.LittleEndian.Uint16(sig[2*k:])
+		}
+	}
+	s.ids.build(s)
+	for i := range s.recs {
+		b := s.rec(i)
+		r, _ := scanRecord(b)
+		s.recs[i].canon = int32(i)
+		if r.canon.n > 0 {
+			s.recs[i].canon = -1
+			if c, ok := s.find(string(r.canon.of(b))); ok {
+				s.recs[i].canon = int32(c)
+			}
+		}
 	}
 	return s.tidy(gen)
 }
@@ -369,10 +559,16 @@ func (s *State) tidy(current string) error {
 // live reports whether an article stays with this cutoff: published (or,
 // undated, arrived on a night whose clock is) at or after it.
 func (s *State) live(a *Article, cutoff int64) bool {
-	if a.Evidence.Published != cluster.Undated {
-		return a.Evidence.Published >= cutoff
+	return s.liveAt(a.Evidence.Published, a.Night, cutoff)
+}
+
+func (s *State) liveSlot(r *slot, cutoff int64) bool { return s.liveAt(r.published, r.night, cutoff) }
+
+func (s *State) liveAt(published int64, night int32, cutoff int64) bool {
+	if published != cluster.Undated {
+		return published >= cutoff
 	}
-	return s.nightClock(a.Night) >= cutoff
+	return s.nightClock(night) >= cutoff
 }
 
 // nightClock is a committed night's clock (that of the last night for a

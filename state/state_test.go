@@ -122,7 +122,7 @@ func TestOpenTidiesAndLocks(t *testing.T) {
 	if !reflect.DeepEqual(names, []string{".lock", "unrelated.txt"}) {
 		t.Errorf("after Open: %v", names)
 	}
-	if s.Manifest.Generation != 0 || len(s.Articles) != 0 {
+	if s.Manifest.Generation != 0 || s.Len() != 0 {
 		t.Errorf("a new state: %+v", s.Manifest)
 	}
 	_, err = Open(context.Background(), dir, Options{Wait: 100 * time.Millisecond})

@@ -149,7 +149,7 @@ func runNight(ctx context.Context, o *runOptions, cfg dedup.Config, set *report.
 	sum.Format = report.NightFormatVersion
 	sum.State = &report.StateSummary{
 		Night: int(t.Night.Night), Date: t.Night.Date, Keep: report.FormatDuration(o.keepDur),
-		Before: len(st.Articles), New: t.Night.New, Already: t.Night.Already, Changed: t.Night.Changed, ChangedIDs: t.Changed,
+		Before: st.Len(), New: t.Night.New, Already: t.Night.Already, Changed: t.Night.Changed, ChangedIDs: t.Changed,
 	}
 	if t.Night.Changed > 0 {
 		sum.Warnings = append(sum.Warnings, fmt.Sprintf("%d articles have an ID the state already has, with other text: the stored version stands (summary.json state.changed_ids)", t.Night.Changed))

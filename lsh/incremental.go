@@ -54,6 +54,7 @@ type againstBand struct {
 	news, oldRecs, tmp, out, outTmp []uint64
 	slots                           []uint64 // open addressing: key<<32 | group+1; 0 empty
 	groups                          []group
+	seen                            []uint64 // a bit per value of a key's low bits: most old keys are no new one's
 }
 
 // group is the new documents of one key: news[lo:hi], and how many old
@@ -83,6 +84,16 @@ func (b *againstBand) pairs(p Params, band int, old, new [][]uint16) []uint64 {
 	b.slots = slices.Grow(b.slots[:0], size)[:size]
 	clear(b.slots)
 	mask := uint64(size - 1)
+	// A filter of the new keys' low bits, 8 to 32 times their number,
+	// answers most lookups of old keys from cache.
+	fbits := min(32, max(16, bits.Len(uint(len(news)))+5))
+	fmask := uint64(1)<<fbits - 1
+	b.seen = slices.Grow(b.seen[:0], 1<<(fbits-6))[:1<<(fbits-6)]
+	clear(b.seen)
+	for _, v := range news {
+		k := splitmix(v>>32) >> 32 & fmask
+		b.seen[k>>6] |= 1 << (k & 63)
+	}
 	for lo := 0; lo < len(news); {
 		hi := lo + 1
 		for hi < len(news) && news[hi]>>32 == news[lo]>>32 {
@@ -98,8 +109,8 @@ func (b *againstBand) pairs(p Params, band int, old, new [][]uint16) []uint64 {
 		}
 		lo = hi
 	}
-	find := func(key uint64) int {
-		for s := splitmix(key) & mask; ; s = (s + 1) & mask {
+	find := func(key, h uint64) int {
+		for s := h & mask; ; s = (s + 1) & mask {
 			switch v := b.slots[s]; {
 			case v == 0:
 				return -1
@@ -116,7 +127,11 @@ func (b *againstBand) pairs(p Params, band int, old, new [][]uint16) []uint64 {
 			continue
 		}
 		k := bandKey(band, sig[band*r:(band+1)*r])
-		if g := find(k >> 32); g >= 0 {
+		h := splitmix(k >> 32)
+		if f := h >> 32 & fmask; b.seen[f>>6]&(1<<(f&63)) == 0 {
+			continue
+		}
+		if g := find(k>>32, h); g >= 0 {
 			b.groups[g].old++
 			b.oldRecs = append(b.oldRecs, k|uint64(i))
 		}

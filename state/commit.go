@@ -1,9 +1,7 @@
 package state
 
 import (
-	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -205,8 +203,7 @@ func writeSynced(dir, name string, data []byte) (File, error) {
 	if err != nil {
 		return File{}, err
 	}
-	sum := sha256.Sum256(data)
-	return File{Name: name, Bytes: int64(len(data)), SHA256: hex.EncodeToString(sum[:])}, nil
+	return File{Name: name, Bytes: int64(len(data)), CRC32C: crc32cHex(data)}, nil
 }
 
 // linkOrCopy makes dst the same file as src: a hard link, or a synced copy

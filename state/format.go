@@ -8,9 +8,9 @@ package state
 //	                           generation and the SHA-256 (hex) of its MANIFEST
 //	DIR/gen-N/                 generation N, everything one committed night left:
 //	  MANIFEST                 JSON (Manifest): format, parameters, clock and
-//	                           cutoff, each segment with its size and SHA-256,
+//	                           cutoff, each segment with its size and CRC-32C,
 //	                           every night's record, the night's outputs'
-//	                           sizes and SHA-256
+//	                           sizes and CRC-32C
 //	  seg-NIGHT-GEN.nds        the articles that arrived on night NIGHT, written
 //	                           by generation GEN (segments are immutable: a new
 //	                           generation hard-links the ones it keeps)

@@ -3,11 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"hash"
+	"hash/crc32"
 	"io"
 	"slices"
 	"sort"
@@ -106,7 +106,7 @@ func runNight(ctx context.Context, o *runOptions, cfg dedup.Config, set *report.
 	cfg.Corpus.OnFile = func(path string) { files = append(files, path) }
 	var stdin *hashingReader
 	if slices.Contains(cfg.Inputs, "-") && cfg.Stdin != nil {
-		stdin = &hashingReader{r: cfg.Stdin, h: sha256.New()}
+		stdin = &hashingReader{r: cfg.Stdin, h: crc32.New(crc32.MakeTable(crc32.Castagnoli))}
 		cfg.Stdin = stdin
 	}
 	cfg.Remember = true
@@ -175,7 +175,7 @@ func runNight(ctx context.Context, o *runOptions, cfg dedup.Config, set *report.
 		return fmt.Errorf("recording the inputs: %w", err)
 	}
 	if stdin != nil {
-		inputs = append(inputs, state.Input{Path: "-", Bytes: stdin.n, SHA256: hex.EncodeToString(stdin.h.Sum(nil))})
+		inputs = append(inputs, state.Input{Path: "-", Bytes: stdin.n, CRC32C: hex.EncodeToString(stdin.h.Sum(nil))})
 	}
 	seconds := map[string]float64{}
 	for _, s := range t.Result.Stages {
@@ -314,7 +314,7 @@ Print the nights a nightly state (neardup run --state DIR) remembers, one
 line each: the night, its clock's date, articles read, new, already in the
 state, hidden, the dedup rate (hidden / new), articles evicted, the state's
 size after it, and the seconds it took. --json prints the records whole,
-with each night's inputs (path, bytes, SHA-256). It reads without locking
+with each night's inputs (path, bytes, CRC-32C). It reads without locking
 and never changes the state.
 
 Flags:

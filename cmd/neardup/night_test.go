@@ -142,13 +142,13 @@ func TestNightsDecideOnceWithStableIDs(t *testing.T) {
 		Inputs []struct {
 			Path   string `json:"path"`
 			Bytes  int64  `json:"bytes"`
-			SHA256 string `json:"sha256"`
+			CRC32C string `json:"crc32c"`
 		} `json:"inputs"`
 	}
 	if err := json.Unmarshal([]byte(stdout), &hist); code != 0 || err != nil || len(hist) != 3 {
 		t.Fatalf("history --json: exit %d, %v:\n%s", code, err, stdout)
 	}
-	if in := hist[2].Inputs; len(in) != 1 || in[0].Path != nights[2] || in[0].Bytes == 0 || len(in[0].SHA256) != 64 || hist[2].Rate != 1 {
+	if in := hist[2].Inputs; len(in) != 1 || in[0].Path != nights[2] || in[0].Bytes == 0 || len(in[0].CRC32C) != 8 || hist[2].Rate != 1 {
 		t.Errorf("night 3's record: %+v", hist[2])
 	}
 }

@@ -26,9 +26,12 @@ package state
 //	night                      uvarint: the night it arrived
 //	canonical                  uvarint length, bytes: the canonical member's ID of
 //	                           the cluster it joined; empty: kept
-//	match (canonical not empty)  7 float64 (Jaccard, Containment, Figures, Names,
-//	                           Hours, FigureOrder, Lede), uvarint Subjects+1,
-//	                           byte Verified, uvarint length + Reason
+//	match (canonical not empty)  6 uint16: Jaccard, Containment, Figures, Names,
+//	                           FigureOrder, Lede as they are written out, in
+//	                           ten-thousandths (0xFFFF: -1, not applied);
+//	                           uint32 Hours in hundredths (0xFFFFFFFF: -1);
+//	                           uvarint Subjects+1, byte Verified, uvarint
+//	                           length + Reason
 //	text hash                  uint64 (dedup.TextHash)
 //	words                      uvarint n, n × uint32 (title and lede words counted
 //	                           by the subject test; dedup.Result.Words)
@@ -135,9 +138,18 @@ func appendArticle(dst []byte, a *Article) []byte {
 	dst = appendString(dst, a.Canonical)
 	if a.Canonical != "" {
 		m := &a.Match
-		for _, f := range []float64{m.Jaccard, m.Containment, m.Figures, m.Names, m.Hours, m.FigureOrder, m.Lede} {
-			dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(f))
+		for _, f := range []float64{m.Jaccard, m.Containment, m.Figures, m.Names, m.FigureOrder, m.Lede} {
+			v := uint16(0xFFFF)
+			if f >= 0 {
+				v = uint16(math.Round(min(f, 1) * 1e4))
+			}
+			dst = binary.LittleEndian.AppendUint16(dst, v)
 		}
+		h := uint32(0xFFFFFFFF)
+		if m.Hours >= 0 {
+			h = uint32(min(math.Round(m.Hours*100), 0xFFFFFFFE))
+		}
+		dst = binary.LittleEndian.AppendUint32(dst, h)
 		dst = binary.AppendUvarint(dst, uint64(m.Subjects+1))
 		v := byte(0)
 		if m.Verified {
@@ -163,7 +175,7 @@ func appendString(dst []byte, s string) []byte {
 // and sources, which compress; signatures and hash sets do not. Measured
 // on a generated night: 499 bytes an article raw, 386 compressed.
 var (
-	zenc, _ = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
+	zenc, _ = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithEncoderLevel(zstd.SpeedBetterCompression))
 	zdec, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(1<<34))
 )
 
@@ -219,6 +231,12 @@ func decodeSegment(z []byte) ([]Article, error) {
 
 var errRecord = errors.New("malformed record")
 
+// matchFixed is the fixed part of a stored match: six uint16 and a uint32.
+// A match is kept as precise as the outputs write it (report.Round4, hours
+// to hundredths): what a later night lists of a member is what its own
+// night wrote.
+const matchFixed = 6*2 + 4
+
 // span is a field's bytes in a record: b[off:off+n].
 type span struct{ off, n uint32 }
 
@@ -270,7 +288,7 @@ func scanRecord(b []byte) (record, error) {
 	r.id, r.title, r.source = str(), str(), str()
 	r.length, r.night = int32(uv()), int32(uv())
 	if r.canon = str(); r.canon.n > 0 {
-		r.match = take(7 * 8)
+		r.match = take(matchFixed)
 		uv()
 		take(1)
 		str()
@@ -308,15 +326,22 @@ func (r *record) article(b []byte) (Article, error) {
 	if r.canon.n > 0 {
 		m := &a.Match
 		at := b[r.match:]
-		for i, f := range []*float64{&m.Jaccard, &m.Containment, &m.Figures, &m.Names, &m.Hours, &m.FigureOrder, &m.Lede} {
-			*f = math.Float64frombits(binary.LittleEndian.Uint64(at[8*i:]))
+		for i, f := range []*float64{&m.Jaccard, &m.Containment, &m.Figures, &m.Names, &m.FigureOrder, &m.Lede} {
+			*f = -1
+			if v := binary.LittleEndian.Uint16(at[2*i:]); v != 0xFFFF {
+				*f = float64(v) / 1e4
+			}
 		}
-		at = at[7*8:]
+		m.Hours = -1
+		if v := binary.LittleEndian.Uint32(at[12:]); v != 0xFFFFFFFF {
+			m.Hours = float64(v) / 100
+		}
+		at = at[matchFixed:]
 		v, k := binary.Uvarint(at)
 		m.Subjects = int(v) - 1
 		m.Verified = at[k] == 1
 		n, k2 := binary.Uvarint(at[k+1:])
-		start := int(r.match) + 7*8 + k + 1 + k2
+		start := int(r.match) + matchFixed + k + 1 + k2
 		m.Reason = text[start : start+int(n)]
 	}
 	if r.words.n > 0 {

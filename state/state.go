@@ -201,9 +201,9 @@ type State struct {
 	Dir      string
 	Manifest Manifest // zero Generation: a new state
 
-	bufs   [][]byte // each segment's records, decompressed
-	recs   []slot   // the live articles, in segment order
-	sigs   []uint16 // their signatures, hashes values each
+	bufs   [][]byte   // each segment's records, decompressed
+	recs   []slot     // the live articles, in segment order
+	sigs   [][]uint16 // each segment's signatures, hashes values for each record
 	hashes int
 	ids    idTable
 	cache  map[int32]*cluster.Evidence
@@ -215,10 +215,10 @@ type State struct {
 // slot is a live article in the index.
 type slot struct {
 	seg       int32
+	local     int32  // its record's number in the segment
 	off, size uint32 // its record: bufs[seg][off:off+size]
 	id        span   // within the record
 	canonID   span   // within the record: its canonical's ID (none: kept)
-	sig       uint32 // within the record: its signature's first value
 	canon     int32  // the index of its canonical article; itself when kept; -1 when that one has left
 	night     int32
 	length    int32
@@ -276,7 +276,9 @@ func (s *State) signature(i int) []uint16 {
 	if s.recs[i].shingles == 0 {
 		return nil
 	}
-	return s.sigs[i*s.hashes : (i+1)*s.hashes : (i+1)*s.hashes]
+	r := &s.recs[i]
+	at := int(r.local) * s.hashes
+	return s.sigs[r.seg][at : at+s.hashes : at+s.hashes]
 }
 
 // published is article i's date as Evidence has it.
@@ -290,20 +292,22 @@ func (s *State) published(i int) time.Time {
 // find is the index of the article with this ID.
 func (s *State) find(id string) (int, bool) { return s.ids.find(s, id) }
 
-// idTable finds articles by ID: open addressing over their indices + 1.
+// idTable finds articles by ID: open addressing over their indices + 1,
+// each beside the top 32 bits of its ID's hash (compared before the IDs).
 type idTable struct {
-	slots []int32
+	slots []uint64 // hash>>32 << 32 | index+1; 0 empty
 	seed  maphash.Seed
 }
 
 func (t *idTable) build(s *State) {
 	size := 1 << bits.Len(uint(2*len(s.recs)+1))
-	t.slots, t.seed = make([]int32, size), maphash.MakeSeed()
+	t.slots, t.seed = make([]uint64, size), maphash.MakeSeed()
 	mask := uint64(size - 1)
 	for i := range s.recs {
-		for h := maphash.Bytes(t.seed, s.recs[i].id.of(s.rec(i))) & mask; ; h = (h + 1) & mask {
-			if t.slots[h] == 0 {
-				t.slots[h] = int32(i + 1)
+		h := maphash.Bytes(t.seed, s.recs[i].id.of(s.rec(i)))
+		for k := h & mask; ; k = (k + 1) & mask {
+			if t.slots[k] == 0 {
+				t.slots[k] = h>>32<<32 | uint64(i+1)
 				break
 			}
 		}
@@ -315,13 +319,16 @@ func (t *idTable) find(s *State, id string) (int, bool) {
 		return 0, false
 	}
 	mask := uint64(len(t.slots) - 1)
-	for h := maphash.String(t.seed, id) & mask; ; h = (h + 1) & mask {
-		v := t.slots[h]
+	h := maphash.String(t.seed, id)
+	for k := h & mask; ; k = (k + 1) & mask {
+		v := t.slots[k]
 		if v == 0 {
 			return 0, false
 		}
-		if i := int(v - 1); string(s.recs[i].id.of(s.rec(i))) == id {
-			return i, true
+		if v>>32 == h>>32 {
+			if i := int(uint32(v) - 1); string(s.recs[i].id.of(s.rec(i))) == id {
+				return i, true
+			}
 		}
 	}
 }
@@ -416,10 +423,11 @@ func (s *State) load() error {
 	type part struct {
 		buf  []byte
 		recs []slot
+		sigs []uint16
 	}
+	hashes := s.Manifest.Params.Hashes
 	parts := make([]part, len(s.Manifest.Segments))
 	errs := make([]error, len(s.Manifest.Segments))
-	hashes := make([]int, len(s.Manifest.Segments))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 2)
 	for i, f := range s.Manifest.Segments {
@@ -437,7 +445,10 @@ func (s *State) load() error {
 				err = fmt.Errorf("%d records, the manifest says %d", n, f.Articles)
 			}
 			recs := make([]slot, 0, n)
-			hashes[i] = -1
+			var sigs []uint16
+			if err == nil {
+				sigs = make([]uint16, n*hashes)
+			}
 			for off := 0; err == nil && off < len(b); {
 				var r record
 				if r, err = scanRecord(b[off:]); err != nil {
@@ -445,15 +456,18 @@ func (s *State) load() error {
 					break
 				}
 				if r.layout.Shingles > 0 {
-					switch h := r.layout.Hashes; {
-					case hashes[i] == -1:
-						hashes[i] = h
-					case h != hashes[i]:
-						err = fmt.Errorf("record %d: signatures of %d and %d hashes", len(recs)+1, h, hashes[i])
+					if r.layout.Hashes != hashes || len(recs) >= n {
+						err = fmt.Errorf("record %d: a signature of %d hashes, the parameters say %d", len(recs)+1, r.layout.Hashes, hashes)
+						break
+					}
+					sig := b[off+int(r.evidence)+r.layout.Signature:]
+					dst := sigs[len(recs)*hashes : (len(recs)+1)*hashes]
+					for k := range dst {
+						dst[k] = binary.LittleEndian.Uint16(sig[2*k:])
 					}
 				}
-				recs = append(recs, slot{seg: int32(i), off: uint32(off), size: uint32(r.size), id: r.id, canonID: r.canon,
-					sig: r.evidence + uint32(r.layout.Signature), night: r.night, length: r.length,
+				recs = append(recs, slot{seg: int32(i), local: int32(len(recs)), off: uint32(off), size: uint32(r.size), id: r.id, canonID: r.canon,
+					night: r.night, length: r.length,
 					shingles: r.layout.Shingles, short: r.layout.Short, published: r.layout.Published, textHash: r.textHash})
 				off += r.size
 			}
@@ -464,22 +478,18 @@ func (s *State) load() error {
 				errs[i] = &ErrDamaged{Path: p, Err: err}
 				return
 			}
-			parts[i] = part{b, recs}
+			parts[i] = part{b, recs, sigs}
 		})
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	s.hashes = s.Manifest.Params.Hashes
-	for i, h := range hashes {
-		if h != -1 && h != s.hashes {
-			return &ErrDamaged{Path: filepath.Join(genDir, s.Manifest.Segments[i].Name), Err: fmt.Errorf("signatures of %d hashes, the parameters say %d", h, s.hashes)}
-		}
-	}
+	s.hashes = hashes
 	n := 0
 	for _, p := range parts {
 		s.bufs = append(s.bufs, p.buf)
+		s.sigs = append(s.sigs, p.sigs)
 		n += len(p.recs)
 	}
 	s.recs = make([]slot, 0, n)
@@ -493,28 +503,23 @@ func (s *State) load() error {
 	if len(s.recs) != s.Manifest.Articles {
 		return &ErrDamaged{Path: mpath, Err: fmt.Errorf("%d articles kept, the manifest says %d", len(s.recs), s.Manifest.Articles)}
 	}
-	// The signatures, in one array; the IDs' table; the canonicals.
-	s.sigs = make([]uint16, len(s.recs)*s.hashes)
-	for i := range s.recs {
-		if s.recs[i].shingles == 0 {
-			continue
-		}
-		sig := s.rec(i)[s.recs[i].sig:]
-		dst := s.sigs[i*s.hashes : (i+1)*s.hashes]
-		for k := range dst {
-			dst[k] = binary.LittleEndian.Uint16(sig[2*k:])
-		}
-	}
+	// The IDs' table; the canonicals, found in two halves at once.
 	s.ids.build(s)
-	for i := range s.recs {
-		s.recs[i].canon = int32(i)
-		if c := s.recs[i].canonID; c.n > 0 {
-			s.recs[i].canon = -1
-			if k, ok := s.find(string(c.of(s.rec(i)))); ok {
-				s.recs[i].canon = int32(k)
+	half := len(s.recs) / 2
+	for _, r := range [][2]int{{0, half}, {half, len(s.recs)}} {
+		wg.Go(func() {
+			for i := r[0]; i < r[1]; i++ {
+				s.recs[i].canon = int32(i)
+				if c := s.recs[i].canonID; c.n > 0 {
+					s.recs[i].canon = -1
+					if k, ok := s.find(string(c.of(s.rec(i)))); ok {
+						s.recs[i].canon = int32(k)
+					}
+				}
 			}
-		}
+		})
 	}
+	wg.Wait()
 	return s.tidy(gen)
 }
 

@@ -86,12 +86,17 @@ func (s *State) Commit(t *Tonight, p Params, keep time.Duration, inputs []Input,
 		default:
 			// Rewritten: the live records' bytes, as they are.
 			raw := binary.AppendUvarint(nil, uint64(nlive))
+			half, n := 0, 0
 			for i := lo; i < at; i++ {
 				if probe.liveSlot(&s.recs[i], m.Cutoff) {
+					if n == nlive/2 {
+						half = len(raw)
+					}
 					raw = append(raw, s.rec(i)...)
+					n++
 				}
 			}
-			nf, err := writeSynced(tmp, segName(int(f.Night), m.Generation), zenc.EncodeAll(raw, []byte(segMagic)))
+			nf, err := writeSynced(tmp, segName(int(f.Night), m.Generation), compressRecords(raw, half))
 			if err != nil {
 				return err
 			}

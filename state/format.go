@@ -18,8 +18,9 @@ package state
 //	                           the night's outputs, restored by a retry
 //	DIR/.tmp-gen-N/            a generation being written; removed by the next run
 //
-// A segment file is the 8 bytes "NDSEG01\n" and one zstd frame (RFC 8878)
-// holding a uvarint count, then count records, each:
+// A segment file is the 8 bytes "NDSEG01\n" and zstd frames (RFC 8878)
+// holding, once decompressed in turn, a uvarint count, then count records,
+// each:
 //
 //	id, title, source          uvarint length, UTF-8 bytes
 //	length                     uvarint: bytes of matched text
@@ -175,17 +176,40 @@ func appendString(dst []byte, s string) []byte {
 // and sources, which compress; signatures and hash sets do not. Measured
 // on a generated night: 499 bytes an article raw, 386 compressed.
 var (
-	zenc, _ = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithEncoderLevel(zstd.SpeedBetterCompression))
+	zenc, _ = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(2), zstd.WithEncoderLevel(zstd.SpeedBetterCompression))
 	zdec, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(1<<34))
 )
 
 // encodeSegment is a segment file holding arts.
 func encodeSegment(arts []Article) []byte {
 	b := binary.AppendUvarint(nil, uint64(len(arts)))
+	half := 0
 	for i := range arts {
+		if i == len(arts)/2 {
+			half = len(b)
+		}
 		b = appendArticle(b, &arts[i])
 	}
-	return zenc.EncodeAll(b, []byte(segMagic))
+	return compressRecords(b, half)
+}
+
+// compressRecords compresses a segment's records (count first) as two zstd
+// frames, split at split (a record's start), compressed at once on two
+// cores: a zstd stream may be several frames, and DecodeAll reads them in
+// turn. A night's segment is most of what a commit does.
+func compressRecords(b []byte, split int) []byte {
+	if split <= 0 || split >= len(b) {
+		return zenc.EncodeAll(b, []byte(segMagic))
+	}
+	var second []byte
+	done := make(chan struct{})
+	go func() {
+		second = zenc.EncodeAll(b[split:], nil)
+		close(done)
+	}()
+	out := zenc.EncodeAll(b[:split], []byte(segMagic))
+	<-done
+	return append(out, second...)
 }
 
 // segmentRecords decompresses a segment file: its record count and the

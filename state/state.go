@@ -219,6 +219,7 @@ type slot struct {
 	off, size uint32 // its record: bufs[seg][off:off+size]
 	id        span   // within the record
 	canonID   span   // within the record: its canonical's ID (none: kept)
+	lede      uint32 // within the record: its evidence's lede (long articles' evidence is read from here and the index)
 	canon     int32  // the index of its canonical article; itself when kept; -1 when that one has left
 	night     int32
 	length    int32
@@ -253,8 +254,18 @@ func (s *State) Article(i int) Article {
 	return a
 }
 
-// evidence is article i's evidence, decoded once.
+// evidence is article i's evidence: a long article's made from the index
+// and its lede, a short one's decoded once.
 func (s *State) evidence(i int) *cluster.Evidence {
+	if r := &s.recs[i]; !r.short {
+		ev := &cluster.Evidence{Signature: s.signature(i), Published: r.published, Shingles: r.shingles}
+		b := s.rec(i)[r.lede:]
+		ev.Lede.N = b[0]
+		for k := range ev.Lede.N {
+			ev.Lede.Set[k] = binary.LittleEndian.Uint16(b[1+2*int(k):])
+		}
+		return ev
+	}
 	if ev, ok := s.cache[int32(i)]; ok {
 		return ev
 	}
@@ -467,7 +478,7 @@ func (s *State) load() error {
 					}
 				}
 				recs = append(recs, slot{seg: int32(i), local: int32(len(recs)), off: uint32(off), size: uint32(r.size), id: r.id, canonID: r.canon,
-					night: r.night, length: r.length,
+					lede: r.evidence + uint32(r.layout.Signature+2*r.layout.Hashes), night: r.night, length: r.length,
 					shingles: r.layout.Shingles, short: r.layout.Short, published: r.layout.Published, textHash: r.textHash})
 				off += r.size
 			}

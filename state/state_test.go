@@ -2,8 +2,8 @@ package state
 
 import (
 	"context"
-	"math"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"

@@ -37,6 +37,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/neardup/neardup/cluster"
@@ -87,6 +88,7 @@ type File struct {
 	Name     string `json:"name"`
 	Night    int32  `json:"night,omitempty"`    // a segment's night
 	Articles int    `json:"articles,omitempty"` // a segment's records
+	Split    int64  `json:"split,omitempty"`    // where a segment's second zstd frame starts
 	Bytes    int64  `json:"bytes"`
 	CRC32C   string `json:"crc32c"` // CRC-32C (Castagnoli), hex
 }
@@ -310,19 +312,28 @@ type idTable struct {
 	seed  maphash.Seed
 }
 
+// build fills the table from two goroutines (a slot is taken by
+// compare-and-swap); lookups find the same articles whatever slots they
+// took.
 func (t *idTable) build(s *State) {
 	size := 1 << bits.Len(uint(2*len(s.recs)+1))
 	t.slots, t.seed = make([]uint64, size), maphash.MakeSeed()
 	mask := uint64(size - 1)
-	for i := range s.recs {
-		h := maphash.Bytes(t.seed, s.recs[i].id.of(s.rec(i)))
-		for k := h & mask; ; k = (k + 1) & mask {
-			if t.slots[k] == 0 {
-				t.slots[k] = h>>32<<32 | uint64(i+1)
-				break
+	var wg sync.WaitGroup
+	half := len(s.recs) / 2
+	for _, r := range [][2]int{{0, half}, {half, len(s.recs)}} {
+		wg.Go(func() {
+			for i := r[0]; i < r[1]; i++ {
+				h := maphash.Bytes(t.seed, s.recs[i].id.of(s.rec(i)))
+				for k := h & mask; ; k = (k + 1) & mask {
+					if atomic.CompareAndSwapUint64(&t.slots[k], 0, h>>32<<32|uint64(i+1)) {
+						break
+					}
+				}
 			}
-		}
+		})
 	}
+	wg.Wait()
 }
 
 func (t *idTable) find(s *State, id string) (int, bool) {
@@ -451,7 +462,7 @@ func (s *State) load() error {
 				errs[i] = err
 				return
 			}
-			n, b, err := segmentRecords(z)
+			n, b, err := segmentRecords(z, f.Split)
 			if err == nil && n != f.Articles {
 				err = fmt.Errorf("%d records, the manifest says %d", n, f.Articles)
 			}

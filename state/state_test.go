@@ -173,3 +173,41 @@ func TestMatchKeptAsWritten(t *testing.T) {
 		}
 	}
 }
+
+// A segment written as two frames (as commits write them) decodes, frames
+// at once or in turn.
+func TestSegmentTwoFrames(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	var arts []Article
+	for i := range 100 {
+		arts = append(arts, randomArticle(r, i))
+	}
+	dir := t.TempDir()
+	f, err := writeSegment(dir, "s.nds", 1, arts)
+	if err != nil || f.Split == 0 {
+		t.Fatalf("%+v, %v", f, err)
+	}
+	z, _ := os.ReadFile(filepath.Join(dir, "s.nds"))
+	for _, split := range []int64{f.Split, 0} {
+		n, b, err := segmentRecords(z, split)
+		if err != nil || n != len(arts) {
+			t.Fatalf("split %d: %d records, %v", split, n, err)
+		}
+		var got []Article
+		for off := 0; off < len(b); {
+			rec, err := scanRecord(b[off:])
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := rec.article(b[off:])
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, a)
+			off += rec.size
+		}
+		if !reflect.DeepEqual(got, arts) {
+			t.Fatalf("split %d: articles differ", split)
+		}
+	}
+}

@@ -119,7 +119,18 @@ func runNight(ctx context.Context, o *runOptions, cfg dedup.Config, set *report.
 		return fmt.Errorf("no articles read (%d files, %d records skipped): outputs and state left as they were", res.Stats.Files, res.Stats.SkippedTotal())
 	}
 	res.Stages = append([]dedup.Stage{{Name: "load_state", Seconds: loaded.Seconds()}}, res.Stages...)
+	// The inputs' checksums, for the night's record, while it is decided.
+	type hashed struct {
+		inputs []state.Input
+		err    error
+	}
+	hashing := make(chan hashed, 1)
+	go func() {
+		ins, err := state.HashInputs(files)
+		hashing <- hashed{ins, err}
+	}()
 	t := st.Night(cfg, res, o.nightTime)
+	h := <-hashing
 	if t.Retry {
 		outs, err := st.LastOutputs()
 		if err != nil {
@@ -170,7 +181,7 @@ func runNight(ctx context.Context, o *runOptions, cfg dedup.Config, set *report.
 		}
 		outs = append(outs, state.Output{Name: out.name, Data: b.Bytes()})
 	}
-	inputs, err := state.HashInputs(files)
+	inputs, err := h.inputs, h.err
 	if err != nil {
 		return fmt.Errorf("recording the inputs: %w", err)
 	}

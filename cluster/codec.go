@@ -15,7 +15,7 @@ import (
 // uvarint count; a list of n values is n fixed-width values.
 //
 //	flags      byte: 1 Short present, 2 About present
-//	published  varint (zigzag; Undated: math.MinInt64)
+//	published  int64 (Undated: math.MinInt64)
 //	shingles   uvarint
 //	signature  n, n × uint16
 //	lede       byte N ≤ LedeShingles, N × uint16
@@ -46,7 +46,7 @@ func AppendEvidence(dst []byte, e *Evidence) []byte {
 		}
 	}
 	dst = append(dst, flags)
-	dst = binary.AppendVarint(dst, e.Published)
+	dst = binary.LittleEndian.AppendUint64(dst, uint64(e.Published))
 	dst = binary.AppendUvarint(dst, uint64(uint32(e.Shingles)))
 	dst = append16(dst, e.Signature)
 	dst = append(dst, e.Lede.N)
@@ -94,7 +94,7 @@ func DecodeEvidence(b []byte) (Evidence, []byte, error) {
 	d := decoder{b: b}
 	var e Evidence
 	flags := d.byte()
-	e.Published = d.varint()
+	e.Published = int64(d.u64())
 	e.Shingles = d.int32()
 	e.Signature = decodeList(&d, 2, func(b []byte) uint16 { return binary.LittleEndian.Uint16(b) })
 	if n := d.byte(); n > LedeShingles {
@@ -194,6 +194,13 @@ func (d *decoder) u16() uint16 {
 	return 0
 }
 
+func (d *decoder) u64() uint64 {
+	if b := d.take(8); b != nil {
+		return binary.LittleEndian.Uint64(b)
+	}
+	return 0
+}
+
 func (d *decoder) uvarint() uint64 {
 	if d.err != nil {
 		return 0
@@ -214,16 +221,6 @@ func uvarintLen(v uint64) int {
 		n++
 	}
 	return n
-}
-
-// varint reads a zigzag varint, as binary.AppendVarint writes it.
-func (d *decoder) varint() int64 {
-	u := d.uvarint()
-	x := int64(u >> 1)
-	if u&1 != 0 {
-		x = ^x
-	}
-	return x
 }
 
 func (d *decoder) int32() int32 {
@@ -279,7 +276,7 @@ func LayoutOf(b []byte) (EvidenceLayout, error) {
 	d := decoder{b: b}
 	var l EvidenceLayout
 	flags := d.byte()
-	l.Published = d.varint()
+	l.Published = int64(d.u64())
 	l.Shingles = d.int32()
 	n := d.uvarint()
 	if n > uint64(len(d.b)/2) {

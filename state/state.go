@@ -369,6 +369,22 @@ type Options struct {
 // and loads the current generation, checking every checksum. A directory
 // without a generation is a new, empty state.
 func Open(ctx context.Context, dir string, opts Options) (*State, error) {
+	s, err := Lock(ctx, dir, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Load(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Lock is Open without the loading: it takes the lock at once (a second
+// run exits while the first goes on) and leaves Load, which may run while
+// the night's input is read, to the caller. Nothing but Load and Close
+// may be called before Load has returned without error.
+func Lock(ctx context.Context, dir string, opts Options) (*State, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -383,12 +399,11 @@ func Open(ctx context.Context, dir string, opts Options) (*State, error) {
 	if s.hook == nil {
 		s.hook = func(string) {}
 	}
-	if err := s.load(); err != nil {
-		l.Release()
-		return nil, err
-	}
 	return s, nil
 }
+
+// Load reads the current generation (see Open).
+func (s *State) Load() error { return s.load() }
 
 // Close releases the lock.
 func (s *State) Close() error { return s.lock.Release() }

@@ -33,7 +33,7 @@ package state
 //	                           uint32 Hours in hundredths (0xFFFFFFFF: -1);
 //	                           uvarint Subjects+1, byte Verified, uvarint
 //	                           length + Reason
-//	text hash                  uint64 (dedup.TextHash)
+//	text hash                  uint32 (dedup.TextHash)
 //	words                      uvarint n, n × uint32 (title and lede words counted
 //	                           by the subject test; dedup.Result.Words)
 //	evidence                   cluster.AppendEvidence
@@ -159,7 +159,7 @@ func appendArticle(dst []byte, a *Article) []byte {
 		dst = append(dst, v)
 		dst = appendString(dst, m.Reason)
 	}
-	dst = binary.LittleEndian.AppendUint64(dst, a.TextHash)
+	dst = binary.LittleEndian.AppendUint32(dst, a.TextHash)
 	dst = binary.AppendUvarint(dst, uint64(len(a.Words)))
 	for _, w := range a.Words {
 		dst = binary.LittleEndian.AppendUint32(dst, w)
@@ -289,7 +289,7 @@ type record struct {
 	id, title, source, canon span
 	match                    uint32 // offset of the match (canon.n > 0)
 	length, night            int32
-	textHash                 uint64
+	textHash                 uint32
 	words                    span // n words of 4 bytes
 	evidence                 uint32
 	layout                   cluster.EvidenceLayout
@@ -333,13 +333,13 @@ func scanRecord(b []byte) (record, error) {
 		take(1)
 		str()
 	}
-	h := take(8)
+	h := take(4)
 	nw := uv()
 	r.words = span{take(4 * nw), uint32(nw)}
 	if fail || r.id.n == 0 {
 		return r, errRecord
 	}
-	r.textHash = binary.LittleEndian.Uint64(b[h:])
+	r.textHash = binary.LittleEndian.Uint32(b[h:])
 	l, err := cluster.LayoutOf(b[pos:])
 	if err != nil {
 		return r, err

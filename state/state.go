@@ -53,7 +53,7 @@ type Article struct {
 	Night             int32  // the night it arrived
 	Canonical         string // the canonical member's ID of the cluster it joined; "": kept
 	Match             cluster.Match
-	TextHash          uint64   // dedup.TextHash of its title and text
+	TextHash          uint32   // dedup.TextHash of its title and text
 	Words             []uint32 // what CorpusCounts counts of it (dedup.Result.Words)
 	Evidence          cluster.Evidence
 }
@@ -228,7 +228,7 @@ type slot struct {
 	shingles  int32
 	short     bool
 	published int64
-	textHash  uint64
+	textHash  uint32
 }
 
 // Len is the number of articles in the state.

@@ -17,7 +17,7 @@ import (
 
 func randomArticle(r *rand.Rand, i int) Article {
 	a := Article{ID: string(rune('a'+i%26)) + string(rune('0'+i/26%10)) + "é/" + string(rune('A'+i%7)), Title: "Tïtle", Source: "AFP",
-		Length: r.Int32N(5000), Night: r.Int32N(9) + 1, TextHash: r.Uint64()}
+		Length: r.Int32N(5000), Night: r.Int32N(9) + 1, TextHash: r.Uint32()}
 	if r.IntN(3) == 0 {
 		a.Canonical = "canon"
 		// Stored as precise as the outputs write them (ten-thousandths).

@@ -668,6 +668,20 @@ func (s *State) LastOutputs() ([]Output, error) {
 // loading its articles (neardup history): the MANIFEST is checked against
 // CURRENT. A directory without a state has no nights.
 func ReadHistory(dir string) (*Manifest, error) {
+	// A run may switch generations (and remove the one CURRENT named)
+	// between the two reads: read CURRENT again then.
+	for try := 0; ; try++ {
+		m, err := readHistory(dir)
+		var damaged *ErrDamaged
+		if try < 10 && errors.As(err, &damaged) && errors.Is(err, os.ErrNotExist) {
+			time.Sleep(20 * time.Millisecond)
+			continue
+		}
+		return m, err
+	}
+}
+
+func readHistory(dir string) (*Manifest, error) {
 	cur, err := os.ReadFile(filepath.Join(dir, currentFile))
 	if errors.Is(err, os.ErrNotExist) {
 		if _, err := os.Stat(dir); err != nil {
@@ -685,7 +699,6 @@ func ReadHistory(dir string) (*Manifest, error) {
 	mpath := filepath.Join(dir, gen, manifestFile)
 	mb, err := os.ReadFile(mpath)
 	if err != nil {
-		// A run may have switched generations since CURRENT was read.
 		return nil, &ErrDamaged{Path: mpath, Err: err}
 	}
 	if got := sha256.Sum256(mb); hex.EncodeToString(got[:]) != sum {

@@ -211,3 +211,29 @@ func TestSegmentTwoFrames(t *testing.T) {
 		}
 	}
 }
+
+// ReadHistory reads CURRENT again when the generation it named has just
+// been replaced (a run committing while history reads, without a lock).
+func TestReadHistoryFollowsSwitch(t *testing.T) {
+	dir := t.TempDir()
+	manifest := []byte(`{"format":1,"generation":2,"nights":[{"night":2,"date":"2026-11-26"}]}`)
+	os.MkdirAll(filepath.Join(dir, genName(2)), 0o755)
+	os.WriteFile(filepath.Join(dir, genName(2), manifestFile), manifest, 0o644)
+	// CURRENT still names generation 1, already removed.
+	os.WriteFile(filepath.Join(dir, currentFile), currentLine(genName(1), []byte("{}")), 0o644)
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		os.WriteFile(filepath.Join(dir, currentFile+".tmp"), currentLine(genName(2), manifest), 0o644)
+		os.Rename(filepath.Join(dir, currentFile+".tmp"), filepath.Join(dir, currentFile))
+	}()
+	m, err := ReadHistory(dir)
+	if err != nil || m.Generation != 2 || len(m.Nights) != 1 {
+		t.Fatalf("%+v, %v", m, err)
+	}
+	// A generation that stays missing is damage.
+	os.WriteFile(filepath.Join(dir, currentFile), currentLine(genName(3), []byte("{}")), 0o644)
+	var damaged *ErrDamaged
+	if _, err := ReadHistory(dir); !errors.As(err, &damaged) {
+		t.Errorf("missing generation: %v", err)
+	}
+}

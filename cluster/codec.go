@@ -325,3 +325,47 @@ func LayoutOf(b []byte) (EvidenceLayout, error) {
 	l.Size = len(b) - len(d.b)
 	return l, nil
 }
+
+// CountsOf reads, from the Evidence encoded at the start of b, what corpus
+// counts weigh by — whether it has About evidence, and its sentences
+// (appended to dst) — without decoding the rest.
+func CountsOf(b []byte, dst []uint32) (about bool, sentences []uint32, err error) {
+	d := decoder{b: b}
+	flags := d.byte()
+	d.take(8)
+	d.int32()
+	if n := d.uvarint(); n > uint64(len(d.b)/2) {
+		d.fail()
+	} else {
+		d.take(2 * int(n))
+	}
+	if ln := d.byte(); ln > LedeShingles {
+		d.fail()
+	} else {
+		d.take(2 * int(ln))
+	}
+	skip := func(size int) {
+		if n := d.uvarint(); n > uint64(len(d.b)/size) {
+			d.fail()
+		} else {
+			d.take(int(n) * size)
+		}
+	}
+	if flags&1 != 0 {
+		skip(8)
+		skip(8)
+		skip(8)
+		d.int32()
+		if n := d.uvarint(); n > uint64(len(d.b)/4) {
+			d.fail()
+		} else if raw := d.take(4 * int(n)); raw != nil {
+			for i := range int(n) {
+				dst = append(dst, binary.LittleEndian.Uint32(raw[4*i:]))
+			}
+		}
+	}
+	if d.err != nil {
+		return false, dst, d.err
+	}
+	return flags&2 != 0, dst, nil
+}

@@ -160,3 +160,22 @@ func TestEvidenceLayout(t *testing.T) {
 		}
 	}
 }
+
+// CountsOf reads what DecodeEvidence gives of About and Sentences.
+func TestCountsOf(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	for range 500 {
+		e := randomEvidence(r)
+		about, sentences, err := CountsOf(AppendEvidence(nil, &e), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []uint32
+		if e.Short != nil {
+			want = e.Short.Sentences
+		}
+		if about != (e.Short != nil && e.Short.About != nil) || !reflect.DeepEqual(nilIfEmpty(sentences), want) {
+			t.Fatalf("%v %v of %+v", about, sentences, e.Short)
+		}
+	}
+}

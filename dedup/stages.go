@@ -168,11 +168,15 @@ func (c *CorpusCounts) Add(s *Signed) {
 // words of its Signed record (low 32 bits, as Result.Words has them) and
 // its evidence. The counts are those Add gives.
 func (c *CorpusCounts) AddStored(words []uint32, ev *cluster.Evidence) {
-	short := ev.Short
-	if short == nil {
-		return
+	if short := ev.Short; short != nil {
+		c.AddCounted(words, short.About != nil, short.Sentences)
 	}
-	if c.vocab != nil && short.About != nil {
+}
+
+// AddCounted is AddStored from what cluster.CountsOf reads of a stored
+// article's evidence: whether it has About evidence, and its sentences.
+func (c *CorpusCounts) AddCounted(words []uint32, about bool, sentences []uint32) {
+	if c.vocab != nil && about {
 		w64 := make([]uint64, len(words))
 		for i, w := range words {
 			w64[i] = uint64(w)
@@ -180,7 +184,7 @@ func (c *CorpusCounts) AddStored(words []uint32, ev *cluster.Evidence) {
 		c.vocab.Add(w64)
 	}
 	if c.furniture != nil {
-		c.furniture.Add(short.Sentences)
+		c.furniture.Add(sentences)
 	}
 }
 

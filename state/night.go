@@ -125,13 +125,18 @@ func (s *State) Night(cfg dedup.Config, res *dedup.Result, clock time.Time) *Ton
 		rules.Threshold = cfg.LSH.Threshold
 	}
 	counts := dedup.NewCorpusCounts(rules)
-	var words []uint32
+	var words, sentences []uint32
 	for i := range s.recs {
 		if s.recs[i].short && (rules.Subject > 0 || rules.FurnitureMin > 0) {
 			b := s.rec(i)
 			r, _ := scanRecord(b)
 			words = r.wordsOf(b, words[:0])
-			counts.AddStored(words, s.evidence(i))
+			about, sent, err := cluster.CountsOf(b[r.evidence:], sentences[:0])
+			if err != nil {
+				panic("state: evidence checked at load no longer reads: " + err.Error())
+			}
+			sentences = sent
+			counts.AddCounted(words, about, sentences)
 		}
 	}
 	for j := range res.Docs {

@@ -267,12 +267,28 @@ type EvidenceLayout struct {
 	Signature int // offset of the signature's first value (uint16, little-endian)
 	Hashes    int // the signature's length
 	Short     bool
+	about     bool
 }
 
 // LayoutOf reads the layout of the Evidence encoded at the start of b. It
 // checks the structure (every count within b) but not the values: decode
 // with DecodeEvidence before verifying with it.
 func LayoutOf(b []byte) (EvidenceLayout, error) {
+	l, _, err := walk(b, nil)
+	return l, err
+}
+
+// CountsOf reads, from the Evidence encoded at the start of b, what corpus
+// counts weigh by — whether it has About evidence, and its sentences
+// (appended to dst) — without decoding the rest.
+func CountsOf(b []byte, dst []uint32) (about bool, sentences []uint32, err error) {
+	l, sentences, err := walk(b, dst)
+	return l.about, sentences, err
+}
+
+// walk goes over the Evidence encoded at the start of b without decoding
+// it: its layout, and its sentences appended to dst.
+func walk(b []byte, dst []uint32) (EvidenceLayout, []uint32, error) {
 	d := decoder{b: b}
 	var l EvidenceLayout
 	flags := d.byte()
@@ -292,80 +308,41 @@ func LayoutOf(b []byte) (EvidenceLayout, error) {
 	if flags&^3 != 0 || flags == 2 {
 		d.fail()
 	}
-	skip := func(size int) {
+	list := func(size int) []byte {
 		if n := d.uvarint(); n > uint64(len(d.b)/size) {
 			d.fail()
+			return nil
 		} else {
-			d.take(int(n) * size)
+			return d.take(int(n) * size)
 		}
 	}
 	if flags&1 != 0 {
 		l.Short = true
-		skip(8)
-		skip(8)
-		skip(8)
+		list(8)
+		list(8)
+		list(8)
 		d.int32()
-		skip(4)
-		skip(8)
+		raw := list(4)
+		for i := 0; i+4 <= len(raw); i += 4 {
+			dst = append(dst, binary.LittleEndian.Uint32(raw[i:]))
+		}
+		list(8)
 		d.int32()
 		if flags&2 != 0 {
-			skip(16)
-			skip(8)
+			l.about = true
+			list(16)
+			list(8)
 			if d.byte()&^15 != 0 {
 				d.fail()
 			}
 			for range 4 {
-				skip(4)
+				list(4)
 			}
 		}
 	}
 	if d.err != nil {
-		return EvidenceLayout{}, d.err
+		return EvidenceLayout{}, dst, d.err
 	}
 	l.Size = len(b) - len(d.b)
-	return l, nil
-}
-
-// CountsOf reads, from the Evidence encoded at the start of b, what corpus
-// counts weigh by — whether it has About evidence, and its sentences
-// (appended to dst) — without decoding the rest.
-func CountsOf(b []byte, dst []uint32) (about bool, sentences []uint32, err error) {
-	d := decoder{b: b}
-	flags := d.byte()
-	d.take(8)
-	d.int32()
-	if n := d.uvarint(); n > uint64(len(d.b)/2) {
-		d.fail()
-	} else {
-		d.take(2 * int(n))
-	}
-	if ln := d.byte(); ln > LedeShingles {
-		d.fail()
-	} else {
-		d.take(2 * int(ln))
-	}
-	skip := func(size int) {
-		if n := d.uvarint(); n > uint64(len(d.b)/size) {
-			d.fail()
-		} else {
-			d.take(int(n) * size)
-		}
-	}
-	if flags&1 != 0 {
-		skip(8)
-		skip(8)
-		skip(8)
-		d.int32()
-		if n := d.uvarint(); n > uint64(len(d.b)/4) {
-			d.fail()
-		} else if raw := d.take(4 * int(n)); raw != nil {
-			for i := range int(n) {
-				dst = append(dst, binary.LittleEndian.Uint32(raw[4*i:]))
-			}
-		}
-	}
-	if d.err != nil {
-		return false, dst, d.err
-	}
-	return flags&2 != 0, dst, nil
+	return l, dst, nil
 }

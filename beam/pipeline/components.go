@@ -25,8 +25,8 @@ import (
 func Components(s beam.Scope, edges beam.PCollection, rounds int) beam.PCollection {
 	s = s.Scope("components")
 	for r := range rounds {
-		edges = beam.ParDo(s, &largeStarFn{Round: r}, beam.GroupByKey(s, beam.ParDo(s, bothWays, edges)))
-		edges = beam.ParDo(s, &smallStarFn{Round: r}, beam.GroupByKey(s, beam.ParDo(s, downward, edges)))
+		edges = beam.ParDo(s, &starFn{Round: r, Large: true}, beam.GroupByKey(s, beam.ParDo(s, bothWays, edges)))
+		edges = beam.ParDo(s, &starFn{Round: r}, beam.GroupByKey(s, beam.ParDo(s, downward, edges)))
 	}
 	return beam.ParDo(s, starLabel, beam.GroupByKey(s, beam.ParDo(s, bothWays, edges)))
 }
@@ -59,45 +59,40 @@ func neighbours(next func(*uint64) bool) []uint64 {
 	return slices.Compact(ns)
 }
 
-// largeStarFn links every larger neighbour of u to the smallest node of
-// u's neighbourhood, u included.
-type largeStarFn struct {
+// starFn is one step of a round: large-star (Large) links every larger
+// neighbour of u to the smallest node of u's neighbourhood, u included;
+// small-star links u and its smaller neighbours (all it is given) to the
+// smallest of them.
+type starFn struct {
 	Round   int
+	Large   bool
 	changed beam.Counter
 }
 
-func (f *largeStarFn) Setup() {
-	f.changed = beam.NewCounter(CounterNamespace, CounterName(f.Round, "large"))
+func (f *starFn) Setup() {
+	op := "small"
+	if f.Large {
+		op = "large"
+	}
+	f.changed = beam.NewCounter(CounterNamespace, CounterName(f.Round, op))
 }
 
-func (f *largeStarFn) ProcessElement(ctx context.Context, u uint64, next func(*uint64) bool, emit func(Edge)) {
+func (f *starFn) ProcessElement(ctx context.Context, u uint64, next func(*uint64) bool, emit func(Edge)) {
 	ns := neighbours(next)
 	m := min(u, ns[0])
-	larger := ns[sort.Search(len(ns), func(i int) bool { return ns[i] > u }):]
-	if len(larger) == 0 {
-		return // no larger neighbour: u's edges are its smaller neighbours' to move
+	if f.Large {
+		larger := ns[sort.Search(len(ns), func(i int) bool { return ns[i] > u }):]
+		if len(larger) == 0 {
+			return // no larger neighbour: u's edges are its smaller neighbours' to move
+		}
+		if m < u {
+			f.changed.Inc(ctx, 1)
+		}
+		for _, v := range larger {
+			emit(Edge{A: m, B: v})
+		}
+		return
 	}
-	if m < u {
-		f.changed.Inc(ctx, 1)
-	}
-	for _, v := range larger {
-		emit(Edge{A: m, B: v})
-	}
-}
-
-// smallStarFn links u and its smaller neighbours to the smallest of them.
-type smallStarFn struct {
-	Round   int
-	changed beam.Counter
-}
-
-func (f *smallStarFn) Setup() {
-	f.changed = beam.NewCounter(CounterNamespace, CounterName(f.Round, "small"))
-}
-
-func (f *smallStarFn) ProcessElement(ctx context.Context, u uint64, next func(*uint64) bool, emit func(Edge)) {
-	ns := neighbours(next) // all smaller than u
-	m := ns[0]
 	if len(ns) > 1 {
 		f.changed.Inc(ctx, 1)
 	}

@@ -161,6 +161,11 @@ type Options struct {
 	// are read even when excluded; missing directories are ignored.
 	Exclude []string
 
+	// OnFile, if set, is called with the path of every file opened for
+	// reading, in input order, from the goroutine that reads the files (a
+	// nightly state records each night's inputs).
+	OnFile func(path string)
+
 	recordType reflect.Type // set by Read from Fields
 }
 

@@ -216,6 +216,9 @@ func (p *producer) file(path, id string, f format) bool {
 	if !fi.Mode().IsRegular() {
 		return p.fail(notRegular(path, fi.Mode()))
 	}
+	if p.opts.OnFile != nil {
+		p.opts.OnFile(path)
+	}
 	return p.add(item{kind: fileOpened}) && p.stream(path, id, f, fh)
 }
 

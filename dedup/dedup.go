@@ -51,6 +51,7 @@ type Config struct {
 	AntiChain   bool          // every member verified against its canonical one
 	Boilerplate bool          // strip wire boilerplate (shingle.StripBoilerplate) before matching
 	KeepText    bool          // keep each article's text in Result.Texts (for a report over stdin)
+	Remember    bool          // keep what a nightly state stores of each article: Result.Words and Result.TextHashes
 	Workers     int           // ≤ 0: runtime.NumCPU()
 
 	// Progress, if set, is called from one goroutine at a time as work is
@@ -93,6 +94,21 @@ type Result struct {
 	Clusters   []cluster.Cluster
 	Stages     []Stage
 	Workers    int
+
+	// With Config.Remember, per doc: the title and lede words CorpusCounts
+	// counts (low 32 bits; nil for most articles) and a hash of title and
+	// text (TextHash).
+	Words      [][]uint32
+	TextHashes []uint64
+
+	// A night over a state (package state) sets these; a plain run leaves
+	// them empty. ClusterIDs are the clusters' stable IDs, Nights the night
+	// each doc arrived (by number) and NightDates their dates; Night is
+	// tonight's number: drop.txt lists tonight's members only.
+	ClusterIDs []string
+	Nights     []int32
+	NightDates map[int32]string
+	Night      int32
 }
 
 // Check verifies documents a and b with the run's rules.
@@ -100,13 +116,37 @@ func (r *Result) Check(a, b int) cluster.Match {
 	return r.Rules.Check(&r.Evidence[a], &r.Evidence[b])
 }
 
-// Duplicates counts the non-canonical members of all clusters.
+// Duplicates counts the non-canonical members of all clusters: those of
+// tonight only in a night over a state (what drop.txt lists).
 func (r *Result) Duplicates() int {
 	n := 0
 	for _, c := range r.Clusters {
-		n += len(c.Members) - 1
+		if r.Nights == nil {
+			n += len(c.Members) - 1
+			continue
+		}
+		for _, m := range c.Members[1:] {
+			if r.Nights[m.Doc] == r.Night {
+				n++
+			}
+		}
 	}
 	return n
+}
+
+// Read runs the read stage alone (ArticleSigner on each article,
+// CorpusCounts over them): a Result with documents, evidence and rules
+// with the counts set, and no candidates or clusters yet. It fails as Run
+// does.
+func Read(ctx context.Context, cfg Config) (*Result, error) {
+	cfg = cfg.withDefaults()
+	res := &Result{Workers: cfg.Workers, Rules: cfg.Rules}
+	lap := res.timer()
+	if err := readAndSign(ctx, cfg, res); err != nil {
+		return nil, err
+	}
+	lap("read_shingle_sign")
+	return res, nil
 }
 
 // Run executes the pipeline: the read stage (ArticleSigner on each
@@ -220,6 +260,8 @@ func readAndSign(ctx context.Context, cfg Config, res *Result) error {
 	opts.KeepBody = cfg.KeepText
 	var docs chunks[Doc]
 	var texts chunks[string]
+	var words chunks[[]uint32]
+	var hashes chunks[uint64]
 	counts := NewCorpusCounts(cfg.Rules)
 	stats, err := corpus.ReadProcessed(ctx, cfg.Inputs, cfg.Stdin, opts, sign, func(d corpus.Document, s Signed) error {
 		docs.add(Doc{ID: d.ID, Title: d.Title, Source: d.Source, Published: d.Published, Length: s.Length})
@@ -227,6 +269,10 @@ func readAndSign(ctx context.Context, cfg Config, res *Result) error {
 			texts.add(d.Text())
 		}
 		evs.add(s.Evidence)
+		if cfg.Remember {
+			words.add(low32(s.Words))
+			hashes.add(s.TextHash)
+		}
 		counts.Add(&s)
 		if s.Unspaced {
 			res.Unspaced++
@@ -235,6 +281,7 @@ func readAndSign(ctx context.Context, cfg Config, res *Result) error {
 		return nil
 	})
 	res.Docs, res.Texts = docs.all(), texts.all()
+	res.Words, res.TextHashes = words.all(), hashes.all()
 	res.Stats = stats
 	if err != nil {
 		var ce *corpus.Error
@@ -298,5 +345,18 @@ func (c *chunks[T]) all() []T {
 	}
 	out = append(out, c.cur...)
 	*c = chunks[T]{}
+	return out
+}
+
+// low32 keeps the low 32 bits of each word hash (all a Vocabulary looks
+// at); nil for none.
+func low32(words []uint64) []uint32 {
+	if len(words) == 0 {
+		return nil
+	}
+	out := make([]uint32, len(words))
+	for i, w := range words {
+		out[i] = uint32(w)
+	}
 	return out
 }

@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"encoding/binary"
+	"hash/crc32"
 	"math"
 	"slices"
 	"strings"
@@ -34,7 +35,16 @@ type Signed struct {
 	Length   int32    // bytes of matched text
 	Words    []uint64 // the whole words of title and lede, for CorpusCounts (short articles under the subject test)
 	Unspaced bool     // mostly in scripts without spaces between words
+	TextHash uint64   // with Config.Remember: TextHash of the title and text
 }
+
+// TextHash identifies an article's title and text (CRC-32C of each): a
+// nightly state tells a re-sent ID with other text by it.
+func TextHash(title, text string) uint64 {
+	return uint64(crc32.Checksum([]byte(text), castagnoli))<<32 | uint64(crc32.Checksum([]byte(title), castagnoli))
+}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // ArticleSigner is the read stage for one article: strip boilerplate,
 // shingle, sign, and gather the evidence the rules of cfg look at. It
@@ -57,6 +67,9 @@ func (a *ArticleSigner) Sign(d *corpus.Document) Signed {
 	cfg := &a.cfg
 	text := d.Text()
 	s := Signed{Length: int32(min(len(text), math.MaxInt32))}
+	if cfg.Remember {
+		s.TextHash = TextHash(d.Title, text)
+	}
 	if cfg.Shingle.Kind == shingle.Word {
 		s.Unspaced = unspaced(text)
 	}
@@ -143,6 +156,26 @@ func (c *CorpusCounts) Add(s *Signed) {
 	}
 	if c.vocab != nil && short.About != nil {
 		c.vocab.Add(s.Words)
+	}
+	if c.furniture != nil {
+		c.furniture.Add(short.Sentences)
+	}
+}
+
+// AddStored counts one article from what a state keeps of it: the
+// words of its Signed record (low 32 bits, as Result.Words has them) and
+// its evidence. The counts are those Add gives.
+func (c *CorpusCounts) AddStored(words []uint32, ev *cluster.Evidence) {
+	short := ev.Short
+	if short == nil {
+		return
+	}
+	if c.vocab != nil && short.About != nil {
+		w64 := make([]uint64, len(words))
+		for i, w := range words {
+			w64[i] = uint64(w)
+		}
+		c.vocab.Add(w64)
 	}
 	if c.furniture != nil {
 		c.furniture.Add(short.Sentences)

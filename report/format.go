@@ -31,5 +31,18 @@ package report
 // input and parameters. A summary.json without "format" was written before
 // it existed and reads as version 1.
 
-// FormatVersion is the version of the output formats above.
-const FormatVersion = 1
+// A nightly run (neardup run --state) writes format 2 (NightFormatVersion):
+// clusters.jsonl lists the clusters that gained a member tonight, and its
+// "cluster" is the cluster's stable ID, a string (the canonical article's
+// ID), not a number; every MEMBER also has "night" (the number of the
+// night it arrived) and "arrived" (that night's date), and a match may say
+// "published_before_canonical": true (decisions are final: the canonical
+// was kept on an earlier night). drop.txt lists tonight's hidden articles
+// only. summary.json has "state" (StateSummary).
+
+// FormatVersion is the version of the output formats above; a nightly run
+// writes NightFormatVersion.
+const (
+	FormatVersion      = 1
+	NightFormatVersion = 2
+)

@@ -1,9 +1,11 @@
 package report
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -21,6 +23,10 @@ func TestReadClustersChecksSpec(t *testing.T) {
 		{"numbering", strings.Replace(good, `"cluster":1`, `"cluster":2`, 1) + "\n", `f.jsonl:1: cluster 2: want 1`},
 		{"size", strings.Replace(good, `"size":2`, `"size":3`, 1) + "\n", `f.jsonl:1: cluster 1: size 3 but 2 members`},
 		{"canonical", strings.Replace(good, `"canonical":"a"`, `"canonical":"b"`, 1) + "\n", `canonical "b" is not the first member`},
+		{"stable ID", strings.Replace(good, `"cluster":1`, `"cluster":"a"`, 1) + "\n", ""},
+		{"empty stable ID", strings.Replace(good, `"cluster":1`, `"cluster":""`, 1) + "\n", `an empty ID`},
+		{"stable ID twice", strings.Replace(good, `"cluster":1`, `"cluster":"a"`, 1) + "\n" + strings.NewReplacer(`"cluster":1`, `"cluster":"a"`, `"a"`, `"c"`, `"b"`, `"d"`).Replace(good) + "\n", `cluster "a": given twice`},
+		{"numbers and IDs mixed", good + "\n" + strings.NewReplacer(`"cluster":1`, `"cluster":"c"`, `"a"`, `"c"`, `"b"`, `"d"`).Replace(good) + "\n", `mixed`},
 		{"repeated ID", good + "\n" + strings.Replace(good, `"cluster":1`, `"cluster":2`, 1) + "\n", `f.jsonl:2: cluster 2: ID "a" is in an earlier cluster`},
 	}
 	for _, tt := range tests {
@@ -28,7 +34,7 @@ func TestReadClustersChecksSpec(t *testing.T) {
 		os.WriteFile(path, []byte(tt.content), 0o644)
 		lines, err := ReadClusters(path)
 		switch {
-		case tt.err == "" && (err != nil || len(lines) != 1 || lines[0].Members[1].Match.Jaccard != 0.5):
+		case tt.err == "" && (err != nil || len(lines) != 1 || lines[0].Members[1].Match.Jaccard != 0.5 || lines[0].Cluster != 1):
 			t.Errorf("%s: %v, %+v", tt.name, err, lines)
 		case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
 			t.Errorf("%s: error %v, want one containing %q", tt.name, err, tt.err)
@@ -62,5 +68,35 @@ func TestReadDropAndSummary(t *testing.T) {
 	}
 	if _, err := ReadSummary(write("s2", `{"format":99}`)); err == nil || !strings.Contains(err.Error(), "format 99") {
 		t.Errorf("summary of a later format: %v", err)
+	}
+}
+
+// A nightly run's line: "cluster" is the stable ID, members carry their
+// night; it reads back as written.
+func TestClusterLineStableIDRoundTrip(t *testing.T) {
+	l := ClusterLine{Cluster: 3, StableID: "wire/a&b", Size: 2, Canonical: "wire/a&b", Members: []MemberLine{
+		{ID: "wire/a&b", Title: "A", Similarity: 1, Night: 4, Arrived: "2026-11-26"},
+		{ID: "c", Title: "C", Similarity: 0.5, Night: 5, Arrived: "2026-11-27", Match: &MatchLine{Reason: "jaccard", Jaccard: 0.5, PublishedBefore: true}},
+	}}
+	b, err := marshalNoEscape(l) // as Clusters writes it
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"cluster":"wire/a&b","size":2,"canonical":"wire/a&b","members":[{"id":"wire/a&b","title":"A","similarity":1,"night":4,"arrived":"2026-11-26"},` +
+		`{"id":"c","title":"C","similarity":0.5,"match":{"reason":"jaccard","jaccard":0.5,"containment":0,"published_before_canonical":true},"night":5,"arrived":"2026-11-27"}]}`
+	if string(b) != want {
+		t.Fatalf("got  %s\nwant %s", b, want)
+	}
+	var back ClusterLine
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	l.Cluster = 0 // a stable ID says nothing of the position
+	if !reflect.DeepEqual(back, l) {
+		t.Errorf("read back %+v, want %+v", back, l)
+	}
+	plain, _ := json.Marshal(ClusterLine{Cluster: 7, Size: 0, Canonical: "x"})
+	if !strings.HasPrefix(string(plain), `{"cluster":7,`) {
+		t.Errorf("a plain run's line: %s", plain)
 	}
 }

@@ -589,8 +589,8 @@ type Contents struct {
 // ReadSet reads clusters.jsonl, drop.txt and summary.json from dir (an
 // output directory or one of its generations) and checks that they are one
 // run's: drop.txt is exactly the sorted non-canonical members of
-// clusters.jsonl, and summary.json counts as many clusters and duplicates.
-// A missing set is an error wrapping fs.ErrNotExist.
+// clusters.jsonl (tonight's, for a nightly run's set), and summary.json
+// counts as many clusters and duplicates. A missing set is an error wrapping fs.ErrNotExist.
 func ReadSet(dir string) (*Contents, error) {
 	var c Contents
 	var err error
@@ -606,7 +606,10 @@ func ReadSet(dir string) (*Contents, error) {
 	var want []string
 	for _, cl := range c.Clusters {
 		for _, m := range cl.Members[1:] {
-			want = append(want, m.ID)
+			// A night's drop.txt lists tonight's members only.
+			if c.Summary.State == nil || m.Night == c.Summary.State.Night {
+				want = append(want, m.ID)
+			}
 		}
 	}
 	slices.Sort(want)

@@ -137,10 +137,70 @@ func WriteOutputs(s *Set, res *dedup.Result, sum *Summary) error {
 
 // ClusterLine is one line of clusters.jsonl.
 type ClusterLine struct {
-	Cluster   int          `json:"cluster"`
+	Cluster   int          `json:"cluster"` // the line's number, from 1
 	Size      int          `json:"size"`
 	Canonical string       `json:"canonical"`
 	Members   []MemberLine `json:"members"`
+
+	// StableID is a nightly run's cluster ID (format.go): written as
+	// "cluster" in Cluster's place when set.
+	StableID string `json:"-"`
+}
+
+// clusterLineJSON is ClusterLine as written, "cluster" a number or a
+// stable ID.
+type clusterLineJSON struct {
+	Cluster   json.RawMessage `json:"cluster"`
+	Size      int             `json:"size"`
+	Canonical string          `json:"canonical"`
+	Members   []MemberLine    `json:"members"`
+}
+
+// MarshalJSON writes "cluster" as the stable ID when there is one.
+func (l ClusterLine) MarshalJSON() ([]byte, error) {
+	id, err := json.Marshal(l.Cluster)
+	if l.StableID != "" {
+		id, err = marshalNoEscape(l.StableID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return marshalNoEscape(clusterLineJSON{Cluster: id, Size: l.Size, Canonical: l.Canonical, Members: l.Members})
+}
+
+// UnmarshalJSON reads "cluster" as a number or as a stable ID (then
+// Cluster is left 0 for the reader to number).
+func (l *ClusterLine) UnmarshalJSON(b []byte) error {
+	var raw clusterLineJSON
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*l = ClusterLine{Size: raw.Size, Canonical: raw.Canonical, Members: raw.Members}
+	switch t := bytes.TrimSpace(raw.Cluster); {
+	case len(t) == 0:
+	case t[0] == '"':
+		if err := json.Unmarshal(t, &l.StableID); err != nil {
+			return err
+		}
+		if l.StableID == "" {
+			return errors.New(`"cluster": an empty ID`)
+		}
+	default:
+		if err := json.Unmarshal(t, &l.Cluster); err != nil {
+			return fmt.Errorf(`"cluster": %w`, err)
+		}
+	}
+	return nil
+}
+
+func marshalNoEscape(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // MemberLine is one member of a cluster in clusters.jsonl.
@@ -151,6 +211,11 @@ type MemberLine struct {
 	Source     string     `json:"source,omitempty"`
 	Date       string     `json:"date,omitempty"`
 	Match      *MatchLine `json:"match,omitempty"` // why it joined; absent on the canonical member
+
+	// A nightly run's members (format.go): the night each arrived, by
+	// number and date.
+	Night   int    `json:"night,omitempty"`
+	Arrived string `json:"arrived,omitempty"`
 }
 
 // MatchLine explains a member's match with the canonical member.
@@ -174,6 +239,9 @@ type MatchLine struct {
 	// Lede is the estimated similarity of the two ledes, when the lede
 	// test looked at the pair (two stories sharing less than a rewrite).
 	Lede *float64 `json:"lede,omitempty"`
+	// PublishedBefore: the member was published before the canonical one,
+	// which a nightly run kept on an earlier night (decisions are final).
+	PublishedBefore bool `json:"published_before_canonical,omitempty"`
 }
 
 // NewMatchLine turns a cluster.Match into its output form.
@@ -233,7 +301,11 @@ func ClusterLines(res *dedup.Result) []ClusterLine {
 // clusterLine describes cluster i.
 func clusterLine(res *dedup.Result, i int) ClusterLine {
 	c := res.Clusters[i]
-	line := ClusterLine{Cluster: i + 1, Size: len(c.Members), Canonical: res.Docs[c.Canonical()].ID}
+	canon := res.Docs[c.Canonical()]
+	line := ClusterLine{Cluster: i + 1, Size: len(c.Members), Canonical: canon.ID}
+	if res.ClusterIDs != nil {
+		line.StableID = res.ClusterIDs[i]
+	}
 	for _, m := range c.Members {
 		d := res.Docs[m.Doc]
 		ml := MemberLine{
@@ -242,6 +314,11 @@ func clusterLine(res *dedup.Result, i int) ClusterLine {
 		}
 		if m.Match.Reason != cluster.Canonical {
 			ml.Match = NewMatchLine(m.Match)
+			ml.Match.PublishedBefore = !d.Published.IsZero() && !canon.Published.IsZero() && d.Published.Before(canon.Published)
+		}
+		if res.Nights != nil {
+			ml.Night = int(res.Nights[m.Doc])
+			ml.Arrived = res.NightDates[res.Nights[m.Doc]]
 		}
 		line.Members = append(line.Members, ml)
 	}
@@ -271,7 +348,7 @@ func ReadClusters(path string) ([]ClusterLine, error) {
 	}
 	defer f.Close()
 	var lines []ClusterLine
-	seen := map[string]bool{}
+	seen, stableIDs := map[string]bool{}, map[string]bool{}
 	sc := bufio.NewScanner(f)
 	sc.Buffer(nil, 256<<20)
 	for n := 1; sc.Scan(); n++ {
@@ -285,9 +362,19 @@ func ReadClusters(path string) ([]ClusterLine, error) {
 		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
 			return nil, &corpus.Error{Pos: corpus.Position{File: path, Line: n}, Err: err}
 		}
+		stable := l.StableID != ""
+		if stable {
+			if stableIDs[l.StableID] {
+				return nil, lineErr("cluster %q: given twice", l.StableID)
+			}
+			stableIDs[l.StableID] = true
+			l.Cluster = len(lines) + 1
+		}
 		switch {
 		case l.Cluster == 0 || len(l.Members) == 0:
 			return nil, lineErr(`not a clusters.jsonl line (want "cluster" and "members")`)
+		case len(lines) > 0 && stable != (lines[0].StableID != ""):
+			return nil, lineErr(`"cluster": numbers and stable IDs mixed in one file`)
 		case l.Cluster != len(lines)+1:
 			return nil, lineErr("cluster %d: want %d (clusters are numbered from 1 in file order)", l.Cluster, len(lines)+1)
 		case l.Size != len(l.Members):
@@ -337,8 +424,8 @@ func ReadSummary(path string) (*Summary, error) {
 	if s.Format == 0 {
 		s.Format = 1 // written before the field existed
 	}
-	if s.Format > FormatVersion {
-		return nil, &corpus.Error{Pos: corpus.Position{File: path}, Err: fmt.Errorf("format %d: this neardup reads format %d and older", s.Format, FormatVersion)}
+	if s.Format > NightFormatVersion {
+		return nil, &corpus.Error{Pos: corpus.Position{File: path}, Err: fmt.Errorf("format %d: this neardup reads format %d and older", s.Format, NightFormatVersion)}
 	}
 	return &s, nil
 }
@@ -370,12 +457,15 @@ func MemberIDs(clusters []ClusterLine) map[string]bool {
 }
 
 // Drop writes drop.txt: the sorted IDs of every non-canonical member, one
-// per line — the articles a deduplicating job hides.
+// per line — the articles a deduplicating job hides; in a nightly run,
+// tonight's only (earlier nights hid theirs).
 func Drop(w io.Writer, res *dedup.Result) error {
 	var ids []string
 	for _, c := range res.Clusters {
 		for _, m := range c.Members[1:] {
-			ids = append(ids, res.Docs[m.Doc].ID)
+			if res.Nights == nil || res.Nights[m.Doc] == res.Night {
+				ids = append(ids, res.Docs[m.Doc].ID)
+			}
 		}
 	}
 	slices.Sort(ids)

@@ -15,16 +15,31 @@ import (
 // Summary is summary.json: what was read, what was found, every parameter
 // used and how long each stage took.
 type Summary struct {
-	Format     int         `json:"format"`  // FormatVersion
-	Version    string      `json:"version"` // of neardup
-	Inputs     []string    `json:"inputs"`
-	Articles   Articles    `json:"articles"`
-	Matching   Matching    `json:"matching"`
-	Parameters Parameters  `json:"parameters"`
-	Skips      []SkipEntry `json:"skips,omitempty"`
-	Warnings   []string    `json:"warnings,omitempty"`
-	Workers    int         `json:"workers"`
-	Seconds    Seconds     `json:"seconds"`
+	Format     int           `json:"format"`  // FormatVersion
+	Version    string        `json:"version"` // of neardup
+	Inputs     []string      `json:"inputs"`
+	Articles   Articles      `json:"articles"`
+	Matching   Matching      `json:"matching"`
+	Parameters Parameters    `json:"parameters"`
+	Skips      []SkipEntry   `json:"skips,omitempty"`
+	Warnings   []string      `json:"warnings,omitempty"`
+	State      *StateSummary `json:"state,omitempty"` // a nightly run's
+	Workers    int           `json:"workers"`
+	Seconds    Seconds       `json:"seconds"`
+}
+
+// StateSummary is what a nightly run (neardup run --state) says of the
+// night: its number and clock's date, the state's articles before it, and
+// what became of tonight's articles.
+type StateSummary struct {
+	Night      int      `json:"night"`
+	Date       string   `json:"date"`
+	Keep       string   `json:"keep"`
+	Before     int      `json:"articles_before"`
+	New        int      `json:"new"`
+	Already    int      `json:"already_in_state"`
+	Changed    int      `json:"changed_text"`
+	ChangedIDs []string `json:"changed_ids,omitempty"` // the first 1,000: the stored version stands
 }
 
 // Articles counts the input.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 )
 
 // sentences counts the sentences of paragraphs.
@@ -95,7 +94,7 @@ func (g *generator) changeWords(paras [][]string, m int) {
 // breaks) placed after the lede, three times in four lower than straight
 // after it; half the time one to three words of the block are changed. The
 // new material has at least as many words as the block. It arrives 2 to 48
-// hours after the earlier story.
+// hours after the earlier story (with -nights, 2 hours to 4 days).
 func (g *generator) followUp(earlier *article) *article {
 	n := sentences(earlier.paras)
 	lo, hi := shareRange(n, 20, 45)
@@ -128,7 +127,7 @@ func (g *generator) followUp(earlier *article) *article {
 	}
 	paras = slices.Insert(paras, at, block...)
 	f := &article{paras: paras, kind: kindFollowUp, origin: earlier, Title: g.title(),
-		when: earlier.when.Add(2*time.Hour + time.Duration(g.rng.Int64N(int64(46*time.Hour)))),
+		when: g.followDate(earlier.when),
 		note: fmt.Sprintf("follow-up: sentences %d-%d of %d carried over as background after paragraph %d, %d words changed",
 			first+1, first+k, n, at, changedWords)}
 	return f

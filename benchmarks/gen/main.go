@@ -3,15 +3,17 @@
 //
 //	go run ./benchmarks/gen -n 100000 -out corpus.jsonl -gold gold.jsonl
 //	go run ./benchmarks/gen -n 10000 -followups 0.1 -heavy 0.15 -pairs pairs.jsonl
+//	go run ./benchmarks/gen -n 10000 -nights 7 -nights-dir nights/ -out all.jsonl -gold gold.jsonl
 //
 // Articles: lengths log-normal around 400 words (50 to 3,000), sentences of
 // 10 to 30 words in paragraphs of 1 to 4 sentences, words drawn from a Zipf
 // vocabulary (s = 1.1) of made-up words, with figures and capitalised names
-// mixed in; dates spread over 30 days. About -dup-share of the articles are
-// rewrites of another one, made the way desks rewrite wire copy: a new
-// headline always, and with some probability a trimmed bottom, two
-// paragraphs swapped, a sentence inserted, a few words changed, a dateline
-// or byline added; each arrives within 12 hours of its origin. The gold
+// mixed in; dates spread over 30 days (or over nights: see Nights). About
+// -dup-share of the articles are rewrites of another one, made the way
+// desks rewrite wire copy: a new headline always, and with some
+// probability a trimmed bottom, two paragraphs swapped, a sentence
+// inserted, a few words changed, a dateline or byline added; each arrives
+// within 12 hours of its origin (without -nights). The gold
 // file gives every article's cluster (a singleton is its own). The same
 // flags always give the same bytes.
 //
@@ -43,10 +45,52 @@
 // writes labels for neardup eval --pairs: every rewrite and heavy rewrite
 // with its origin ("dup", strata "rewrite" and "heavy rewrite") and every
 // follow-up with the story it reuses ("distinct", stratum "follow-up").
+//
+// # Nights
+//
+// -nights N (off by default, and then nothing above changes) dates the
+// corpus for nightly runs instead: night k is the 24 hours from midnight
+// UTC of day k, the first day 2026-11-01, and dates are whole seconds,
+// written in RFC 3339 as always.
+//
+//   - A new story is dated uniformly over the N nights.
+//   - A rewrite or heavy rewrite is published 0 to 48 hours after its
+//     origin: an exponential delay of scale 8 hours cut at 48 (median
+//     5.5 h, mean 7.9 h; 22 % after 12 hours, 5 % after a day), so that
+//     most copies come within hours and a tail runs to two days.
+//   - A follow-up is published 2 hours to 4 days after its story: 2 hours
+//     plus an exponential of scale 24 hours cut at 94 (median 18.2 h,
+//     mean 24.1 h; 13 % after 2 days, 3.5 % after 3 days).
+//   - A copy or follow-up that this puts after the end of the last night
+//     is left out (a follow-up with its own copies), as a window of real
+//     nights misses what comes after it; -n stays the number written, so
+//     the shares of copies and follow-ups come out a little under their
+//     flags (for 7 nights about 5 % fewer copies and 15 % fewer
+//     follow-ups), their delays as written a little shorter than drawn
+//     (the long ones fall past the end more often: for 7 nights the median
+//     follow-up comes about 15 hours after its story), and the first night
+//     is lighter than the others, as no night before it sends copies or
+//     follow-ups into it.
+//   - Each article arrives on the night of its date, except that the share
+//     -late (5 % by default) of those not published on the last night
+//     arrive one night late, as from a feed that catches up. So some
+//     copies arrive on a later night than their origin, and some on an
+//     earlier one than their origin although published after it.
+//
+// Articles are then numbered in arrival-night order (shuffled within a
+// night), and -out, -gold and -pairs list them in that order, so that a
+// batch run over -out meets them as a nightly sequence would. With
+// -nights-dir DIR, DIR/night-01.jsonl to night-NN.jsonl (zero-padded to
+// the width of N, at least 2) hold each night's arrivals, the lines of
+// -out in the same order: together they are exactly -out, which is then
+// written only when given. Other files in DIR are left alone. -gold and
+// -pairs cover all the articles as before.
 package main
 
 import (
 	"bufio"
+	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -55,6 +99,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"time"
 )
@@ -75,6 +120,7 @@ type article struct {
 	Date   string `json:"date"`
 	paras  [][]string
 	when   time.Time
+	night  int // with -nights, the night it arrives (0 for the first)
 	story  int
 	kind   string
 	origin *article // a rewrite's origin, a follow-up's earlier story
@@ -82,10 +128,11 @@ type article struct {
 }
 
 type generator struct {
-	rng   *rand.Rand
-	zipf  *rand.Zipf
-	vocab []string
-	names []string
+	rng    *rand.Rand
+	zipf   *rand.Zipf
+	vocab  []string
+	names  []string
+	nights int // -nights: 0 for the default calendar
 }
 
 func newGenerator(seed uint64, vocabSize int) *generator {
@@ -229,6 +276,12 @@ type options struct {
 	heavy     float64
 	out, gold string
 	pairs     string
+	nights    int
+	late      float64
+	nightsDir string
+	// Which of -out and -late were given, for -nights-dir and -late's
+	// rules.
+	outSet, lateSet bool
 }
 
 func (o *options) addFlags(fs *flag.FlagSet) {
@@ -241,6 +294,34 @@ func (o *options) addFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.out, "out", "corpus.jsonl", "corpus JSONL to write")
 	fs.StringVar(&o.gold, "gold", "gold.jsonl", "gold clusters JSONL to write")
 	fs.StringVar(&o.pairs, "pairs", "", "also write pair labels (JSONL a, b, label, stratum, why) for neardup eval --pairs")
+	fs.IntVar(&o.nights, "nights", 0, "date the articles over this many nights from 2026-11-01 (copies 0-48 h after their origin, follow-ups 2 h-4 days after their story), each arriving on its night or, for the share -late, the next; -out in arrival order (0: 30 days, as before)")
+	fs.Float64Var(&o.late, "late", 0.05, "with -nights: share of the articles, among those not published on the last night, that arrive one night late")
+	fs.StringVar(&o.nightsDir, "nights-dir", "", "with -nights: also write each night's arrivals to `DIR`/night-01.jsonl ...; -out is then written only when given")
+}
+
+// errReported is a command-line error the flag package has printed.
+var errReported = errors.New("bad command line")
+
+// parseArgs reads the command line into options and checks them.
+func parseArgs(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o.addFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return o, err
+		}
+		return o, errReported // the flag package has printed it, and the usage
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	fs.Visit(func(f *flag.Flag) {
+		o.outSet = o.outSet || f.Name == "out"
+		o.lateSet = o.lateSet || f.Name == "late"
+	})
+	return o, o.validate()
 }
 
 func (o options) validate() error {
@@ -256,12 +337,21 @@ func (o options) validate() error {
 	case o.followUps > 0 && o.dupShare+o.heavy+o.followUps >= 1:
 		return fmt.Errorf("-dup-share %g, -heavy %g and -followups %g: together want under 1 (new stories are the rest)",
 			o.dupShare, o.heavy, o.followUps)
+	case o.nights < 0 || o.nights > 100000:
+		return fmt.Errorf("-nights %d: want 0 (off) to 100000", o.nights)
+	case o.nightsDir != "" && o.nights == 0:
+		return errors.New("-nights-dir needs -nights")
+	case o.lateSet && o.nights == 0:
+		return errors.New("-late needs -nights")
+	case o.late < 0 || o.late >= 1:
+		return fmt.Errorf("-late %g: a share, want 0 or more and under 1", o.late)
 	}
 	return nil
 }
 
 // generate makes the corpus: its articles in their final order, with IDs,
-// texts, sources and dates set, and the number of stories (gold clusters).
+// sources and dates set (write makes each text from its paragraphs), and
+// the number of stories (gold clusters).
 //
 // Each story is a new one or, with the share that gives -followups, a
 // follow-up of an earlier story; then copies follow it while a draw stays
@@ -272,7 +362,7 @@ func (o options) validate() error {
 // output, are those of the generator before they existed.
 func generate(o options) ([]*article, int) {
 	g := newGenerator(o.seed, o.vocab)
-	start := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
+	g.nights = o.nights
 	sources := []string{"AFP", "Reuters", "AP", "PA", "dpa"}
 	pCopy := o.dupShare + o.heavy
 	pFollow := 0.0
@@ -287,9 +377,11 @@ func generate(o options) ([]*article, int) {
 			origin = g.followUp(followable[g.rng.IntN(len(followable))])
 			origin.story = stories
 		} else {
-			origin = &article{paras: g.story(), story: stories, when: start.Add(time.Duration(g.rng.Int64N(int64(30 * 24 * time.Hour)))),
-				kind: kindStory}
+			origin = &article{paras: g.story(), story: stories, when: g.storyDate(), kind: kindStory}
 			origin.Title = g.title()
+		}
+		if !g.published(origin.when) {
+			continue // a follow-up after the last night, and so its copies
 		}
 		arts = append(arts, origin)
 		stories++
@@ -302,35 +394,69 @@ func generate(o options) ([]*article, int) {
 			if o.heavy > 0 && g.rng.Float64() < o.heavy/pCopy {
 				if paras, note := g.heavyRewrite(origin.paras); paras != nil {
 					r = &article{paras: paras, story: origin.story, Title: g.title(),
-						when: origin.when.Add(time.Duration(g.rng.Int64N(int64(12 * time.Hour)))), kind: kindHeavy, note: note}
+						when: g.copyDate(origin.when), kind: kindHeavy, note: note}
 				}
 			}
 			if r == nil {
 				r = &article{paras: g.rewrite(origin.paras), story: origin.story, Title: g.title(),
-					when: origin.when.Add(time.Duration(g.rng.Int64N(int64(12 * time.Hour)))), kind: kindRewrite}
+					when: g.copyDate(origin.when), kind: kindRewrite}
 			}
 			r.origin = origin
-			arts = append(arts, r)
+			if g.published(r.when) {
+				arts = append(arts, r)
+			}
 		}
 	}
 	// Shuffle so copies are not adjacent, then number the articles.
 	g.rng.Shuffle(len(arts), func(i, j int) { arts[i], arts[j] = arts[j], arts[i] })
+	if o.nights > 0 {
+		// Each article arrives on the night of its date, or with the share
+		// -late one night after; then the articles go in night order.
+		for _, a := range arts {
+			a.night = nightOf(a.when)
+			if g.rng.Float64() < o.late && a.night < o.nights-1 {
+				a.night++
+			}
+		}
+		slices.SortStableFunc(arts, func(a, b *article) int { return cmp.Compare(a.night, b.night) })
+	}
 	for i, a := range arts {
 		a.ID = fmt.Sprintf("a%07d", i)
-		a.Text = text(a.paras)
 		a.Source = sources[g.rng.IntN(len(sources))]
 		a.Date = a.when.Format(time.RFC3339)
 	}
 	return arts, stories
 }
 
-// write writes the corpus, the gold clusters and, when pairs is not nil,
-// the pair labels.
-func write(arts []*article, corpus, gold, pairs io.Writer) error {
-	ce, ge, pe := json.NewEncoder(corpus), json.NewEncoder(gold), json.NewEncoder(pairs)
+// write writes the corpus (when corpus is not nil), the gold clusters,
+// the pair labels (when pairs is not nil) and, when nights is not nil, each
+// article's line of the corpus again to its night's writer. It makes each
+// article's text as it writes it and drops it after, so that the corpus is
+// not held in memory twice (as paragraphs and as texts).
+func write(arts []*article, corpus io.Writer, nights func(night int) (io.Writer, error), gold, pairs io.Writer) error {
+	var line bytes.Buffer
+	ce, ge, pe := json.NewEncoder(&line), json.NewEncoder(gold), json.NewEncoder(pairs)
 	for _, a := range arts {
-		if err := ce.Encode(a); err != nil {
+		line.Reset()
+		a.Text = text(a.paras)
+		err := ce.Encode(a)
+		a.Text = ""
+		if err != nil {
 			return err
+		}
+		if corpus != nil {
+			if _, err := corpus.Write(line.Bytes()); err != nil {
+				return err
+			}
+		}
+		if nights != nil {
+			w, err := nights(a.night)
+			if err != nil {
+				return err
+			}
+			if _, err := w.Write(line.Bytes()); err != nil {
+				return err
+			}
 		}
 		if err := ge.Encode(map[string]string{"id": a.ID, "cluster": fmt.Sprintf("s%d", a.story)}); err != nil {
 			return err
@@ -354,16 +480,13 @@ func write(arts []*article, corpus, gold, pairs io.Writer) error {
 }
 
 func main() {
-	var o options
-	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
-	o.addFlags(fs)
-	if err := fs.Parse(os.Args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return
-		}
+	o, err := parseArgs(os.Args[1:], os.Stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return
+	case errors.Is(err, errReported):
 		os.Exit(2)
-	}
-	if err := o.validate(); err != nil {
+	case err != nil:
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(2)
 	}
@@ -376,7 +499,12 @@ func main() {
 // run generates the corpus and writes its files.
 func run(o options, stderr io.Writer) error {
 	arts, stories := generate(o)
-	paths := []string{o.out, o.gold}
+	writeOut := o.nightsDir == "" || o.outSet
+	var paths []string
+	if writeOut {
+		paths = append(paths, o.out)
+	}
+	paths = append(paths, o.gold)
 	if o.pairs != "" {
 		paths = append(paths, o.pairs)
 	}
@@ -391,12 +519,32 @@ func run(o options, stderr io.Writer) error {
 		files = append(files, f)
 		ws = append(ws, bufio.NewWriterSize(f, 1<<20))
 	}
-	var pairs io.Writer
-	if o.pairs != "" {
-		pairs = ws[2]
+	bufs := ws
+	next := func() io.Writer { w := bufs[0]; bufs = bufs[1:]; return w }
+	var corpus, pairs io.Writer
+	if writeOut {
+		corpus = next()
 	}
-	if err := write(arts, ws[0], ws[1], pairs); err != nil {
+	gold := next()
+	if o.pairs != "" {
+		pairs = next()
+	}
+	var nights func(int) (io.Writer, error)
+	nf := &nightFiles{dir: o.nightsDir, nights: o.nights}
+	if o.nightsDir != "" {
+		if err := os.MkdirAll(o.nightsDir, 0o777); err != nil {
+			return err
+		}
+		defer nf.closeOne()
+		nights = nf.to
+	}
+	if err := write(arts, corpus, nights, gold, pairs); err != nil {
 		return err
+	}
+	if o.nightsDir != "" {
+		if err := nf.close(); err != nil {
+			return err
+		}
 	}
 	for i, f := range files {
 		if err := ws[i].Flush(); err != nil {
@@ -406,7 +554,11 @@ func run(o options, stderr io.Writer) error {
 			return err
 		}
 	}
-	fmt.Fprintf(stderr, "gen: %d articles, %d stories, written to %s and %s\n", len(arts), stories, o.out, o.gold)
+	if writeOut {
+		fmt.Fprintf(stderr, "gen: %d articles, %d stories, written to %s and %s\n", len(arts), stories, o.out, o.gold)
+	} else {
+		fmt.Fprintf(stderr, "gen: %d articles, %d stories, gold clusters in %s\n", len(arts), stories, o.gold)
+	}
 	if o.followUps > 0 || o.heavy > 0 || o.pairs != "" {
 		count := map[string]int{}
 		for _, a := range arts {
@@ -416,6 +568,28 @@ func run(o options, stderr io.Writer) error {
 			count[kindRewrite], count[kindHeavy])
 		if o.pairs != "" {
 			fmt.Fprintf(stderr, "; pair labels in %s", o.pairs)
+		}
+		fmt.Fprintln(stderr)
+	}
+	if o.nights > 0 {
+		late, after, before := 0, 0, 0
+		for _, a := range arts {
+			if a.night > nightOf(a.when) {
+				late++
+			}
+			if a.origin != nil && a.kind != kindFollowUp {
+				switch {
+				case a.night > a.origin.night:
+					after++
+				case a.night < a.origin.night:
+					before++
+				}
+			}
+		}
+		fmt.Fprintf(stderr, "gen: %d nights from %s: %d articles arrive a night late; %d copies arrive on a later night than their origin, %d on an earlier one",
+			o.nights, nightsStart.Format(time.DateOnly), late, after, before)
+		if o.nightsDir != "" {
+			fmt.Fprintf(stderr, "; each night's arrivals in %s to %s", nf.name(0), nf.name(o.nights-1))
 		}
 		fmt.Fprintln(stderr)
 	}

@@ -6,6 +6,9 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -22,7 +25,7 @@ func gen(t *testing.T, o options) output {
 	}
 	arts, _ := generate(o)
 	var c, g, p bytes.Buffer
-	if err := write(arts, &c, &g, &p); err != nil {
+	if err := write(arts, &c, nil, &g, &p); err != nil {
 		t.Fatal(err)
 	}
 	return output{c.Bytes(), g.Bytes(), p.Bytes()}
@@ -33,18 +36,24 @@ func defaults(n int) options {
 }
 
 // TestDefaultsUnchanged pins the output without follow-ups and heavy
-// rewrites to the bytes the generator wrote before they were added: the
-// benchmark corpora and the tables of QUALITY.md and RESULTS.md were
-// measured on those bytes.
+// rewrites to the bytes the generator wrote before they were added, and
+// the output with them, without -nights, to the bytes it wrote before
+// -nights: the benchmark corpora and the tables of QUALITY.md and
+// RESULTS.md were measured on those bytes.
 func TestDefaultsUnchanged(t *testing.T) {
+	harder := defaults(3000)
+	harder.followUps, harder.heavy = 0.1, 0.2
 	for _, c := range []struct {
-		o            options
-		corpus, gold string
+		o                   options
+		corpus, gold, pairs string
 	}{
+		{harder, "1c22fadb3bceb88dca0ba3cb644f957abb03248d36c8069ec1087605f18fb99e",
+			"3e447b26a1afcd7352038d86ad7b3f5b0f883f5a9ec0c3ce43b34aee2472c2ce",
+			"bc7c625bf88002b8f078a5a6b9f5d956d2def8dd61d34c6a2afcc1f5d86becfd"},
 		{defaults(2000), "a85785d2dfc6ed8afca00bd7c45bab23d1adabd1009d3bad3fcfa44508439bed",
-			"8458dd9a3fcb9ffbf80570aea17845fb5923e564646d8706817dcdf5dd3c83d1"},
+			"8458dd9a3fcb9ffbf80570aea17845fb5923e564646d8706817dcdf5dd3c83d1", ""},
 		{options{n: 3000, seed: 7, vocab: 20000, dupShare: 0.5}, "d11665c1563c495f2ab2632c4a66d813192112d1959fdfd40500ac35a7b7d05d",
-			"8f44c1c576604cbef253efb9989f33daa156ae7202e70e3540241c335b15dcd1"},
+			"8f44c1c576604cbef253efb9989f33daa156ae7202e70e3540241c335b15dcd1", ""},
 	} {
 		out := gen(t, c.o)
 		if got := fmt.Sprintf("%x", sha256.Sum256(out.corpus)); got != c.corpus {
@@ -52,6 +61,9 @@ func TestDefaultsUnchanged(t *testing.T) {
 		}
 		if got := fmt.Sprintf("%x", sha256.Sum256(out.gold)); got != c.gold {
 			t.Errorf("%+v: gold sha256 %s, want %s", c.o, got, c.gold)
+		}
+		if got := fmt.Sprintf("%x", sha256.Sum256(out.pairs)); c.pairs != "" && got != c.pairs {
+			t.Errorf("%+v: pairs sha256 %s, want %s", c.o, got, c.pairs)
 		}
 	}
 }
@@ -352,5 +364,263 @@ func TestPairs(t *testing.T) {
 	}
 	if count[kindRewrite]+count[kindHeavy] != copies {
 		t.Errorf("%d rewrite pairs and %d heavy, want %d copies in all", count[kindRewrite], count[kindHeavy], copies)
+	}
+}
+
+// nightsOutput is what one run with -nights and -nights-dir writes.
+type nightsOutput struct {
+	output
+	names  []string // the nightly files, in order
+	nights [][]byte
+}
+
+// runNights runs the command with o (which must have -nights) into a
+// temporary directory, -out, -gold, -pairs and -nights-dir all given.
+func runNights(t *testing.T, o options) nightsOutput {
+	t.Helper()
+	dir := t.TempDir()
+	o.out, o.gold, o.pairs = filepath.Join(dir, "all.jsonl"), filepath.Join(dir, "gold.jsonl"), filepath.Join(dir, "pairs.jsonl")
+	o.nightsDir, o.outSet = filepath.Join(dir, "nights"), true
+	if err := o.validate(); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(o, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var out nightsOutput
+	read := func(path string) []byte {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	out.corpus, out.gold, out.pairs = read(o.out), read(o.gold), read(o.pairs)
+	entries, err := os.ReadDir(o.nightsDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		out.names = append(out.names, e.Name())
+		out.nights = append(out.nights, read(filepath.Join(o.nightsDir, e.Name())))
+	}
+	return out
+}
+
+func nightly(n, nights int) options {
+	o := defaults(n)
+	o.followUps, o.heavy, o.nights, o.late = 0.1, 0.15, nights, 0.05
+	return o
+}
+
+// TestNightsPartition checks that the nightly files are night-01 to
+// night-NN and together exactly -out, line for line, that -out is in
+// arrival-night order with its IDs in sequence, and that without -out
+// given only the nightly files are written.
+func TestNightsPartition(t *testing.T) {
+	for _, nights := range []int{1, 7, 12} {
+		o := nightly(3000, nights)
+		out := runNights(t, o)
+		var want []string
+		for k := range nights {
+			want = append(want, fmt.Sprintf("night-%02d.jsonl", k+1))
+		}
+		if !slices.Equal(out.names, want) {
+			t.Errorf("-nights %d: files %v, want %v", nights, out.names, want)
+		}
+		if got := bytes.Join(out.nights, nil); !bytes.Equal(got, out.corpus) {
+			t.Errorf("-nights %d: the nightly files together are not -out", nights)
+		}
+		for k, b := range out.nights {
+			if len(b) == 0 {
+				t.Errorf("-nights %d: night %d is empty", nights, k+1)
+			}
+		}
+		ids := idsOf(t, out.corpus)
+		if len(ids) != o.n {
+			t.Errorf("-nights %d: %d articles, want %d", nights, len(ids), o.n)
+		}
+		for i, id := range ids {
+			if want := fmt.Sprintf("a%07d", i); id != want {
+				t.Fatalf("-nights %d: line %d has %s, want %s", nights, i+1, id, want)
+			}
+		}
+		if g := idsOf(t, out.gold); !slices.Equal(g, ids) {
+			t.Errorf("-nights %d: gold does not list the articles of -out in its order", nights)
+		}
+	}
+	// Width: at least 2, else the width of -nights.
+	if nf := (&nightFiles{dir: "d", nights: 100}); nf.name(0) != filepath.Join("d", "night-001.jsonl") || nf.name(99) != filepath.Join("d", "night-100.jsonl") {
+		t.Errorf("-nights 100: files %s to %s", nf.name(0), nf.name(99))
+	}
+	// -nights-dir without -out given: no -out.
+	dir := t.TempDir()
+	o := nightly(200, 3)
+	o.out, o.gold, o.nightsDir = filepath.Join(dir, "corpus.jsonl"), filepath.Join(dir, "gold.jsonl"), filepath.Join(dir, "n")
+	if err := run(o, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(o.out); !os.IsNotExist(err) {
+		t.Errorf("-out written without being given: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "n", "night-03.jsonl")); err != nil {
+		t.Error(err)
+	}
+}
+
+func idsOf(t *testing.T, b []byte) []string {
+	t.Helper()
+	var ids []string
+	for line := range bytes.Lines(b) {
+		var a struct{ ID string }
+		if err := json.Unmarshal(line, &a); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, a.ID)
+	}
+	return ids
+}
+
+// TestNightsDates checks the promised ranges: dates inside the nights,
+// copies 0 to 48 hours after their origin, follow-ups 2 hours to 4 days
+// after their story, each article arriving on its publication night or the
+// next, about -late of them late, none late from the last night; and that
+// the cases a nightly tool must handle occur: copies arriving on a later
+// night than their origin, and on an earlier one.
+func TestNightsDates(t *testing.T) {
+	const nights = 7
+	o := nightly(6000, nights)
+	out := runNights(t, o)
+	c := parse(t, out.output)
+	arrival := map[string]int{}
+	for k, b := range out.nights {
+		for _, id := range idsOf(t, b) {
+			arrival[id] = k
+		}
+	}
+	end := nightsStart.Add(nights * night)
+	late, eligible := 0, 0
+	for id, d := range c.date {
+		if d.Before(nightsStart) || !d.Before(end) {
+			t.Errorf("%s dated %v: want within %v to %v", id, d, nightsStart, end)
+		}
+		pub, arr := nightOf(d), arrival[id]
+		switch {
+		case arr != pub && arr != pub+1:
+			t.Errorf("%s published on night %d arrives on night %d", id, pub+1, arr+1)
+		case arr != pub && pub == nights-1:
+			t.Errorf("%s published on the last night arrives late", id)
+		}
+		if pub < nights-1 {
+			eligible++
+			if arr > pub {
+				late++
+			}
+		}
+	}
+	if share := float64(late) / float64(eligible); share < 0.035 || share > 0.065 {
+		t.Errorf("%d of %d articles late (%.3f), want about %.2f", late, eligible, share, o.late)
+	}
+	var copyDelays, followDelays []time.Duration
+	after, before := 0, 0
+	for _, p := range c.pairs {
+		d := c.date[p.B].Sub(c.date[p.A])
+		if p.Stratum == kindFollowUp {
+			followDelays = append(followDelays, d)
+			if d < 2*time.Hour || d >= 96*time.Hour {
+				t.Errorf("follow-up %s published %v after %s: want 2 hours to 4 days", p.B, d, p.A)
+			}
+			continue
+		}
+		copyDelays = append(copyDelays, d)
+		if d < 0 || d >= 48*time.Hour {
+			t.Errorf("%s %s published %v after %s: want 0 to 48 hours", p.Stratum, p.B, d, p.A)
+		}
+		switch {
+		case arrival[p.B] > arrival[p.A]:
+			after++
+		case arrival[p.B] < arrival[p.A]:
+			before++
+		}
+	}
+	if after < len(copyDelays)/10 || before == 0 {
+		t.Errorf("of %d copies, %d arrive on a later night than their origin and %d on an earlier one: want many, and some",
+			len(copyDelays), after, before)
+	}
+	// The distributions: medians near 5.5 and 18.2 hours (a little under,
+	// the later ones being left out past the last night more often), tails
+	// past a day and past two days.
+	median := func(ds []time.Duration) time.Duration { slices.Sort(ds); return ds[len(ds)/2] }
+	over := func(ds []time.Duration, x time.Duration) int {
+		n := 0
+		for _, d := range ds {
+			if d > x {
+				n++
+			}
+		}
+		return n
+	}
+	if m := median(copyDelays); m < 4*time.Hour || m > 7*time.Hour {
+		t.Errorf("median copy delay %v, want about 5.5 h", m)
+	}
+	if m := median(followDelays); m < 12*time.Hour || m > 22*time.Hour {
+		t.Errorf("median follow-up delay %v, want about 18 h (a little under: the later ones fall past the last night more often)", m)
+	}
+	if over(copyDelays, 24*time.Hour) == 0 || over(followDelays, 48*time.Hour) == 0 {
+		t.Error("no copy more than a day after its origin, or no follow-up more than two days after its story")
+	}
+	t.Logf("%d late of %d; %d copies (median %v), %d arrive after their origin, %d before; %d follow-ups (median %v)",
+		late, eligible, len(copyDelays), median(copyDelays), after, before, len(followDelays), median(followDelays))
+
+	// -late 0: every article arrives on its night.
+	o.late = 0
+	arts, _ := generate(o)
+	for _, a := range arts {
+		if a.night != nightOf(a.when) {
+			t.Fatalf("-late 0: %s published on night %d arrives on night %d", a.ID, nightOf(a.when)+1, a.night+1)
+		}
+	}
+}
+
+// TestNightsDeterministic checks that the same flags give the same bytes
+// in every file, and another seed other ones.
+func TestNightsDeterministic(t *testing.T) {
+	o := nightly(1500, 5)
+	a, b := runNights(t, o), runNights(t, o)
+	if !bytes.Equal(a.corpus, b.corpus) || !bytes.Equal(a.gold, b.gold) || !bytes.Equal(a.pairs, b.pairs) ||
+		!slices.EqualFunc(a.nights, b.nights, bytes.Equal) {
+		t.Error("the same flags gave different bytes")
+	}
+	o.seed = 2
+	if c := runNights(t, o); bytes.Equal(a.corpus, c.corpus) {
+		t.Error("another seed gave the same corpus")
+	}
+}
+
+func TestParseArgs(t *testing.T) {
+	for _, args := range [][]string{
+		{"-nights-dir", "x"},
+		{"-late", "0.1"},
+		{"-nights", "-1"},
+		{"-nights", "3", "-late", "1"},
+		{"-nights", "3", "extra"},
+		{"-no-such-flag"},
+	} {
+		if _, err := parseArgs(args, io.Discard); err == nil {
+			t.Errorf("%q: no error", args)
+		}
+	}
+	for _, c := range []struct {
+		args   []string
+		outSet bool
+	}{
+		{nil, false},
+		{[]string{"-nights", "3", "-nights-dir", "x"}, false},
+		{[]string{"-nights", "3", "-nights-dir", "x", "-out", "all.jsonl", "-late", "0"}, true},
+	} {
+		o, err := parseArgs(c.args, io.Discard)
+		if err != nil || o.outSet != c.outSet {
+			t.Errorf("%q: %v, -out given %v, want %v", c.args, err, o.outSet, c.outSet)
+		}
 	}
 }

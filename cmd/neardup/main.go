@@ -34,6 +34,7 @@ import (
 
 	"github.com/neardup/neardup/internal/matchflags"
 	"github.com/neardup/neardup/lock"
+	"github.com/neardup/neardup/state"
 )
 
 // version is the neardup release; it is written into summary.json.
@@ -46,6 +47,9 @@ const (
 	exitUsage   = 2
 	exitSkipped = 3
 	exitLocked  = 11 // as restic's "repository is already locked"
+	exitParams  = 12 // --state was made with other parameters
+	exitAlarm   = 13 // --max-rate-change: tonight's dedup rate is far from the recent nights'
+	exitDamaged = 14 // --state is damaged: nothing used or changed
 )
 
 // env is the outside world of one invocation, so tests can run commands
@@ -122,6 +126,15 @@ func run(ctx context.Context, args []string, e env) int {
 	case errors.Is(err, lock.ErrLocked):
 		fmt.Fprintf(e.stderr, "neardup: %v\n", err)
 		return exitLocked
+	case errors.As(err, new(*state.ParamsError)):
+		fmt.Fprintf(e.stderr, "neardup: %v\n", err)
+		return exitParams
+	case errors.As(err, new(*state.ErrDamaged)):
+		fmt.Fprintf(e.stderr, "neardup: %v\n", err)
+		return exitDamaged
+	case errors.As(err, new(*rateAlarm)):
+		fmt.Fprintf(e.stderr, "neardup: alarm: %v\n", err)
+		return exitAlarm
 	case errors.As(err, &ue), errors.As(err, &me):
 		fmt.Fprintf(e.stderr, "neardup: %v\nRun 'neardup --help' for usage.\n", err)
 		return exitUsage
@@ -142,6 +155,7 @@ Usage:
                                  score clusters against labels; --sweep a grid
   neardup report --out DIR [INPUT...]
                                  (re)build the editors' HTML report of a run
+  neardup history --state DIR    the nights a nightly state remembers
   neardup help [COMMAND]         show help
   neardup version                print the version
 
@@ -151,13 +165,15 @@ Examples:
 
 Exit codes: 0 success, 1 failure (previous outputs left whole), 2 usage error,
             3 finished but input records were skipped (--on-error=skip),
-            11 --out is locked by another neardup (--wait DURATION waits).
+            11 --out or --state is locked by another neardup (--wait DURATION waits),
+            12 --state was made with other parameters, 13 --max-rate-change alarm
+            (the night was committed), 14 --state is damaged (nothing changed).
 
 Environment: GOGC (default here 50) and GOMEMLIMIT tune memory; without
 GOMEMLIMIT, freed memory is returned to the system promptly.
 SOURCE_DATE_EPOCH fixes the date printed in HTML reports.
 
-Run 'neardup COMMAND --help' for the flags of run, eval and report.
+Run 'neardup COMMAND --help' for the flags of run, eval, report and history.
 `
 
 func dispatch(ctx context.Context, args []string, e env) error {
@@ -172,6 +188,8 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return evalCmd(ctx, rest, e)
 	case "report":
 		return reportCmd(ctx, rest, e)
+	case "history":
+		return historyCmd(ctx, rest, e)
 	case "version", "--version":
 		fmt.Fprintln(e.stdout, "neardup", version)
 		return nil
@@ -184,6 +202,9 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		}
 		if len(rest) > 0 && rest[0] == "report" {
 			return reportCmd(ctx, []string{"--help"}, e)
+		}
+		if len(rest) > 0 && rest[0] == "history" {
+			return historyCmd(ctx, []string{"--help"}, e)
 		}
 		fmt.Fprint(e.stdout, mainHelp)
 		return nil

@@ -444,11 +444,13 @@ func TestHelp(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "neardup run [flags] INPUT...") || !strings.Contains(stdout, "Exit codes") {
 		t.Errorf("neardup --help: exit %d, %q", code, stdout)
 	}
-	if !strings.Contains(stdout, "11 --out is locked") {
-		t.Errorf("neardup --help lacks exit code 11: %q", stdout)
+	for _, code := range []string{"11 --out or --state is locked", "12 --state was made with other parameters", "13 --max-rate-change", "14 --state is damaged"} {
+		if !strings.Contains(stdout, code) {
+			t.Errorf("neardup --help lacks exit code %q: %q", code, stdout)
+		}
 	}
 	code, stdout, _ = neardup(t, "", "run", "--help")
-	for _, want := range []string{"Examples:", "--shingle", "--threshold", "--on-error", "--id-field", "-j, --jobs", "--wait DURATION", "DIR/current"} {
+	for _, want := range []string{"Examples:", "--shingle", "--threshold", "--on-error", "--id-field", "-j, --jobs", "--wait DURATION", "DIR/current", "--state DIR", "--keep", "--night DATE", "--max-rate-change"} {
 		if code != 0 || !strings.Contains(stdout, want) {
 			t.Errorf("neardup run --help: exit %d, lacks %q", code, want)
 		}

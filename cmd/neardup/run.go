@@ -50,6 +50,15 @@ Examples:
   neardup run --out out/ --shingle char:5 --threshold 0.6 articles.csv
   neardup run --out out/ --on-error=skip --text-field body feed.jsonl.gz
   zcat feed.jsonl.gz | neardup run -q --out out/ -
+  neardup run -q --state /var/lib/neardup --keep 7d --out /srv/dedup feed/
+
+With --state DIR (nightly use, README "Nightly use"), tonight's articles are
+matched against those of the last --keep days the state remembers, decisions
+made on earlier nights are final, clusters.jsonl lists the clusters that
+gained a member tonight under stable IDs, drop.txt tonight's hidden articles,
+and the state is committed as one step; a retry of a committed night restores
+its outputs. Exit 12: the state was made with other parameters; 13: the
+--max-rate-change alarm (committed); 14: the state is damaged.
 
 Flags:
 `
@@ -74,6 +83,7 @@ func inputsExist(inputs []string) error {
 // runOptions are the flags of `neardup run`.
 type runOptions struct {
 	matchflags.Options
+	nightOptions
 	report     reportOptions
 	out        string
 	wait       time.Duration
@@ -89,6 +99,7 @@ func (o *runOptions) addFlags(fs *pflag.FlagSet) {
 	o.report.addFlags(fs, "also write the editors' HTML report to `FILE`")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a Go CPU profile of the run to `FILE` (for benchmarking)")
 	fs.StringVar(&o.memProfile, "memprofile", "", "write a Go heap profile, taken when matching is done, to `FILE`")
+	o.nightOptions.addFlags(fs)
 	o.Options.AddFlags(fs)
 }
 
@@ -106,6 +117,9 @@ func runCmd(ctx context.Context, args []string, e env) error {
 	}
 	cfg, err := o.Config("run", fs.Args())
 	if err != nil {
+		return err
+	}
+	if err := o.nightOptions.check(); err != nil {
 		return err
 	}
 	if err := inputsExist(cfg.Inputs); err != nil {
@@ -148,6 +162,9 @@ func runCmd(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer set.Abort()
+	if o.state != "" {
+		return runNight(ctx, &o, cfg, set, htmlName, bar, e)
+	}
 
 	if o.cpuProfile != "" {
 		f, err := os.Create(o.cpuProfile)

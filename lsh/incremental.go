@@ -1,0 +1,151 @@
+package lsh
+
+import (
+	"math/bits"
+	"slices"
+	"sync"
+)
+
+// CandidatesAgainst finds, among old documents already matched with each
+// other and new ones, the pairs Candidates would give over all of them
+// that involve a new document: exactly those, bucket bounds included.
+// Documents are numbered as one index would number them: old[i] is
+// document i, new[j] document len(old)+j. A nil signature takes no part.
+// It never builds an index of the old documents: each band looks their
+// keys up in a table of the new documents' keys, so that the work grows
+// with the old documents' number only by one lookup per band each.
+// The pairs are sorted by A then B, each once, the same for every worker
+// count.
+func CandidatesAgainst(p Params, old, new [][]uint16, workers int) []Pair {
+	workers = max(1, min(workers, p.Bands))
+	next := make(chan int)
+	found := make([][]uint64, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			var b againstBand
+			var acc, spare []uint64
+			for band := range next {
+				pairs := b.pairs(p, band, old, new)
+				spare = union(spare[:0], acc, pairs)
+				acc, spare = spare, acc
+			}
+			found[w] = acc
+		})
+	}
+	for band := range p.Bands {
+		next <- band
+	}
+	close(next)
+	wg.Wait()
+	all := found[0]
+	for _, f := range found[1:] {
+		all = union(nil, all, f)
+	}
+	pairs := make([]Pair, len(all))
+	for i, v := range all {
+		pairs[i] = Pair{A: int(v >> 32), B: int(uint32(v))}
+	}
+	return pairs
+}
+
+// againstBand is one worker's scratch space for CandidatesAgainst.
+type againstBand struct {
+	news, oldRecs, tmp, out, outTmp []uint64
+	slots                           []uint64 // open addressing: key<<32 | group+1; 0 empty
+	groups                          []group
+}
+
+// group is the new documents of one key: news[lo:hi], and how many old
+// documents share the key.
+type group struct{ lo, hi, old int32 }
+
+// pairs returns the sorted candidate pairs of one band that involve a new
+// document.
+func (b *againstBand) pairs(p Params, band int, old, new [][]uint16) []uint64 {
+	r := p.Rows
+	nOld := len(old)
+	b.news = b.news[:0]
+	for j, sig := range new {
+		if sig != nil {
+			b.news = append(b.news, bandKey(band, sig[band*r:(band+1)*r])|uint64(nOld+j))
+		}
+	}
+	if len(b.news) == 0 {
+		return nil
+	}
+	b.tmp = slices.Grow(b.tmp[:0], len(b.news))[:len(b.news)]
+	news := radixSort(b.news, b.tmp, 32) // added in order: by key, then document
+
+	// The table of new keys, at most half full.
+	b.groups = b.groups[:0]
+	size := 1 << bits.Len(uint(2*len(news)))
+	b.slots = slices.Grow(b.slots[:0], size)[:size]
+	clear(b.slots)
+	mask := uint64(size - 1)
+	for lo := 0; lo < len(news); {
+		hi := lo + 1
+		for hi < len(news) && news[hi]>>32 == news[lo]>>32 {
+			hi++
+		}
+		key := news[lo] >> 32
+		b.groups = append(b.groups, group{lo: int32(lo), hi: int32(hi)})
+		for s := splitmix(key) & mask; ; s = (s + 1) & mask {
+			if b.slots[s] == 0 {
+				b.slots[s] = key<<32 | uint64(len(b.groups))
+				break
+			}
+		}
+		lo = hi
+	}
+	find := func(key uint64) int {
+		for s := splitmix(key) & mask; ; s = (s + 1) & mask {
+			switch v := b.slots[s]; {
+			case v == 0:
+				return -1
+			case v>>32 == key:
+				return int(uint32(v)) - 1
+			}
+		}
+	}
+
+	// The old documents that share a key with a new one, in document order.
+	b.oldRecs = b.oldRecs[:0]
+	for i, sig := range old {
+		if sig == nil {
+			continue
+		}
+		k := bandKey(band, sig[band*r:(band+1)*r])
+		if g := find(k >> 32); g >= 0 {
+			b.groups[g].old++
+			b.oldRecs = append(b.oldRecs, k|uint64(i))
+		}
+	}
+	b.tmp = slices.Grow(b.tmp[:0], len(b.oldRecs))[:len(b.oldRecs)]
+	olds := radixSort(b.oldRecs, b.tmp, 32)
+
+	// Each bucket is its old documents, then its new ones, as in one
+	// index; pairs are made as Index.band makes them, keeping those whose
+	// later document is new.
+	const doc = 1<<32 - 1
+	b.out = b.out[:0]
+	oi := 0
+	var bucket []uint64
+	for _, g := range b.groups {
+		bucket = append(bucket[:0], olds[oi:oi+int(g.old)]...)
+		oi += int(g.old)
+		bucket = append(bucket, news[g.lo:g.hi]...)
+		partners := len(bucket)
+		if partners > MaxBucket {
+			partners = StarPairs
+		}
+		for i := int(g.old); i < len(bucket); i++ {
+			for j := range min(i, partners) {
+				b.out = append(b.out, bucket[j]<<32|bucket[i]&doc)
+			}
+		}
+	}
+	b.outTmp = slices.Grow(b.outTmp[:0], len(b.out))[:len(b.out)]
+	sorted := radixSort(b.out, b.outTmp, 0)
+	return slices.Compact(sorted)
+}

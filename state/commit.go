@@ -1,0 +1,228 @@
+package state
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/neardup/neardup/report"
+)
+
+// Commit makes tonight part of the state as one step (format.go): its
+// articles added, the articles older than keep evicted (by the nights'
+// clock: Cutoff = max(the last cutoff, tonight's clock − keep)), segments
+// with fewer than half their records left rewritten, its record
+// (with inputs and seconds, both for people) appended, and its outputs
+// kept for a retry. keep must be positive. On return without error the new
+// generation is current; on error the previous one still is.
+func (s *State) Commit(t *Tonight, p Params, keep time.Duration, inputs []Input, outputs []Output, seconds map[string]float64) error {
+	if keep <= 0 {
+		return errors.New("state: keep must be positive")
+	}
+	start := time.Now()
+	m := s.Manifest
+	m.Format, m.Params, m.Keep = FormatVersion, p, report.FormatDuration(keep)
+	m.Generation++
+	gen := genName(m.Generation)
+	m.Clock = max(m.Clock, t.Night.Clock)
+	if s.Manifest.Generation == 0 {
+		m.Cutoff = math.MinInt64
+	}
+	m.Cutoff = max(m.Cutoff, m.Clock-int64(keep/time.Second))
+	night := t.Night
+	night.Inputs = inputs
+	m.Nights = append(append([]Night(nil), m.Nights...), night)
+
+	tmp := filepath.Join(s.Dir, tmpPrefix+gen)
+	if err := os.RemoveAll(tmp); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Join(tmp, outDir), 0o755); err != nil {
+		return err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			os.RemoveAll(tmp)
+		}
+	}()
+	// A probe of the new manifest's nights for live(): tonight's clock is
+	// known to it.
+	probe := &State{Manifest: m}
+
+	// Segments: kept (linked), rewritten with their live articles, or
+	// gone; then tonight's.
+	oldGen := filepath.Join(s.Dir, genName(s.Manifest.Generation))
+	m.Segments = nil
+	m.Articles = 0
+	evicted := 0
+	at := 0
+	for _, f := range s.Manifest.Segments {
+		// s.Articles holds each segment's live articles, in order.
+		var arts []Article
+		for at < len(s.Articles) && s.Articles[at].Night == f.Night {
+			arts = append(arts, s.Articles[at])
+			at++
+		}
+		var live []Article
+		for i := range arts {
+			if probe.live(&arts[i], m.Cutoff) {
+				live = append(live, arts[i])
+			}
+		}
+		evicted += len(arts) - len(live)
+		switch {
+		case len(live) == 0:
+			continue
+		case 2*len(live) >= f.Articles:
+			if err := linkOrCopy(filepath.Join(oldGen, f.Name), filepath.Join(tmp, f.Name)); err != nil {
+				return err
+			}
+			m.Segments = append(m.Segments, f)
+		default:
+			nf, err := writeSegment(tmp, segName(int(f.Night), m.Generation), f.Night, live)
+			if err != nil {
+				return err
+			}
+			m.Segments = append(m.Segments, nf)
+		}
+		m.Articles += len(live)
+	}
+	var tonight []Article
+	for i := range t.New {
+		if probe.live(&t.New[i], m.Cutoff) {
+			tonight = append(tonight, t.New[i])
+		}
+	}
+	evicted += len(t.New) - len(tonight)
+	if len(tonight) > 0 {
+		nf, err := writeSegment(tmp, segName(int(night.Night), m.Generation), night.Night, tonight)
+		if err != nil {
+			return err
+		}
+		m.Segments = append(m.Segments, nf)
+		m.Articles += len(tonight)
+	}
+	m.Outputs = nil
+	for _, o := range outputs {
+		f, err := writeSynced(filepath.Join(tmp, outDir), o.Name, o.Data)
+		if err != nil {
+			return err
+		}
+		m.Outputs = append(m.Outputs, f)
+	}
+	if err := syncDir(filepath.Join(tmp, outDir)); err != nil {
+		return err
+	}
+	last := &m.Nights[len(m.Nights)-1]
+	last.Evicted, last.State = evicted, m.Articles
+	for _, f := range m.Segments {
+		last.StateBytes += f.Bytes
+	}
+	last.Seconds = map[string]float64{}
+	for k, v := range seconds {
+		last.Seconds[k] = v
+	}
+	last.Seconds["commit"] = round3(time.Since(start).Seconds())
+	last.Committed = time.Now().UTC().Truncate(time.Second)
+	mb, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	mb = append(mb, '\n')
+	if _, err := writeSynced(tmp, manifestFile, mb); err != nil {
+		return err
+	}
+	if err := syncDir(tmp); err != nil {
+		return err
+	}
+	s.hook("written")
+	if err := os.Rename(tmp, filepath.Join(s.Dir, gen)); err != nil {
+		return err
+	}
+	ok = true
+	if err := syncDir(s.Dir); err != nil {
+		return err
+	}
+	s.hook("renamed")
+	if _, err := writeSynced(s.Dir, currentFile+".tmp", currentLine(gen, mb)); err != nil {
+		return err
+	}
+	if err := os.Rename(filepath.Join(s.Dir, currentFile+".tmp"), filepath.Join(s.Dir, currentFile)); err != nil {
+		return err
+	}
+	if err := syncDir(s.Dir); err != nil {
+		return err
+	}
+	s.hook("switched")
+	if s.Manifest.Generation > 0 {
+		if err := os.RemoveAll(oldGen); err != nil {
+			return fmt.Errorf("state committed, but the previous generation was not removed: %w", err)
+		}
+	}
+	s.hook("removed")
+	s.Manifest = m
+	return nil
+}
+
+func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+// writeSegment writes arts as segment name in dir.
+func writeSegment(dir, name string, night int32, arts []Article) (File, error) {
+	f, err := writeSynced(dir, name, encodeSegment(arts))
+	f.Night, f.Articles = night, len(arts)
+	return f, err
+}
+
+// writeSynced writes data to dir/name, synced, and describes it.
+func writeSynced(dir, name string, data []byte) (File, error) {
+	path := filepath.Join(dir, name)
+	fh, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return File{}, err
+	}
+	_, err = fh.Write(data)
+	if err == nil {
+		err = fh.Sync()
+	}
+	if cerr := fh.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return File{}, err
+	}
+	sum := sha256.Sum256(data)
+	return File{Name: name, Bytes: int64(len(data)), SHA256: hex.EncodeToString(sum[:])}, nil
+}
+
+// linkOrCopy makes dst the same file as src: a hard link, or a synced copy
+// where the file system has none.
+func linkOrCopy(src, dst string) error {
+	if err := os.Link(src, dst); err == nil {
+		return nil
+	}
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	_, err = writeSynced(filepath.Dir(dst), filepath.Base(dst), b)
+	return err
+}
+
+func syncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

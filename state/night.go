@@ -1,0 +1,427 @@
+package state
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/neardup/neardup/cluster"
+	"github.com/neardup/neardup/dedup"
+	"github.com/neardup/neardup/lsh"
+)
+
+// How a night is decided against the state (Night):
+//
+//   - Tonight's articles whose ID the state has are not added again: with
+//     the same title and text (dedup.TextHash) they are counted as already
+//     in the state; with other text they are reported (Tonight.Changed) and
+//     the stored version stands, its decision with it.
+//   - Candidates are the pairs one LSH index over the state's articles and
+//     tonight's would give that involve tonight's (lsh.CandidatesAgainst,
+//     bucket bounds included); the rules weigh by counts over both
+//     (CorpusCounts). Pairs of two stored articles were decided on their
+//     night and are not looked at again.
+//   - Decisions are final. A stored cluster — a kept article and the
+//     members hidden with it — keeps its canonical article, even when
+//     tonight's copy was published earlier (its match then says
+//     published_before_canonical); stored clusters never merge or split.
+//     Verified pairs join tonight's articles and stored clusters into
+//     groups (union-find). In each group, the stored canonicals, best
+//     first (cluster.Prefer), take the tonight's articles that verify
+//     against them (all of them without anti-chaining); the rest are
+//     clustered among themselves as a plain run clusters (cluster.Build),
+//     and are kept when nothing takes them. A stored member whose canonical
+//     has left the state joins nothing any more.
+//   - Tonight's outputs list every cluster that gained a member tonight,
+//     with all its members, each with the night it arrived; drop.txt lists
+//     tonight's hidden articles only. A cluster's stable ID is its canonical
+//     article's ID: it never changes, and it is never given to another
+//     cluster while the IDs of articles are unique.
+
+// MaxChanged bounds how many changed-text IDs a night lists; all are
+// counted.
+const MaxChanged = 1000
+
+// Tonight is a night decided against the state, ready to commit.
+type Tonight struct {
+	Night   Night         // its record, but for what Commit fills in
+	Result  *dedup.Result // for the outputs: the clusters that gained a member tonight, with their documents only
+	New     []Article     // tonight's articles to add
+	Changed []string      // IDs the state had with other text (the first MaxChanged)
+	Retry   bool          // the articles of the last committed night again: restore its outputs, change nothing
+}
+
+// NightKey identifies a night's articles: the SHA-256 of their IDs and
+// text hashes in input order.
+func NightKey(res *dedup.Result) string {
+	h := sha256.New()
+	var b []byte
+	for i, d := range res.Docs {
+		b = binary.AppendUvarint(b[:0], uint64(len(d.ID)))
+		b = append(b, d.ID...)
+		b = binary.LittleEndian.AppendUint64(b, res.TextHashes[i])
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Night decides tonight's articles, res (dedup.Read with Config.Remember),
+// against the state, with cfg (the parameters CheckParams accepted). clock
+// is the night's time; zero: the latest publication date among tonight's
+// new articles, or the last night's clock if later or none is dated.
+func (s *State) Night(cfg dedup.Config, res *dedup.Result, clock time.Time) *Tonight {
+	start := time.Now()
+	key := NightKey(res)
+	if last := s.Last(); last != nil && last.Key == key {
+		return &Tonight{Night: *last, Retry: true}
+	}
+	nOld := len(s.Articles)
+	byID := make(map[string]int32, nOld)
+	for i := range s.Articles {
+		byID[s.Articles[i].ID] = int32(i)
+	}
+	t := &Tonight{Night: Night{Key: key, Read: res.Stats.Read}}
+	if last := s.Last(); last != nil {
+		t.Night.Night = last.Night + 1
+	} else {
+		t.Night.Night = 1
+	}
+	// Which of tonight's articles are new.
+	isNew := make([]bool, len(res.Docs))
+	latest := s.Manifest.Clock
+	for j := range res.Docs {
+		d := &res.Docs[j]
+		if i, ok := byID[d.ID]; ok {
+			if s.Articles[i].TextHash == res.TextHashes[j] {
+				t.Night.Already++
+			} else {
+				t.Night.Changed++
+				if len(t.Changed) < MaxChanged {
+					t.Changed = append(t.Changed, d.ID)
+				}
+			}
+			continue
+		}
+		if res.Evidence[j].Shingles == 0 {
+			continue // no words: cannot match, nothing to remember
+		}
+		isNew[j] = true
+		t.Night.New++
+		if p := res.Evidence[j].Published; p != cluster.Undated {
+			latest = max(latest, p)
+		}
+	}
+	if !clock.IsZero() {
+		latest = max(s.Manifest.Clock, clock.Unix())
+	}
+	t.Night.Clock = latest
+	if latest != 0 { // 0: no dated article yet, and no --night
+		t.Night.Date = time.Unix(latest, 0).UTC().Format(time.DateOnly)
+	}
+
+	// The rules weigh by counts over the state and tonight.
+	rules := cfg.Rules
+	if rules.Threshold == 0 {
+		rules.Threshold = cfg.LSH.Threshold
+	}
+	counts := dedup.NewCorpusCounts(rules)
+	for i := range s.Articles {
+		counts.AddStored(s.Articles[i].Words, &s.Articles[i].Evidence)
+	}
+	for j := range res.Docs {
+		if isNew[j] {
+			counts.AddStored(res.Words[j], &res.Evidence[j])
+		}
+	}
+	rules = counts.Rules(rules)
+
+	// Each stored article's canonical: itself if kept, -1 when its
+	// canonical has left.
+	canon := make([]int32, nOld)
+	for i := range s.Articles {
+		a := &s.Articles[i]
+		switch c, ok := byID[a.Canonical]; {
+		case a.Kept():
+			canon[i] = int32(i)
+		case ok:
+			canon[i] = c
+		default:
+			canon[i] = -1
+		}
+	}
+	oldSigs := make([][]uint16, nOld)
+	for i := range s.Articles {
+		if canon[i] >= 0 && s.Articles[i].Evidence.Shingles > 0 {
+			oldSigs[i] = s.Articles[i].Evidence.Signature
+		}
+	}
+	newSigs := make([][]uint16, len(res.Docs))
+	for j := range res.Docs {
+		if isNew[j] {
+			newSigs[j] = res.Evidence[j].Signature
+		}
+	}
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = 2
+	}
+	lap := lapper(res)
+	lap("load_state_counts", start)
+	start = time.Now()
+	pairs := lsh.CandidatesAgainst(cfg.LSH, oldSigs, newSigs, workers)
+	lap("candidates", start)
+	start = time.Now()
+
+	// Documents: the state's 0..nOld-1, tonight's after them.
+	ev := func(k int) *cluster.Evidence {
+		if k < nOld {
+			return &s.Articles[k].Evidence
+		}
+		return &res.Evidence[k-nOld]
+	}
+	item := func(k int) cluster.Item {
+		if k < nOld {
+			a := &s.Articles[k]
+			return cluster.Item{ID: a.ID, Published: a.Published(), Length: int(a.Length)}
+		}
+		d := &res.Docs[k-nOld]
+		return cluster.Item{ID: d.ID, Published: d.Published, Length: int(d.Length)}
+	}
+	check := func(a, b int) cluster.Match { return rules.Check(ev(a), ev(b)) }
+	uf := newUnionFind()
+	verified := 0
+	var edges []lsh.Pair // verified pairs of two of tonight's
+	for _, p := range pairs {
+		a := p.A
+		if a < nOld {
+			a = int(canon[a])
+		}
+		if !check(p.A, p.B).Verified {
+			continue
+		}
+		verified++
+		uf.union(a, p.B)
+		if p.A >= nOld {
+			edges = append(edges, p)
+		}
+	}
+
+	// Groups: tonight's articles and stored canonicals joined by verified
+	// pairs, in the order of their first article of tonight.
+	type group struct {
+		olds, news []int
+	}
+	groups := map[int]*group{}
+	var order []int
+	for j := range res.Docs {
+		if !isNew[j] {
+			continue
+		}
+		r := uf.find(nOld + j)
+		g := groups[r]
+		if g == nil {
+			g = &group{}
+			groups[r] = g
+			order = append(order, r)
+		}
+		g.news = append(g.news, nOld+j)
+	}
+	for _, p := range pairs {
+		if p.A < nOld && canon[p.A] >= 0 {
+			c := int(canon[p.A])
+			if g := groups[uf.find(c)]; g != nil && !slices.Contains(g.olds, c) {
+				g.olds = append(g.olds, c)
+			}
+		}
+	}
+
+	assigned := map[int]int{}          // tonight's doc → its canonical
+	matches := map[int]cluster.Match{} // tonight's member → its match
+	var clusters []cluster.Cluster     // doc indices in the combined numbering
+	gained := map[int][]cluster.Member{}
+	var gainedOrder []int
+	for _, r := range order {
+		g := groups[r]
+		if len(g.olds)+len(g.news) < 2 {
+			continue
+		}
+		slices.SortFunc(g.olds, func(a, b int) int { return cluster.Prefer(item(a), item(b)) })
+		rest := g.news
+		for _, c := range g.olds {
+			var left []int
+			for _, d := range rest {
+				m := check(c, d)
+				if !m.Verified && cfg.AntiChain {
+					left = append(left, d)
+					continue
+				}
+				assigned[d], matches[d] = c, m
+				if _, ok := gained[c]; !ok {
+					gainedOrder = append(gainedOrder, c)
+				}
+				gained[c] = append(gained[c], cluster.Member{Doc: d, Match: m})
+			}
+			rest = left
+		}
+		if len(rest) < 2 {
+			continue
+		}
+		// The rest cluster among themselves, as a plain run would.
+		local := map[int]int{}
+		for i, d := range rest {
+			local[d] = i
+		}
+		var lp []lsh.Pair
+		for _, e := range edges {
+			a, okA := local[e.A]
+			b, okB := local[e.B]
+			if okA && okB {
+				lp = append(lp, lsh.Pair{A: a, B: b})
+			}
+		}
+		built := cluster.Build(len(rest), func(i int) cluster.Item { return item(rest[i]) }, lp, cluster.Options{
+			Verify:    func(a, b int) cluster.Match { return check(rest[a], rest[b]) },
+			AntiChain: cfg.AntiChain,
+		})
+		for _, c := range built.Clusters {
+			for i := range c.Members {
+				c.Members[i].Doc = rest[c.Members[i].Doc]
+			}
+			canonical := c.Members[0].Doc
+			for _, m := range c.Members[1:] {
+				assigned[m.Doc], matches[m.Doc] = canonical, m.Match
+			}
+			clusters = append(clusters, c)
+		}
+	}
+
+	// Stored clusters that gained members: the canonical, its stored
+	// members, tonight's.
+	if len(gainedOrder) > 0 {
+		storedMembers := map[string][]int{}
+		want := map[string]bool{}
+		for _, c := range gainedOrder {
+			want[s.Articles[c].ID] = true
+		}
+		for i := range s.Articles {
+			if a := &s.Articles[i]; !a.Kept() && want[a.Canonical] {
+				storedMembers[a.Canonical] = append(storedMembers[a.Canonical], i)
+			}
+		}
+		for _, c := range gainedOrder {
+			members := []cluster.Member{{Doc: c, Match: cluster.Match{Jaccard: 1, Containment: 1, Figures: -1, Verified: true, Reason: cluster.Canonical}}}
+			for _, i := range storedMembers[s.Articles[c].ID] {
+				members = append(members, cluster.Member{Doc: i, Match: s.Articles[i].Match})
+			}
+			members = append(members, gained[c]...)
+			slices.SortFunc(members[1:], func(x, y cluster.Member) int {
+				if c := cmp.Compare(y.Match.Jaccard, x.Match.Jaccard); c != 0 {
+					return c
+				}
+				return strings.Compare(item(x.Doc).ID, item(y.Doc).ID)
+			})
+			clusters = append(clusters, cluster.Cluster{Members: members})
+		}
+	}
+	slices.SortFunc(clusters, func(x, y cluster.Cluster) int {
+		if c := cmp.Compare(len(y.Members), len(x.Members)); c != 0 {
+			return c
+		}
+		return strings.Compare(item(x.Canonical()).ID, item(y.Canonical()).ID)
+	})
+
+	// Tonight's articles as the state keeps them.
+	for j := range res.Docs {
+		if !isNew[j] {
+			continue
+		}
+		d := &res.Docs[j]
+		a := Article{ID: d.ID, Title: d.Title, Source: d.Source, Length: d.Length, Night: t.Night.Night,
+			TextHash: res.TextHashes[j], Words: res.Words[j], Evidence: res.Evidence[j]}
+		if c, ok := assigned[nOld+j]; ok {
+			a.Canonical, a.Match = item(c).ID, matches[nOld+j]
+			t.Night.Duplicates++
+		}
+		t.New = append(t.New, a)
+	}
+	t.Night.Clusters = len(clusters)
+	if t.Night.New > 0 {
+		t.Night.Rate = float64(t.Night.Duplicates) / float64(t.Night.New)
+	}
+
+	// The outputs' Result holds the clusters' documents only.
+	out := &dedup.Result{Rules: rules, Stats: res.Stats, Skips: res.Skips, Unspaced: res.Unspaced, Workers: res.Workers,
+		Candidates: len(pairs), Verified: verified, Stages: res.Stages, Night: t.Night.Night,
+		NightDates: map[int32]string{t.Night.Night: t.Night.Date}}
+	for _, n := range s.Manifest.Nights {
+		out.NightDates[n.Night] = n.Date
+	}
+	index := map[int]int{}
+	for ci := range clusters {
+		c := &clusters[ci]
+		for mi := range c.Members {
+			k := c.Members[mi].Doc
+			if _, ok := index[k]; !ok {
+				index[k] = len(out.Docs)
+				if k < nOld {
+					a := &s.Articles[k]
+					out.Docs = append(out.Docs, dedup.Doc{ID: a.ID, Title: a.Title, Source: a.Source, Published: a.Published(), Length: a.Length, Shingles: a.Evidence.Shingles})
+					out.Nights = append(out.Nights, a.Night)
+				} else {
+					out.Docs = append(out.Docs, res.Docs[k-nOld])
+					out.Nights = append(out.Nights, t.Night.Night)
+				}
+				out.Evidence = append(out.Evidence, *ev(k))
+			}
+			c.Members[mi].Doc = index[k]
+		}
+		out.ClusterIDs = append(out.ClusterIDs, out.Docs[c.Members[0].Doc].ID)
+	}
+	out.Clusters = clusters
+	lap("cluster", start)
+	t.Result = out
+	t.Result.Stages = res.Stages
+	return t
+}
+
+// lapper returns a function that appends a timed stage to res.
+func lapper(res *dedup.Result) func(name string, since time.Time) {
+	return func(name string, since time.Time) {
+		res.Stages = append(res.Stages, dedup.Stage{Name: name, Seconds: time.Since(since).Seconds()})
+	}
+}
+
+// unionFind is a disjoint-set forest over ints, sparse: tonight touches few
+// of the state's articles.
+type unionFind struct{ parent map[int]int }
+
+func newUnionFind() *unionFind { return &unionFind{parent: map[int]int{}} }
+
+func (u *unionFind) find(x int) int {
+	for {
+		p, ok := u.parent[x]
+		if !ok || p == x {
+			return x
+		}
+		gp, ok := u.parent[p]
+		if ok {
+			u.parent[x] = gp
+		}
+		x = p
+	}
+}
+
+func (u *unionFind) union(a, b int) {
+	ra, rb := u.find(a), u.find(b)
+	if ra == rb {
+		return
+	}
+	if ra > rb { // the smaller number is the root: deterministic
+		ra, rb = rb, ra
+	}
+	u.parent[rb] = ra
+}

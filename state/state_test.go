@@ -1,0 +1,150 @@
+package state
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/neardup/neardup/cluster"
+	"github.com/neardup/neardup/lock"
+)
+
+func randomArticle(r *rand.Rand, i int) Article {
+	a := Article{ID: string(rune('a'+i%26)) + string(rune('0'+i/26%10)) + "é/" + string(rune('A'+i%7)), Title: "Tïtle", Source: "AFP",
+		Length: r.Int32N(5000), Night: r.Int32N(9) + 1, TextHash: r.Uint64()}
+	if r.IntN(3) == 0 {
+		a.Canonical = "canon"
+		a.Match = cluster.Match{Jaccard: r.Float64(), Containment: r.Float64(), Figures: -1, Names: r.Float64(), Hours: 3.25,
+			FigureOrder: -1, Lede: 0.5, Subjects: r.IntN(3) - 1, Verified: true, Reason: cluster.ByContainment}
+	}
+	if r.IntN(2) == 0 {
+		a.Words = []uint32{r.Uint32(), r.Uint32()}
+	}
+	a.Evidence = cluster.Evidence{Signature: make([]uint16, 16), Published: r.Int64N(2e9), Shingles: r.Int32N(400)}
+	for k := range a.Evidence.Signature {
+		a.Evidence.Signature[k] = uint16(r.Uint32())
+	}
+	if r.IntN(4) == 0 {
+		a.Evidence.Published = cluster.Undated
+		a.Evidence.Short = &cluster.Short{Set: []uint64{1, 2, 3}, NWords: 40}
+	}
+	return a
+}
+
+func TestSegmentRoundTrip(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 1))
+	var arts []Article
+	for i := range 300 {
+		arts = append(arts, randomArticle(r, i))
+	}
+	got, err := decodeSegment(encodeSegment(arts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, arts) {
+		t.Fatalf("round trip differs")
+	}
+	if got, err := decodeSegment(encodeSegment(nil)); err != nil || len(got) != 0 {
+		t.Errorf("empty segment: %v, %v", got, err)
+	}
+}
+
+// A segment's bytes cut short or changed never decode as articles: zstd's
+// checksum or the record structure catches it (and Open checks SHA-256
+// before decoding in any case).
+func TestSegmentDamage(t *testing.T) {
+	r := rand.New(rand.NewPCG(2, 2))
+	var arts []Article
+	for i := range 50 {
+		arts = append(arts, randomArticle(r, i))
+	}
+	b := encodeSegment(arts)
+	for _, n := range []int{0, 4, len(segMagic), len(b) / 2, len(b) - 1} {
+		if _, err := decodeSegment(b[:n]); err == nil {
+			t.Errorf("cut to %d of %d bytes: decoded", n, len(b))
+		}
+	}
+}
+
+func FuzzDecodeSegment(f *testing.F) {
+	r := rand.New(rand.NewPCG(3, 3))
+	f.Add(encodeSegment([]Article{randomArticle(r, 1), randomArticle(r, 2)}))
+	f.Add(encodeSegment(nil))
+	f.Add([]byte(segMagic))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		arts, err := decodeSegment(b)
+		if err != nil {
+			return
+		}
+		// What decodes encodes to records that decode the same.
+		again, err := decodeSegment(encodeSegment(arts))
+		if err != nil || !reflect.DeepEqual(again, arts) {
+			t.Fatalf("re-encoded segment: %v", err)
+		}
+	})
+}
+
+func TestParseCurrent(t *testing.T) {
+	good := string(currentLine("gen-00000003", []byte("{}")))
+	if gen, sum, err := parseCurrent([]byte(good)); err != nil || gen != "gen-00000003" || len(sum) != 64 {
+		t.Fatalf("%q: %v %v %v", good, gen, sum, err)
+	}
+	for _, bad := range []string{"", "neardup-state 1 gen-00000003\n", good[:len(good)-1], "neardup-state 2" + good[15:],
+		"neardup-state 1 gen-3 " + good[len(good)-65:], "other 1 gen-00000003 " + good[len(good)-65:]} {
+		if _, _, err := parseCurrent([]byte(bad)); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+// Open removes what killed runs left beside the current generation, and a
+// second Open waits for the first's lock.
+func TestOpenTidiesAndLocks(t *testing.T) {
+	dir := t.TempDir()
+	for _, leftover := range []string{".tmp-gen-00000001", "gen-00000001", "CURRENT.tmp"} {
+		os.MkdirAll(filepath.Join(dir, leftover), 0o755)
+	}
+	os.WriteFile(filepath.Join(dir, "unrelated.txt"), []byte("mine"), 0o644)
+	s, err := Open(context.Background(), dir, Options{Command: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if !reflect.DeepEqual(names, []string{".lock", "unrelated.txt"}) {
+		t.Errorf("after Open: %v", names)
+	}
+	if s.Manifest.Generation != 0 || len(s.Articles) != 0 {
+		t.Errorf("a new state: %+v", s.Manifest)
+	}
+	_, err = Open(context.Background(), dir, Options{Wait: 100 * time.Millisecond})
+	if !errors.Is(err, lock.ErrLocked) {
+		t.Errorf("second Open: %v", err)
+	}
+	s.Close()
+	s2, err := Open(context.Background(), dir, Options{})
+	if err != nil {
+		t.Fatalf("after Close: %v", err)
+	}
+	s2.Close()
+}
+
+func TestDiffParams(t *testing.T) {
+	a := Params{Shingle: "word:3", Threshold: 0.3, Hashes: 128}
+	b := a
+	if d := diffParams(a, b); len(d) != 0 {
+		t.Errorf("equal: %v", d)
+	}
+	b.Threshold, b.Hashes = 0.5, 64
+	if d := diffParams(a, b); !reflect.DeepEqual(d, []string{"hashes: state 128, flags 64", "threshold: state 0.3, flags 0.5"}) {
+		t.Errorf("diffs: %v", d)
+	}
+}

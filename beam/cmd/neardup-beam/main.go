@@ -23,6 +23,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 
@@ -118,6 +119,9 @@ func runPipeline(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	}
 	// A worker started by a runner runs the harness here and never returns.
 	beam.Init()
+	// The runner's progress messages (Prism's, the SDK's) only from
+	// warnings up: a cron log gets the summary, and what went wrong.
+	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 
 	if o.out == "" {
 		return 2, errors.New("--out DIR is required")
@@ -128,6 +132,15 @@ func runPipeline(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	cfg, err := o.Config("neardup-beam", fs.Args())
 	if err != nil {
 		return 2, err
+	}
+	// A local input that is missing stops the run before the pipeline
+	// starts, as it stops neardup run (the pipeline checks the others).
+	for _, in := range cfg.Inputs {
+		if !strings.Contains(in, "://") && !strings.ContainsAny(in, "*?[") {
+			if _, err := os.Stat(in); err != nil {
+				return 1, err
+			}
+		}
 	}
 	p, s := beam.NewPipelineWithRoot()
 	pipeline.Build(s, pipeline.Options{Config: pipeline.NewConfig(cfg), Out: o.out, Rounds: o.rounds, Version: version})

@@ -30,6 +30,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/s3"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/options/jobopts"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
 	"github.com/spf13/pflag"
 
@@ -147,6 +148,12 @@ func runPipeline(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	res, err := beamx.RunWithMetrics(ctx, p)
 	if err != nil {
 		return 1, err
+	}
+	if *jobopts.Async {
+		if !o.quiet {
+			fmt.Fprintf(stderr, "job submitted (--async): it writes %s when it finishes\n", o.out)
+		}
+		return 0, nil
 	}
 	sum, err := readSummary(ctx, o.out)
 	if err != nil {

@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spf13/pflag"
 
 	"github.com/neardup/neardup/report"
 )
@@ -66,4 +69,23 @@ func TestRun(t *testing.T) {
 func lastLines(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return strings.Join(lines[max(0, len(lines)-3):], "\n")
+}
+
+// TestNoFlagShadowsBeams: Beam's flags (the standard library's) and
+// neardup-beam's own never share a name: one would silently hide the
+// other.
+func TestNoFlagShadowsBeams(t *testing.T) {
+	var o options
+	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
+	o.addFlags(fs)
+	flag.CommandLine.VisitAll(func(f *flag.Flag) {
+		if fs.Lookup(f.Name) != nil {
+			t.Errorf("--%s is both Beam's and neardup-beam's", f.Name)
+		}
+	})
+	for _, name := range []string{"runner", "project", "region", "staging_location", "endpoint", "environment_type", "worker"} {
+		if flag.CommandLine.Lookup(name) == nil {
+			t.Errorf("Beam's --%s is not defined", name)
+		}
+	}
 }

@@ -257,3 +257,71 @@ func (d *decoder) list32() []uint32 {
 func (d *decoder) list64() []uint64 {
 	return decodeList(d, 8, func(b []byte) uint64 { return binary.LittleEndian.Uint64(b) })
 }
+
+// EvidenceLayout is where the fields an index needs lie in an encoded
+// Evidence, read without decoding (or allocating) the rest.
+type EvidenceLayout struct {
+	Size      int   // bytes of the encoding
+	Published int64 // Evidence.Published
+	Shingles  int32
+	Signature int // offset of the signature's first value (uint16, little-endian)
+	Hashes    int // the signature's length
+	Short     bool
+}
+
+// LayoutOf reads the layout of the Evidence encoded at the start of b. It
+// checks the structure (every count within b) but not the values: decode
+// with DecodeEvidence before verifying with it.
+func LayoutOf(b []byte) (EvidenceLayout, error) {
+	d := decoder{b: b}
+	var l EvidenceLayout
+	flags := d.byte()
+	l.Published = int64(d.u64())
+	l.Shingles = d.int32()
+	n := d.uvarint()
+	if n > uint64(len(d.b)/2) {
+		d.fail()
+	}
+	l.Signature, l.Hashes = len(b)-len(d.b), int(n)
+	d.take(2 * int(n))
+	if ln := d.byte(); ln > LedeShingles {
+		d.fail()
+	} else {
+		d.take(2 * int(ln))
+	}
+	if flags&^3 != 0 || flags == 2 {
+		d.fail()
+	}
+	skip := func(size int) {
+		if n := d.uvarint(); n > uint64(len(d.b)/size) {
+			d.fail()
+		} else {
+			d.take(int(n) * size)
+		}
+	}
+	if flags&1 != 0 {
+		l.Short = true
+		skip(8)
+		skip(8)
+		skip(8)
+		d.int32()
+		skip(4)
+		skip(8)
+		d.int32()
+		if flags&2 != 0 {
+			skip(16)
+			skip(8)
+			if d.byte()&^15 != 0 {
+				d.fail()
+			}
+			for range 4 {
+				skip(4)
+			}
+		}
+	}
+	if d.err != nil {
+		return EvidenceLayout{}, d.err
+	}
+	l.Size = len(b) - len(d.b)
+	return l, nil
+}

@@ -133,3 +133,30 @@ func FuzzDecodeEvidence(f *testing.F) {
 		}
 	})
 }
+
+// LayoutOf finds what DecodeEvidence reads, without decoding.
+func TestEvidenceLayout(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 500 {
+		e := randomEvidence(r)
+		b := AppendEvidence(nil, &e)
+		b = append(b, 0xAA) // what follows is not read
+		l, err := LayoutOf(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.Size != len(b)-1 || l.Published != e.Published || l.Shingles != e.Shingles || l.Hashes != len(e.Signature) || l.Short != (e.Short != nil) {
+			t.Fatalf("layout %+v of %+v", l, e)
+		}
+		for k, v := range e.Signature {
+			if got := uint16(b[l.Signature+2*k]) | uint16(b[l.Signature+2*k+1])<<8; got != v {
+				t.Fatalf("signature value %d: %d, want %d", k, got, v)
+			}
+		}
+		for n := range len(b) - 1 {
+			if _, err := LayoutOf(b[:n]); err == nil {
+				t.Fatalf("prefix %d of %d: no error", n, len(b)-1)
+			}
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"html/template"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -64,6 +65,11 @@ type htmlCluster struct {
 	Canon   htmlArticle `json:"canon"`
 	Copies  []htmlCopy  `json:"copies"`
 	NoText  bool        `json:"notext,omitempty"` // over budget: members listed without text
+
+	// A nightly run's: the cluster's stable ID and how many of its members
+	// arrived tonight.
+	ID      string `json:"id,omitempty"`
+	Tonight int    `json:"tonight,omitempty"`
 }
 
 type htmlArticle struct {
@@ -73,12 +79,19 @@ type htmlArticle struct {
 	Date   string `json:"date,omitempty"`
 	Text   string `json:"text,omitempty"`
 	Cut    bool   `json:"cut,omitempty"` // text truncated to MaxText
+
+	// A nightly run's: when the member arrived and what became of it
+	// (nightMark), and why an earlier night's member has no text.
+	Mark    string `json:"mark,omitempty"`
+	Kind    string `json:"kind,omitempty"` // "new", "kept" or "hidden"
+	Missing string `json:"missing,omitempty"`
 }
 
 type htmlCopy struct {
 	htmlArticle
 	Similarity float64    `json:"sim"`
 	Match      *MatchLine `json:"match,omitempty"`
+	Note       string     `json:"note,omitempty"` // a nightly run's: published before the canonical
 	// Run lengths over words, alternating not shared / shared, starting
 	// with not shared: Shared over this copy's words (the rest it adds),
 	// CanonShared over the canonical article's words (the rest it drops).
@@ -92,6 +105,7 @@ type htmlPage struct {
 	Summary   *Summary
 	Generated string
 	Omitted   int // clusters listed without text
+	Hidden    int // a nightly run's: tonight's members hidden (drop.txt)
 	CSS       template.CSS
 	JS        template.JS
 	Data      htmlData
@@ -105,6 +119,12 @@ type htmlPage struct {
 // text reaches the page only as JSON data inside the page, escaped by
 // html/template, and the script inserts it as text nodes: it can never
 // become markup or script.
+//
+// A nightly run's report (sum.State set) says which night it is, shows each
+// cluster's stable ID and marks each member with the night it arrived
+// (nightMark); an earlier night's member has no text in it, since the
+// state keeps none and texts are read from tonight's inputs. A batch
+// report's page and data carry none of this.
 func HTML(w io.Writer, sum *Summary, clusters []ClusterLine, texts map[string]Article, opts HTMLOptions) error {
 	sh, err := shingle.Parse(sum.Parameters.Shingle)
 	if err != nil {
@@ -152,6 +172,18 @@ func HTML(w io.Writer, sum *Summary, clusters []ClusterLine, texts map[string]Ar
 			canonText, cut = displayText(texts[c.Canonical].Text, opts.MaxText)
 		}
 		hc.Canon = article(c.Members[0], canonText, cut)
+		if sum.State != nil {
+			hc.ID = c.StableID
+			for i, m := range c.Members {
+				if m.Night == sum.State.Night {
+					hc.Tonight++
+					if i > 0 {
+						page.Hidden++
+					}
+				}
+			}
+			nightMark(&hc.Canon, c.Members[0], true, sum.State.Night)
+		}
 		used += len(canonText)
 		canonSet := sh.Shingles(canonText)
 		for i, m := range c.Members[1:] {
@@ -161,6 +193,12 @@ func HTML(w io.Writer, sum *Summary, clusters []ClusterLine, texts map[string]Ar
 				text, cut = displayText(texts[m.ID].Text, opts.MaxText)
 			}
 			cp.htmlArticle = article(m, text, cut)
+			if sum.State != nil {
+				nightMark(&cp.htmlArticle, m, false, sum.State.Night)
+				if m.Match != nil && m.Match.PublishedBefore {
+					cp.Note = publishedBeforeNote
+				}
+			}
 			if text != "" && canonText != "" {
 				_, shared := sh.SharedWords(text, canonSet)
 				cp.Shared = runs(shared)
@@ -183,6 +221,42 @@ func HTML(w io.Writer, sum *Summary, clusters []ClusterLine, texts map[string]Ar
 func article(m MemberLine, text string, cut bool) htmlArticle {
 	return htmlArticle{ID: m.ID, Title: oneLine(m.Title), Source: m.Source, Date: displayDate(m.Date),
 		Text: text, Cut: cut}
+}
+
+// Words of a nightly report: the member marks (nightMark), and the notes
+// on a member without text and on one published before its canonical.
+const (
+	markTonight         = "new tonight"
+	missingText         = "text not in tonight's input: the state keeps no texts"
+	publishedBeforeNote = "published before the canonical, kept on an earlier night"
+)
+
+// nightMark marks a member of a nightly run's cluster with the night it
+// arrived: tonight's "new tonight"; an earlier night's canonical "kept on
+// DATE" and other members "hidden on DATE" (decisions are final), "night N"
+// when the night's date is unknown. An earlier night's member without text
+// says why. A member without a night (a hand-made clusters.jsonl) is left
+// unmarked.
+func nightMark(a *htmlArticle, m MemberLine, canonical bool, tonight int) {
+	switch {
+	case m.Night == 0:
+		return
+	case m.Night == tonight:
+		a.Mark, a.Kind = markTonight, "new"
+		return
+	case canonical:
+		a.Kind = "kept"
+	default:
+		a.Kind = "hidden"
+	}
+	when := "night " + strconv.Itoa(m.Night)
+	if m.Arrived != "" {
+		when = m.Arrived
+	}
+	a.Mark = a.Kind + " on " + when
+	if a.Text == "" {
+		a.Missing = missingText
+	}
 }
 
 // displayText is an article's text as the page shows it: reflowed into

@@ -34,6 +34,13 @@ func sampleReport(t *testing.T, opts report.HTMLOptions) (string, map[string]any
 		"b": {Title: "Copy", Text: "Dockers: the port authority agreed to raise wages by 4.5 percent, union officials said."},
 	}
 	opts.Generated = time.Unix(0, 0)
+	return render(t, sum, clusters, texts, opts)
+}
+
+// render writes the report and returns the page and the data it embeds
+// for the script.
+func render(t *testing.T, sum *report.Summary, clusters []report.ClusterLine, texts map[string]report.Article, opts report.HTMLOptions) (string, map[string]any) {
+	t.Helper()
 	var buf bytes.Buffer
 	if err := report.HTML(&buf, sum, clusters, texts, opts); err != nil {
 		t.Fatal(err)
@@ -108,25 +115,7 @@ func TestHTMLHighlightsAndBudget(t *testing.T) {
 // embeds for the script.
 func reportData(t *testing.T, clusters []report.ClusterLine, texts map[string]report.Article) (string, map[string]any) {
 	t.Helper()
-	sum := &report.Summary{Inputs: []string{"feed.jsonl"}}
-	sum.Parameters.Shingle = "word:3"
-	sum.Matching.Clusters = len(clusters)
-	opts := report.DefaultHTMLOptions()
-	opts.Generated = time.Date(2026, 11, 26, 14, 5, 59, 0, time.UTC)
-	var buf bytes.Buffer
-	if err := report.HTML(&buf, sum, clusters, texts, opts); err != nil {
-		t.Fatal(err)
-	}
-	page := buf.String()
-	m := regexp.MustCompile(`(?s)<script id="data" type="application/json">(.*?)</script>`).FindStringSubmatch(page)
-	if m == nil {
-		t.Fatalf("no data block in the page")
-	}
-	var data map[string]any
-	if err := json.Unmarshal([]byte(m[1]), &data); err != nil {
-		t.Fatalf("data block is not JSON: %v", err)
-	}
-	return page, data
+	return renderPage(t, &report.Summary{}, clusters, texts)
 }
 
 // pair is a cluster of two articles, a (canonical) and b.
@@ -302,5 +291,129 @@ func TestHTMLDatesInOneFormat(t *testing.T) {
 	clusters[0].Members[1].Date = "2024-05-08T09:05:00Z"
 	if _, data = reportData(t, clusters, texts); cluster0(data)["span"] != "2024-05-08 09:05 UTC" {
 		t.Errorf("span of one moment: %q", cluster0(data)["span"])
+	}
+}
+
+// nightClusters is a nightly run's cluster, listed on night 3 (2026-11-26):
+// its canonical article and a copy were decided on earlier nights (their
+// texts are not in tonight's input), two copies arrived tonight, one of
+// them published before the canonical. Its stable ID is the canonical
+// article's ID, markup included.
+func nightClusters() ([]report.ClusterLine, map[string]report.Article) {
+	const id = `a<script>alert(4)</script>`
+	match := func(sim float64, before bool) *report.MatchLine {
+		return &report.MatchLine{Reason: "jaccard", Jaccard: sim, Containment: sim, PublishedBefore: before}
+	}
+	clusters := []report.ClusterLine{{Cluster: 1, StableID: id, Size: 4, Canonical: id, Members: []report.MemberLine{
+		{ID: id, Title: "Port strike ends", Similarity: 1, Date: "2026-11-24T10:00:00Z", Night: 1, Arrived: "2026-11-24"},
+		{ID: "b", Title: "Copy B", Similarity: 0.9, Match: match(0.9, false), Night: 2},
+		{ID: "c", Title: "Copy C", Similarity: 0.8, Match: match(0.8, false), Night: 3, Arrived: "2026-11-26"},
+		{ID: "d", Title: "Late copy " + xssTitle, Similarity: 0.7, Date: "2026-11-24T09:00:00Z", Match: match(0.7, true), Night: 3, Arrived: "2026-11-26"},
+	}}}
+	texts := map[string]report.Article{
+		"c": {Title: "Copy C", Text: "Dockers return to work on Monday, the union said."},
+		"d": {Title: "Late copy", Text: "Dockers will return to work on Monday, the union said </script><b>late</b>."},
+	}
+	return clusters, texts
+}
+
+// renderPage is render with the inputs, parameters and date of these
+// tests.
+func renderPage(t *testing.T, sum *report.Summary, clusters []report.ClusterLine, texts map[string]report.Article) (string, map[string]any) {
+	t.Helper()
+	sum.Inputs = []string{"feed.jsonl"}
+	sum.Parameters.Shingle = "word:3"
+	sum.Matching.Clusters = len(clusters)
+	opts := report.DefaultHTMLOptions()
+	opts.Generated = time.Date(2026, 11, 26, 14, 5, 59, 0, time.UTC)
+	return render(t, sum, clusters, texts, opts)
+}
+
+func TestHTMLNightlyMarks(t *testing.T) {
+	clusters, texts := nightClusters()
+	sum := &report.Summary{State: &report.StateSummary{Night: 3, Date: "2026-11-26"}}
+	page, data := renderPage(t, sum, clusters, texts)
+
+	// The header says which night it is; the stats, what tonight hid.
+	for _, want := range []string{
+		`<p class="night">Night 3, 2026-11-26: clusters that gained a member tonight</p>`,
+		"<title>neardup report — night 3, 2026-11-26: 1 clusters</title>",
+		"<dt>hidden tonight</dt><dd>2</dd>",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	// The stable ID, the marks and the notes reach the page as data, and
+	// markup in them only as escaped text.
+	for _, bad := range []string{"<script>alert", "</script><b>", "<img src=x"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("page contains %q unescaped", bad)
+		}
+	}
+	c := cluster0(data)
+	if c["id"] != clusters[0].StableID || c["tonight"] != 2.0 {
+		t.Errorf("cluster: id %q, %v new tonight", c["id"], c["tonight"])
+	}
+	const missing = "text not in tonight's input: the state keeps no texts"
+	canon := c["canon"].(map[string]any)
+	if canon["mark"] != "kept on 2026-11-24" || canon["kind"] != "kept" || canon["missing"] != missing || canon["text"] != nil {
+		t.Errorf("canonical of night 1: %v", canon)
+	}
+	copies := c["copies"].([]any)
+	for i, want := range []struct{ mark, kind, missing, note string }{
+		{"hidden on night 2", "hidden", missing, ""}, // night 2's date unknown
+		{"new tonight", "new", "", ""},
+		{"new tonight", "new", "", "published before the canonical, kept on an earlier night"},
+	} {
+		cp := copies[i].(map[string]any)
+		if cp["mark"] != want.mark || cp["kind"] != want.kind || (cp["missing"] != nil) != (want.missing != "") ||
+			(want.missing != "" && cp["missing"] != want.missing) || (cp["note"] != nil) != (want.note != "") ||
+			(want.note != "" && cp["note"] != want.note) {
+			t.Errorf("copy %s: %v, want %+v", cp["id"], cp, want)
+		}
+	}
+	if d := copies[2].(map[string]any); !strings.Contains(d["text"].(string), "</script><b>late</b>") || d["title"] != "Late copy "+xssTitle {
+		t.Errorf("tonight's text did not survive escaping: %v", d)
+	}
+	if m := copies[2].(map[string]any)["match"].(map[string]any); m["published_before_canonical"] != true {
+		t.Errorf("match: %v", m)
+	}
+
+	// The canonical article's night known by number only.
+	clusters[0].Members[0].Arrived = ""
+	if _, data = renderPage(t, sum, clusters, texts); cluster0(data)["canon"].(map[string]any)["mark"] != "kept on night 1" {
+		t.Errorf("canonical without a date: %v", cluster0(data)["canon"])
+	}
+	// A night without a date: the header names its number alone.
+	sum.State.Date = ""
+	if page, _ = renderPage(t, sum, clusters, texts); !strings.Contains(page, `<p class="night">Night 3: clusters that gained a member tonight</p>`) {
+		t.Error("header of a night without a date")
+	}
+}
+
+// The same clusters in a batch report (no State): none of a night's marks.
+func TestHTMLBatchHasNoNightlyMarks(t *testing.T) {
+	clusters, texts := nightClusters()
+	page, data := renderPage(t, &report.Summary{}, clusters, texts)
+	// The page's code (which renders a nightly report's marks) aside.
+	page = regexp.MustCompile(`(?s)<script>.*?</script>|<style>.*?</style>`).ReplaceAllString(page, "")
+	for _, bad := range []string{"tonight", "kept on", "hidden on", "state keeps no texts", "published before the canonical", `class="night"`} {
+		if strings.Contains(page, bad) {
+			t.Errorf("batch page says %q", bad)
+		}
+	}
+	c := cluster0(data)
+	for _, key := range []string{"id", "tonight"} {
+		if _, ok := c[key]; ok {
+			t.Errorf("batch cluster has %q", key)
+		}
+	}
+	for _, a := range append([]any{c["canon"]}, c["copies"].([]any)...) {
+		for _, key := range []string{"mark", "kind", "missing", "note"} {
+			if _, ok := a.(map[string]any)[key]; ok {
+				t.Errorf("batch member %s has %q", a.(map[string]any)["id"], key)
+			}
+		}
 	}
 }

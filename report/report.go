@@ -347,9 +347,14 @@ func ReadClusters(path string) ([]ClusterLine, error) {
 		return nil, err
 	}
 	defer f.Close()
+	return ParseClusters(f, path)
+}
+
+// ParseClusters is ReadClusters over r; path names it in errors.
+func ParseClusters(r io.Reader, path string) ([]ClusterLine, error) {
 	var lines []ClusterLine
 	seen, stableIDs := map[string]bool{}, map[string]bool{}
-	sc := bufio.NewScanner(f)
+	sc := bufio.NewScanner(r)
 	sc.Buffer(nil, 256<<20)
 	for n := 1; sc.Scan(); n++ {
 		if len(bytes.TrimSpace(sc.Bytes())) == 0 {

@@ -40,6 +40,7 @@
       head.appendChild(document.createTextNode(c.title || c.canon.id));
       li.appendChild(head);
       var meta = el("div", "meta");
+      if (c.tonight) meta.appendChild(el("span", "tonight", c.tonight + " new tonight"));
       if (c.span) meta.appendChild(el("span", null, c.span));
       if (c.sources && c.sources.length) meta.appendChild(el("span", null, c.sources.join(", ")));
       meta.appendChild(el("span", null, "similarity " + pct(c.worst) + (c.best !== c.worst ? "–" + pct(c.best) : "")));
@@ -99,9 +100,12 @@
     return div;
   }
 
+  // A nightly report marks each member with the night it arrived (mark,
+  // kind) and says why an earlier night's member has no text (missing).
   function column(role, a, f, restClass) {
     var col = el("div", "col");
     col.appendChild(el("div", "role", role));
+    if (a.mark) col.appendChild(el("div", "mark " + a.kind, a.mark));
     col.appendChild(el("h3", null, a.title || a.id));
     var meta = el("div", "meta");
     meta.appendChild(el("span", null, a.id));
@@ -109,7 +113,7 @@
     if (a.date) meta.appendChild(el("span", null, a.date));
     col.appendChild(meta);
     if (a.text) col.appendChild(textBlock(a, f, restClass));
-    else col.appendChild(el("div", "notext", "text not included"));
+    else col.appendChild(el("div", "notext", a.missing || "text not included"));
     return col;
   }
 
@@ -130,7 +134,7 @@
     v.textContent = "";
     v.appendChild(el("h1", null, c.title || c.canon.id));
     var meta = el("div", "meta");
-    meta.appendChild(el("span", null, "cluster " + c.n));
+    meta.appendChild(el("span", null, "cluster " + (c.id || c.n)));
     meta.appendChild(el("span", null, c.size + " articles"));
     if (c.span) meta.appendChild(el("span", null, c.span));
     if (c.sources && c.sources.length) meta.appendChild(el("span", null, c.sources.join(", ")));
@@ -152,6 +156,7 @@
       var pair = el("section", "pair"), head = el("header");
       head.appendChild(el("span", "sim", pct(cp.sim)));
       head.appendChild(el("span", "why", why(cp.match)));
+      if (cp.note) head.appendChild(el("span", "note", cp.note));
       var cf = null, f = null;
       if (cp.text && c.canon.text) {
         f = flags(cp.shared || [], (cp._w || (cp._w = words(cp.text))).length / 2);

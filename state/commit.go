@@ -1,8 +1,7 @@
 package state
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -63,36 +62,48 @@ func (s *State) Commit(t *Tonight, p Params, keep time.Duration, inputs []Input,
 	m.Articles = 0
 	evicted := 0
 	at := 0
-	for _, f := range s.Manifest.Segments {
-		// s.Articles holds each segment's live articles, in order.
-		var arts []Article
-		for at < len(s.Articles) && s.Articles[at].Night == f.Night {
-			arts = append(arts, s.Articles[at])
+	for si, f := range s.Manifest.Segments {
+		// s.recs holds each segment's live articles, in order.
+		lo := at
+		for at < len(s.recs) && s.recs[at].seg == int32(si) {
 			at++
 		}
-		var live []Article
-		for i := range arts {
-			if probe.live(&arts[i], m.Cutoff) {
-				live = append(live, arts[i])
+		nlive := 0
+		for i := lo; i < at; i++ {
+			if probe.liveSlot(&s.recs[i], m.Cutoff) {
+				nlive++
 			}
 		}
-		evicted += len(arts) - len(live)
+		evicted += at - lo - nlive
 		switch {
-		case len(live) == 0:
+		case nlive == 0:
 			continue
-		case 2*len(live) >= f.Articles:
+		case 2*nlive >= f.Articles:
 			if err := linkOrCopy(filepath.Join(oldGen, f.Name), filepath.Join(tmp, f.Name)); err != nil {
 				return err
 			}
 			m.Segments = append(m.Segments, f)
 		default:
-			nf, err := writeSegment(tmp, segName(int(f.Night), m.Generation), f.Night, live)
+			// Rewritten: the live records' bytes, as they are.
+			raw := binary.AppendUvarint(nil, uint64(nlive))
+			half, n := 0, 0
+			for i := lo; i < at; i++ {
+				if probe.liveSlot(&s.recs[i], m.Cutoff) {
+					if n == nlive/2 {
+						half = len(raw)
+					}
+					raw = append(raw, s.rec(i)...)
+					n++
+				}
+			}
+			nf, err := writeSynced(tmp, segName(int(f.Night), m.Generation), compressRecords(raw, half))
 			if err != nil {
 				return err
 			}
+			nf.Night, nf.Articles = f.Night, nlive
 			m.Segments = append(m.Segments, nf)
 		}
-		m.Articles += len(live)
+		m.Articles += nlive
 	}
 	var tonight []Article
 	for i := range t.New {
@@ -197,8 +208,7 @@ func writeSynced(dir, name string, data []byte) (File, error) {
 	if err != nil {
 		return File{}, err
 	}
-	sum := sha256.Sum256(data)
-	return File{Name: name, Bytes: int64(len(data)), SHA256: hex.EncodeToString(sum[:])}, nil
+	return File{Name: name, Bytes: int64(len(data)), CRC32C: crc32cHex(data)}, nil
 }
 
 // linkOrCopy makes dst the same file as src: a hard link, or a synced copy

@@ -8,9 +8,9 @@ package state
 //	                           generation and the SHA-256 (hex) of its MANIFEST
 //	DIR/gen-N/                 generation N, everything one committed night left:
 //	  MANIFEST                 JSON (Manifest): format, parameters, clock and
-//	                           cutoff, each segment with its size and SHA-256,
+//	                           cutoff, each segment with its size and CRC-32C,
 //	                           every night's record, the night's outputs'
-//	                           sizes and SHA-256
+//	                           sizes and CRC-32C
 //	  seg-NIGHT-GEN.nds        the articles that arrived on night NIGHT, written
 //	                           by generation GEN (segments are immutable: a new
 //	                           generation hard-links the ones it keeps)
@@ -18,17 +18,21 @@ package state
 //	                           the night's outputs, restored by a retry
 //	DIR/.tmp-gen-N/            a generation being written; removed by the next run
 //
-// A segment file is the 8 bytes "NDSEG01\n" and one zstd frame (RFC 8878)
-// holding a uvarint count, then count records, each:
+// A segment file is the 8 bytes "NDSEG01\n" and zstd frames (RFC 8878)
+// holding, once decompressed in turn, a uvarint count, then count records,
+// each:
 //
 //	id, title, source          uvarint length, UTF-8 bytes
 //	length                     uvarint: bytes of matched text
 //	night                      uvarint: the night it arrived
 //	canonical                  uvarint length, bytes: the canonical member's ID of
 //	                           the cluster it joined; empty: kept
-//	match (canonical not empty)  7 float64 (Jaccard, Containment, Figures, Names,
-//	                           Hours, FigureOrder, Lede), uvarint Subjects+1,
-//	                           byte Verified, uvarint length + Reason
+//	match (canonical not empty)  6 uint16: Jaccard, Containment, Figures, Names,
+//	                           FigureOrder, Lede as they are written out, in
+//	                           ten-thousandths (0xFFFF: -1, not applied);
+//	                           uint32 Hours in hundredths (0xFFFFFFFF: -1);
+//	                           uvarint Subjects+1, byte Verified, uvarint
+//	                           length + Reason
 //	text hash                  uint64 (dedup.TextHash)
 //	words                      uvarint n, n × uint32 (title and lede words counted
 //	                           by the subject test; dedup.Result.Words)
@@ -135,9 +139,18 @@ func appendArticle(dst []byte, a *Article) []byte {
 	dst = appendString(dst, a.Canonical)
 	if a.Canonical != "" {
 		m := &a.Match
-		for _, f := range []float64{m.Jaccard, m.Containment, m.Figures, m.Names, m.Hours, m.FigureOrder, m.Lede} {
-			dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(f))
+		for _, f := range []float64{m.Jaccard, m.Containment, m.Figures, m.Names, m.FigureOrder, m.Lede} {
+			v := uint16(0xFFFF)
+			if f >= 0 {
+				v = uint16(math.Round(min(f, 1) * 1e4))
+			}
+			dst = binary.LittleEndian.AppendUint16(dst, v)
 		}
+		h := uint32(0xFFFFFFFF)
+		if m.Hours >= 0 {
+			h = uint32(min(math.Round(m.Hours*100), 0xFFFFFFFE))
+		}
+		dst = binary.LittleEndian.AppendUint32(dst, h)
 		dst = binary.AppendUvarint(dst, uint64(m.Subjects+1))
 		v := byte(0)
 		if m.Verified {
@@ -163,43 +176,76 @@ func appendString(dst []byte, s string) []byte {
 // and sources, which compress; signatures and hash sets do not. Measured
 // on a generated night: 499 bytes an article raw, 386 compressed.
 var (
-	zenc, _ = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
+	zenc, _ = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(2), zstd.WithEncoderLevel(zstd.SpeedBetterCompression))
 	zdec, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(1<<34))
 )
 
 // encodeSegment is a segment file holding arts.
 func encodeSegment(arts []Article) []byte {
 	b := binary.AppendUvarint(nil, uint64(len(arts)))
+	half := 0
 	for i := range arts {
+		if i == len(arts)/2 {
+			half = len(b)
+		}
 		b = appendArticle(b, &arts[i])
 	}
-	return zenc.EncodeAll(b, []byte(segMagic))
+	return compressRecords(b, half)
 }
 
-// decodeSegment reads a segment file's articles. Strings share one copy
-// of the file's bytes.
-func decodeSegment(z []byte) ([]Article, error) {
+// compressRecords compresses a segment's records (count first) as two zstd
+// frames, split at split (a record's start), compressed at once on two
+// cores: a zstd stream may be several frames, and DecodeAll reads them in
+// turn. A night's segment is most of what a commit does.
+func compressRecords(b []byte, split int) []byte {
+	if split <= 0 || split >= len(b) {
+		return zenc.EncodeAll(b, []byte(segMagic))
+	}
+	var second []byte
+	done := make(chan struct{})
+	go func() {
+		second = zenc.EncodeAll(b[split:], nil)
+		close(done)
+	}()
+	out := zenc.EncodeAll(b[:split], []byte(segMagic))
+	<-done
+	return append(out, second...)
+}
+
+// segmentRecords decompresses a segment file: its record count and the
+// records' bytes.
+func segmentRecords(z []byte) (int, []byte, error) {
 	if len(z) < len(segMagic) || string(z[:len(segMagic)]) != segMagic {
-		return nil, errors.New("not a segment file")
+		return 0, nil, errors.New("not a segment file")
 	}
 	b, err := zdec.DecodeAll(z[len(segMagic):], nil)
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	n, k := binary.Uvarint(b)
 	if k <= 0 || n > uint64(len(b)) {
-		return nil, errors.New("bad record count")
+		return 0, nil, errors.New("bad record count")
 	}
-	b = b[k:]
-	text := string(b) // one allocation for every string of the segment
+	return int(n), b[k:], nil
+}
+
+// decodeSegment reads a segment file's articles.
+func decodeSegment(z []byte) ([]Article, error) {
+	n, b, err := segmentRecords(z)
+	if err != nil {
+		return nil, err
+	}
 	arts := make([]Article, n)
 	off := 0
 	for i := range arts {
-		used, err := decodeArticle(text[off:], b[off:], &arts[i])
+		r, err := scanRecord(b[off:])
 		if err != nil {
 			return nil, fmt.Errorf("record %d of %d: %w", i+1, n, err)
 		}
-		off += used
+		if arts[i], err = r.article(b[off : off+r.size]); err != nil {
+			return nil, fmt.Errorf("record %d of %d: %w", i+1, n, err)
+		}
+		off += r.size
 	}
 	if off != len(b) {
 		return nil, fmt.Errorf("%d bytes after the last record", len(b)-off)
@@ -209,12 +255,39 @@ func decodeSegment(z []byte) ([]Article, error) {
 
 var errRecord = errors.New("malformed record")
 
-// decodeArticle decodes one record from b (text is the same bytes as a
-// string, for the strings) and returns its length.
-func decodeArticle(text string, b []byte, a *Article) (int, error) {
+// matchFixed is the fixed part of a stored match: six uint16 and a uint32.
+// A match is kept as precise as the outputs write it (report.Round4, hours
+// to hundredths): what a later night lists of a member is what its own
+// night wrote.
+const matchFixed = 6*2 + 4
+
+// span is a field's bytes in a record: b[off:off+n].
+type span struct{ off, n uint32 }
+
+func (s span) of(b []byte) []byte { return b[s.off : s.off+s.n] }
+
+// record is what scanRecord reads of a record without allocating: its
+// fixed values, and where its strings, words and evidence lie.
+type record struct {
+	size                     int
+	id, title, source, canon span
+	match                    uint32 // offset of the match (canon.n > 0)
+	length, night            int32
+	textHash                 uint64
+	words                    span // n words of 4 bytes
+	evidence                 uint32
+	layout                   cluster.EvidenceLayout
+}
+
+// scanRecord reads the record at the start of b (format.go's layout).
+func scanRecord(b []byte) (record, error) {
+	var r record
 	pos := 0
 	fail := false
 	uv := func() uint64 {
+		if fail {
+			return 0
+		}
 		v, k := binary.Uvarint(b[pos:])
 		if k <= 0 {
 			fail = true
@@ -223,52 +296,85 @@ func decodeArticle(text string, b []byte, a *Article) (int, error) {
 		pos += k
 		return v
 	}
-	str := func() string {
-		n := uv()
+	take := func(n uint64) uint32 {
 		if fail || n > uint64(len(b)-pos) {
 			fail = true
-			return ""
+			return 0
 		}
-		s := text[pos : pos+int(n)]
+		at := pos
 		pos += int(n)
-		return s
+		return uint32(at)
 	}
-	fixed := func(n int) []byte {
-		if fail || n > len(b)-pos {
-			fail = true
-			return make([]byte, n)
-		}
-		pos += n
-		return b[pos-n : pos]
+	str := func() span {
+		n := uv()
+		return span{take(n), uint32(n)}
 	}
-	a.ID, a.Title, a.Source = str(), str(), str()
-	a.Length, a.Night = int32(uv()), int32(uv())
-	if a.Canonical = str(); a.Canonical != "" {
-		m := &a.Match
-		for _, f := range []*float64{&m.Jaccard, &m.Containment, &m.Figures, &m.Names, &m.Hours, &m.FigureOrder, &m.Lede} {
-			*f = math.Float64frombits(binary.LittleEndian.Uint64(fixed(8)))
-		}
-		m.Subjects = int(uv()) - 1
-		m.Verified = fixed(1)[0] == 1
-		m.Reason = str()
+	r.id, r.title, r.source = str(), str(), str()
+	r.length, r.night = int32(uv()), int32(uv())
+	if r.canon = str(); r.canon.n > 0 {
+		r.match = take(matchFixed)
+		uv()
+		take(1)
+		str()
 	}
-	a.TextHash = binary.LittleEndian.Uint64(fixed(8))
-	if n := uv(); n > 0 && !fail {
-		if n > uint64(len(b)-pos)/4 {
-			return 0, errRecord
-		}
-		a.Words = make([]uint32, n)
-		for i := range a.Words {
-			a.Words[i] = binary.LittleEndian.Uint32(fixed(4))
-		}
+	h := take(8)
+	nw := uv()
+	r.words = span{take(4 * nw), uint32(nw)}
+	if fail || r.id.n == 0 {
+		return r, errRecord
 	}
-	if fail || a.ID == "" {
-		return 0, errRecord
-	}
-	ev, rest, err := cluster.DecodeEvidence(b[pos:])
+	r.textHash = binary.LittleEndian.Uint64(b[h:])
+	l, err := cluster.LayoutOf(b[pos:])
 	if err != nil {
-		return 0, err
+		return r, err
+	}
+	r.evidence, r.layout = uint32(pos), l
+	r.size = pos + l.Size
+	return r, nil
+}
+
+// wordsOf appends the record's words to dst.
+func (r *record) wordsOf(b []byte, dst []uint32) []uint32 {
+	for i := range r.words.n {
+		dst = append(dst, binary.LittleEndian.Uint32(b[r.words.off+4*i:]))
+	}
+	return dst
+}
+
+// article decodes the whole record, b (its bytes, from its start).
+func (r *record) article(b []byte) (Article, error) {
+	text := string(b[:r.size]) // the strings share one copy
+	str := func(s span) string { return text[s.off : s.off+s.n] }
+	a := Article{ID: str(r.id), Title: str(r.title), Source: str(r.source), Length: r.length, Night: r.night,
+		Canonical: str(r.canon), TextHash: r.textHash}
+	if r.canon.n > 0 {
+		m := &a.Match
+		at := b[r.match:]
+		for i, f := range []*float64{&m.Jaccard, &m.Containment, &m.Figures, &m.Names, &m.FigureOrder, &m.Lede} {
+			*f = -1
+			if v := binary.LittleEndian.Uint16(at[2*i:]); v != 0xFFFF {
+				*f = float64(v) / 1e4
+			}
+		}
+		m.Hours = -1
+		if v := binary.LittleEndian.Uint32(at[12:]); v != 0xFFFFFFFF {
+			m.Hours = float64(v) / 100
+		}
+		at = at[matchFixed:]
+		v, k := binary.Uvarint(at)
+		m.Subjects = int(v) - 1
+		m.Verified = at[k] == 1
+		n, k2 := binary.Uvarint(at[k+1:])
+		start := int(r.match) + matchFixed + k + 1 + k2
+		m.Reason = text[start : start+int(n)]
+	}
+	if r.words.n > 0 {
+		a.Words = r.wordsOf(b, make([]uint32, 0, r.words.n))
+	}
+	ev, _, err := cluster.DecodeEvidence(b[r.evidence:r.size])
+	if err != nil {
+		return a, err
 	}
 	a.Evidence = ev
-	return len(b) - len(rest), nil
+	return a, nil
 }

@@ -79,11 +79,7 @@ func (s *State) Night(cfg dedup.Config, res *dedup.Result, clock time.Time) *Ton
 	if last := s.Last(); last != nil && last.Key == key {
 		return &Tonight{Night: *last, Retry: true}
 	}
-	nOld := len(s.Articles)
-	byID := make(map[string]int32, nOld)
-	for i := range s.Articles {
-		byID[s.Articles[i].ID] = int32(i)
-	}
+	nOld := s.Len()
 	t := &Tonight{Night: Night{Key: key, Read: res.Stats.Read}}
 	if last := s.Last(); last != nil {
 		t.Night.Night = last.Night + 1
@@ -95,8 +91,8 @@ func (s *State) Night(cfg dedup.Config, res *dedup.Result, clock time.Time) *Ton
 	latest := s.Manifest.Clock
 	for j := range res.Docs {
 		d := &res.Docs[j]
-		if i, ok := byID[d.ID]; ok {
-			if s.Articles[i].TextHash == res.TextHashes[j] {
+		if i, ok := s.find(d.ID); ok {
+			if s.recs[i].textHash == res.TextHashes[j] {
 				t.Night.Already++
 			} else {
 				t.Night.Changed++
@@ -129,8 +125,14 @@ func (s *State) Night(cfg dedup.Config, res *dedup.Result, clock time.Time) *Ton
 		rules.Threshold = cfg.LSH.Threshold
 	}
 	counts := dedup.NewCorpusCounts(rules)
-	for i := range s.Articles {
-		counts.AddStored(s.Articles[i].Words, &s.Articles[i].Evidence)
+	var words []uint32
+	for i := range s.recs {
+		if s.recs[i].short && (rules.Subject > 0 || rules.FurnitureMin > 0) {
+			b := s.rec(i)
+			r, _ := scanRecord(b)
+			words = r.wordsOf(b, words[:0])
+			counts.AddStored(words, s.evidence(i))
+		}
 	}
 	for j := range res.Docs {
 		if isNew[j] {
@@ -140,23 +142,12 @@ func (s *State) Night(cfg dedup.Config, res *dedup.Result, clock time.Time) *Ton
 	rules = counts.Rules(rules)
 
 	// Each stored article's canonical: itself if kept, -1 when its
-	// canonical has left.
-	canon := make([]int32, nOld)
-	for i := range s.Articles {
-		a := &s.Articles[i]
-		switch c, ok := byID[a.Canonical]; {
-		case a.Kept():
-			canon[i] = int32(i)
-		case ok:
-			canon[i] = c
-		default:
-			canon[i] = -1
-		}
-	}
+	// canonical has left (found at load).
+	canon := func(i int) int32 { return s.recs[i].canon }
 	oldSigs := make([][]uint16, nOld)
-	for i := range s.Articles {
-		if canon[i] >= 0 && s.Articles[i].Evidence.Shingles > 0 {
-			oldSigs[i] = s.Articles[i].Evidence.Signature
+	for i := range s.recs {
+		if canon(i) >= 0 {
+			oldSigs[i] = s.signature(i)
 		}
 	}
 	newSigs := make([][]uint16, len(res.Docs))
@@ -179,14 +170,13 @@ func (s *State) Night(cfg dedup.Config, res *dedup.Result, clock time.Time) *Ton
 	// Documents: the state's 0..nOld-1, tonight's after them.
 	ev := func(k int) *cluster.Evidence {
 		if k < nOld {
-			return &s.Articles[k].Evidence
+			return s.evidence(k)
 		}
 		return &res.Evidence[k-nOld]
 	}
 	item := func(k int) cluster.Item {
 		if k < nOld {
-			a := &s.Articles[k]
-			return cluster.Item{ID: a.ID, Published: a.Published(), Length: int(a.Length)}
+			return cluster.Item{ID: s.idOf(k), Published: s.published(k), Length: int(s.recs[k].length)}
 		}
 		d := &res.Docs[k-nOld]
 		return cluster.Item{ID: d.ID, Published: d.Published, Length: int(d.Length)}
@@ -198,7 +188,7 @@ func (s *State) Night(cfg dedup.Config, res *dedup.Result, clock time.Time) *Ton
 	for _, p := range pairs {
 		a := p.A
 		if a < nOld {
-			a = int(canon[a])
+			a = int(canon(a))
 		}
 		if !check(p.A, p.B).Verified {
 			continue
@@ -231,12 +221,20 @@ func (s *State) Night(cfg dedup.Config, res *dedup.Result, clock time.Time) *Ton
 		g.news = append(g.news, nOld+j)
 	}
 	for _, p := range pairs {
-		if p.A < nOld && canon[p.A] >= 0 {
-			c := int(canon[p.A])
+		if p.A < nOld && canon(p.A) >= 0 {
+			c := int(canon(p.A))
 			if g := groups[uf.find(c)]; g != nil && !slices.Contains(g.olds, c) {
 				g.olds = append(g.olds, c)
 			}
 		}
+	}
+
+	// The verified pairs of two of tonight's articles, by group (both ends
+	// are in the same one).
+	edgesOf := map[int][]lsh.Pair{}
+	for _, e := range edges {
+		r := uf.find(e.A)
+		edgesOf[r] = append(edgesOf[r], e)
 	}
 
 	assigned := map[int]int{}          // tonight's doc → its canonical
@@ -276,7 +274,7 @@ func (s *State) Night(cfg dedup.Config, res *dedup.Result, clock time.Time) *Ton
 			local[d] = i
 		}
 		var lp []lsh.Pair
-		for _, e := range edges {
+		for _, e := range edgesOf[r] {
 			a, okA := local[e.A]
 			b, okB := local[e.B]
 			if okA && okB {
@@ -302,20 +300,21 @@ func (s *State) Night(cfg dedup.Config, res *dedup.Result, clock time.Time) *Ton
 	// Stored clusters that gained members: the canonical, its stored
 	// members, tonight's.
 	if len(gainedOrder) > 0 {
-		storedMembers := map[string][]int{}
-		want := map[string]bool{}
+		storedMembers := map[int32][]int{}
 		for _, c := range gainedOrder {
-			want[s.Articles[c].ID] = true
+			storedMembers[int32(c)] = nil
 		}
-		for i := range s.Articles {
-			if a := &s.Articles[i]; !a.Kept() && want[a.Canonical] {
-				storedMembers[a.Canonical] = append(storedMembers[a.Canonical], i)
+		for i := range s.recs {
+			if c := canon(i); c >= 0 && c != int32(i) {
+				if l, ok := storedMembers[c]; ok {
+					storedMembers[c] = append(l, i)
+				}
 			}
 		}
 		for _, c := range gainedOrder {
 			members := []cluster.Member{{Doc: c, Match: cluster.Match{Jaccard: 1, Containment: 1, Figures: -1, Verified: true, Reason: cluster.Canonical}}}
-			for _, i := range storedMembers[s.Articles[c].ID] {
-				members = append(members, cluster.Member{Doc: i, Match: s.Articles[i].Match})
+			for _, i := range storedMembers[int32(c)] {
+				members = append(members, cluster.Member{Doc: i, Match: s.Article(i).Match})
 			}
 			members = append(members, gained[c]...)
 			slices.SortFunc(members[1:], func(x, y cluster.Member) int {
@@ -368,12 +367,18 @@ func (s *State) Night(cfg dedup.Config, res *dedup.Result, clock time.Time) *Ton
 			if _, ok := index[k]; !ok {
 				index[k] = len(out.Docs)
 				if k < nOld {
-					a := &s.Articles[k]
+					a := s.Article(k)
 					out.Docs = append(out.Docs, dedup.Doc{ID: a.ID, Title: a.Title, Source: a.Source, Published: a.Published(), Length: a.Length, Shingles: a.Evidence.Shingles})
 					out.Nights = append(out.Nights, a.Night)
+					if res.Texts != nil {
+						out.Texts = append(out.Texts, "") // the state keeps no texts
+					}
 				} else {
 					out.Docs = append(out.Docs, res.Docs[k-nOld])
 					out.Nights = append(out.Nights, t.Night.Night)
+					if res.Texts != nil {
+						out.Texts = append(out.Texts, res.Texts[k-nOld])
+					}
 				}
 				out.Evidence = append(out.Evidence, *ev(k))
 			}

@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -19,7 +20,9 @@ func randomArticle(r *rand.Rand, i int) Article {
 		Length: r.Int32N(5000), Night: r.Int32N(9) + 1, TextHash: r.Uint64()}
 	if r.IntN(3) == 0 {
 		a.Canonical = "canon"
-		a.Match = cluster.Match{Jaccard: r.Float64(), Containment: r.Float64(), Figures: -1, Names: r.Float64(), Hours: 3.25,
+		// Stored as precise as the outputs write them (ten-thousandths).
+		share := func() float64 { return float64(r.IntN(10001)) / 1e4 }
+		a.Match = cluster.Match{Jaccard: share(), Containment: share(), Figures: -1, Names: share(), Hours: 3.25,
 			FigureOrder: -1, Lede: 0.5, Subjects: r.IntN(3) - 1, Verified: true, Reason: cluster.ByContainment}
 	}
 	if r.IntN(2) == 0 {
@@ -122,7 +125,7 @@ func TestOpenTidiesAndLocks(t *testing.T) {
 	if !reflect.DeepEqual(names, []string{".lock", "unrelated.txt"}) {
 		t.Errorf("after Open: %v", names)
 	}
-	if s.Manifest.Generation != 0 || len(s.Articles) != 0 {
+	if s.Manifest.Generation != 0 || s.Len() != 0 {
 		t.Errorf("a new state: %+v", s.Manifest)
 	}
 	_, err = Open(context.Background(), dir, Options{Wait: 100 * time.Millisecond})
@@ -146,5 +149,27 @@ func TestDiffParams(t *testing.T) {
 	b.Threshold, b.Hashes = 0.5, 64
 	if d := diffParams(a, b); !reflect.DeepEqual(d, []string{"hashes: state 128, flags 64", "threshold: state 0.3, flags 0.5"}) {
 		t.Errorf("diffs: %v", d)
+	}
+}
+
+// A stored match reads back as the outputs wrote it: the same four
+// decimals, the same hours to the hundredth.
+func TestMatchKeptAsWritten(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 4))
+	for range 2000 {
+		a := randomArticle(r, 0)
+		a.Canonical = "c"
+		a.Match = cluster.Match{Jaccard: r.Float64(), Containment: r.Float64(), Figures: r.Float64()*2 - 1, Names: -1,
+			Hours: r.Float64() * 100, FigureOrder: r.Float64(), Lede: -1, Subjects: -1, Reason: "jaccard", Verified: true}
+		got, err := decodeSegment(encodeSegment([]Article{a}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, w := got[0].Match, a.Match
+		round4 := func(x float64) float64 { return math.Round(x*1e4) / 1e4 }
+		if round4(m.Jaccard) != round4(w.Jaccard) || round4(m.Containment) != round4(w.Containment) || round4(m.FigureOrder) != round4(w.FigureOrder) ||
+			math.Round(m.Hours*100) != math.Round(w.Hours*100) || m.Names != -1 || m.Lede != -1 || (w.Figures < 0) != (m.Figures < 0) {
+			t.Fatalf("stored %+v, read %+v", w, m)
+		}
 	}
 }

@@ -220,3 +220,112 @@ func TestReportInBrowser(t *testing.T) {
 	}
 	t.Logf("screenshots in %s", shots)
 }
+
+// visibleText loads the report page in Chromium and returns its body's
+// innerText once the page's script has run: the text a reader sees (CSS
+// applied: nothing hidden, text-transform done). A wrapper page beside the
+// report reads it through an iframe (--allow-file-access-from-files makes
+// the two file: pages one origin), and prints it in its own DOM.
+func visibleText(t *testing.T, bin, page, fragment string) string {
+	t.Helper()
+	wrapper := filepath.Join(t.TempDir(), "visible.html")
+	src := "file://" + page + fragment
+	os.WriteFile(wrapper, []byte(`<!DOCTYPE html><html><body><iframe id="f" style="width:1440px;height:1000px"></iframe><pre id="out"></pre><script>
+var f = document.getElementById("f");
+f.src = `+strconvQuote(src)+`;
+(function poll() {
+  var d = f.contentDocument;
+  if (!d || !d.body || d.body.getAttribute("data-ready") !== "1") { setTimeout(poll, 20); return; }
+  document.getElementById("out").textContent = d.body.innerText;
+  document.body.setAttribute("data-done", "1");
+})();
+</script></body></html>`), 0o644)
+	dom := string(chromium(t, bin, "--allow-file-access-from-files", "--virtual-time-budget=5000", "--dump-dom", "file://"+wrapper))
+	m := regexp.MustCompile(`(?s)<body data-done="1">.*?<pre id="out">(.*?)</pre>`).FindStringSubmatch(dom)
+	if m == nil {
+		t.Fatalf("the report %s did not finish loading:\n%.2000s", src, dom)
+	}
+	return html.UnescapeString(m[1])
+}
+
+func strconvQuote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// A nightly report, night 2 of two: the cluster that gained members
+// tonight, with its earlier members marked as kept or hidden on night 1's
+// date and without text, tonight's marked as new, and the late copy
+// published before the canonical noted as such.
+func TestNightlyReportInBrowser(t *testing.T) {
+	bin := chromiumPath(t)
+	dir := t.TempDir()
+	canon := wire(t, "000_r3_sputnik_added", "<i>a0</i>", "2026-11-24T10:00:00Z")
+	nights := []string{filepath.Join(dir, "n1", "feed.jsonl"), filepath.Join(dir, "n2", "feed.jsonl")}
+	writeNight(t, nights[0], canon, wire(t, "000_r1_afp_trimmed", "a1", "2026-11-24T11:00:00Z"))
+	writeNight(t, nights[1], wire(t, "000_r2_reordered", "a2", "2026-11-24T09:00:00Z"),
+		wire(t, "000_d995efe7b01a9663", "a3", "2026-11-25T08:00:00Z"))
+	st, out := filepath.Join(dir, "state"), filepath.Join(dir, "out")
+	page := filepath.Join(out, "report.html")
+	for i, n := range nights {
+		if code, _, stderr := neardup(t, "", "run", "-q", "--state", st, "--out", out, "--html", page, n); code != 0 {
+			t.Fatalf("night %d: exit %d: %s", i+1, code, stderr)
+		}
+	}
+	text := visibleText(t, bin, page, "#c=1")
+	for _, want := range []string{
+		"Night 2, 2026-11-25: clusters that gained a member tonight",
+		"cluster <i>a0</i>", // the stable ID, as text
+		"2 new tonight",     // in the list
+		"HIDDEN TONIGHT\n2", // the header's stats (capitalised by their style)
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the nightly report does not show %q:\n%.3000s", want, text)
+		}
+	}
+	// Three pairs: the canonical article beside a3, a1 and a2.
+	for _, want := range []struct {
+		text string
+		n    int
+	}{
+		{"\nkept on 2026-11-24\n", 3},                                    // the canonical, decided on night 1
+		{"\nhidden on 2026-11-24\n", 1},                                  // a1
+		{"\nnew tonight\n", 2},                                           // a3 and a2
+		{"\ntext not in tonight's input: the state keeps no texts\n", 4}, // the canonical and a1
+		{"published before the canonical, kept on an earlier night", 1},  // a2
+	} {
+		if n := strings.Count(text, want.text); n != want.n {
+			t.Errorf("the nightly report shows %q %d times, want %d", want.text, n, want.n)
+		}
+	}
+	dom := string(chromium(t, bin, "--virtual-time-budget=5000", "--dump-dom", "file://"+page+"#c=1"))
+	if strings.Contains(dom, "<i>") || !strings.Contains(dom, "cluster &lt;i&gt;a0&lt;/i&gt;") {
+		t.Errorf("the stable ID's markup became an element:\n%.3000s", dom)
+	}
+
+	// The same input in a batch run: none of it.
+	batch := filepath.Join(t.TempDir(), "report.html")
+	if code, _, stderr := neardup(t, "", "run", "-q", "--out", t.TempDir(), "--html", batch, nights[0], nights[1]); code != 0 {
+		t.Fatalf("batch: exit %d: %s", code, stderr)
+	}
+	text = visibleText(t, bin, batch, "#c=1")
+	if !strings.Contains(text, "cluster 1") {
+		t.Errorf("the batch report does not number its cluster:\n%.2000s", text)
+	}
+	for _, bad := range []string{"Night ", "tonight", "TONIGHT", "kept on", "hidden on", "state keeps no texts", "published before"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("the batch report shows %q", bad)
+		}
+	}
+
+	shots := os.Getenv("NEARDUP_SCREENSHOT_DIR")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	os.MkdirAll(shots, 0o755)
+	png := filepath.Join(shots, "report-night.png")
+	chromium(t, bin, "--virtual-time-budget=5000", "--window-size=1440,1000", "--screenshot="+png, "file://"+page+"#c=1")
+	if b, err := os.ReadFile(png); err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
+		t.Errorf("screenshot %s: %d bytes, %v", png, len(b), err)
+	}
+}

@@ -3,11 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"hash"
+	"hash/crc32"
 	"io"
 	"slices"
 	"sort"
@@ -106,7 +106,7 @@ func runNight(ctx context.Context, o *runOptions, cfg dedup.Config, set *report.
 	cfg.Corpus.OnFile = func(path string) { files = append(files, path) }
 	var stdin *hashingReader
 	if slices.Contains(cfg.Inputs, "-") && cfg.Stdin != nil {
-		stdin = &hashingReader{r: cfg.Stdin, h: sha256.New()}
+		stdin = &hashingReader{r: cfg.Stdin, h: crc32.New(crc32.MakeTable(crc32.Castagnoli))}
 		cfg.Stdin = stdin
 	}
 	cfg.Remember = true
@@ -130,6 +130,11 @@ func runNight(ctx context.Context, o *runOptions, cfg dedup.Config, set *report.
 				return err
 			}
 		}
+		if o.report.html != "" {
+			if err := retryReport(ctx, o, cfg, res, outs, set, htmlName); err != nil {
+				return err
+			}
+		}
 		if err := set.Commit(); err != nil {
 			return err
 		}
@@ -144,7 +149,7 @@ func runNight(ctx context.Context, o *runOptions, cfg dedup.Config, set *report.
 	sum.Format = report.NightFormatVersion
 	sum.State = &report.StateSummary{
 		Night: int(t.Night.Night), Date: t.Night.Date, Keep: report.FormatDuration(o.keepDur),
-		Before: len(st.Articles), New: t.Night.New, Already: t.Night.Already, Changed: t.Night.Changed, ChangedIDs: t.Changed,
+		Before: st.Len(), New: t.Night.New, Already: t.Night.Already, Changed: t.Night.Changed, ChangedIDs: t.Changed,
 	}
 	if t.Night.Changed > 0 {
 		sum.Warnings = append(sum.Warnings, fmt.Sprintf("%d articles have an ID the state already has, with other text: the stored version stands (summary.json state.changed_ids)", t.Night.Changed))
@@ -170,7 +175,7 @@ func runNight(ctx context.Context, o *runOptions, cfg dedup.Config, set *report.
 		return fmt.Errorf("recording the inputs: %w", err)
 	}
 	if stdin != nil {
-		inputs = append(inputs, state.Input{Path: "-", Bytes: stdin.n, SHA256: hex.EncodeToString(stdin.h.Sum(nil))})
+		inputs = append(inputs, state.Input{Path: "-", Bytes: stdin.n, CRC32C: hex.EncodeToString(stdin.h.Sum(nil))})
 	}
 	seconds := map[string]float64{}
 	for _, s := range t.Result.Stages {
@@ -217,6 +222,43 @@ func runNight(ctx context.Context, o *runOptions, cfg dedup.Config, set *report.
 		return errSkipped
 	}
 	return nil
+}
+
+// retryReport writes the HTML report of a retried night from its restored
+// outputs and tonight's texts (those of the inputs just read).
+func retryReport(ctx context.Context, o *runOptions, cfg dedup.Config, res *dedup.Result, outs []state.Output, set *report.Set, htmlName string) error {
+	opts, err := o.report.options()
+	if err != nil {
+		return err
+	}
+	var clusters []report.ClusterLine
+	var sum *report.Summary
+	for _, out := range outs {
+		switch out.Name {
+		case report.ClustersFile:
+			clusters, err = report.ParseClusters(bytes.NewReader(out.Data), report.ClustersFile)
+		case report.SummaryFile:
+			sum = &report.Summary{}
+			err = json.Unmarshal(out.Data, sum)
+		}
+		if err != nil {
+			return fmt.Errorf("the stored outputs of the night: %w", err)
+		}
+	}
+	var texts map[string]report.Article
+	if cfg.KeepText {
+		texts = map[string]report.Article{}
+		for i, d := range res.Docs {
+			texts[d.ID] = report.Article{Title: d.Title, Text: res.Texts[i]}
+		}
+	} else if texts, err = report.LoadTexts(ctx, cfg.Inputs, nil, cfg.Corpus, report.MemberIDs(clusters)); err != nil {
+		return fmt.Errorf("report: reading texts: %w", err)
+	}
+	write := func(w io.Writer) error { return report.HTML(w, sum, clusters, texts, opts) }
+	if htmlName != "" {
+		return set.WriteFile(htmlName, write)
+	}
+	return report.WriteFileAtomic(o.report.html, write)
 }
 
 // recentRates are the dedup rates of the last 7 nights that added articles.
@@ -272,7 +314,7 @@ Print the nights a nightly state (neardup run --state DIR) remembers, one
 line each: the night, its clock's date, articles read, new, already in the
 state, hidden, the dedup rate (hidden / new), articles evicted, the state's
 size after it, and the seconds it took. --json prints the records whole,
-with each night's inputs (path, bytes, SHA-256). It reads without locking
+with each night's inputs (path, bytes, CRC-32C). It reads without locking
 and never changes the state.
 
 Flags:

@@ -142,13 +142,13 @@ func TestNightsDecideOnceWithStableIDs(t *testing.T) {
 		Inputs []struct {
 			Path   string `json:"path"`
 			Bytes  int64  `json:"bytes"`
-			SHA256 string `json:"sha256"`
+			CRC32C string `json:"crc32c"`
 		} `json:"inputs"`
 	}
 	if err := json.Unmarshal([]byte(stdout), &hist); code != 0 || err != nil || len(hist) != 3 {
 		t.Fatalf("history --json: exit %d, %v:\n%s", code, err, stdout)
 	}
-	if in := hist[2].Inputs; len(in) != 1 || in[0].Path != nights[2] || in[0].Bytes == 0 || len(in[0].SHA256) != 64 || hist[2].Rate != 1 {
+	if in := hist[2].Inputs; len(in) != 1 || in[0].Path != nights[2] || in[0].Bytes == 0 || len(in[0].CRC32C) != 8 || hist[2].Rate != 1 {
 		t.Errorf("night 3's record: %+v", hist[2])
 	}
 }
@@ -171,6 +171,22 @@ func TestNightRetryChangesNothing(t *testing.T) {
 	code, _, stderr := neardup(t, "", "run", "--state", st, "--out", out, nights[1])
 	if code != 0 || !strings.Contains(stderr, "already committed") {
 		t.Fatalf("retry: exit %d: %s", code, stderr)
+	}
+	// With --html, the retry writes the report again too, from the inputs
+	// or from standard input.
+	html := filepath.Join(out, "report.html")
+	code, _, stderr = neardup(t, "", "run", "-q", "--state", st, "--out", out, "--html", html, nights[1])
+	if code != 0 || !strings.Contains(readFile(t, html), "a3") {
+		t.Fatalf("retry with --html: exit %d: %s", code, stderr)
+	}
+	code, _, stderr = neardup(t, readFile(t, nights[1]), "run", "-q", "--state", st, "--out", out, "--html", html, "-")
+	if code != 0 || !strings.Contains(readFile(t, html), "a3") {
+		t.Fatalf("retry over stdin with --html: exit %d: %s", code, stderr)
+	}
+	os.RemoveAll(out)
+	code, _, stderr = neardup(t, "", "run", "-q", "--state", st, "--out", out, nights[1])
+	if code != 0 {
+		t.Fatal(stderr)
 	}
 	if after := snapshot(t, st); !equalMaps(before, after) {
 		t.Error("the retry changed the state")

@@ -162,9 +162,6 @@ func runCmd(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer set.Abort()
-	if o.state != "" {
-		return runNight(ctx, &o, cfg, set, htmlName, bar, e)
-	}
 
 	if o.cpuProfile != "" {
 		f, err := os.Create(o.cpuProfile)
@@ -176,6 +173,9 @@ func runCmd(ctx context.Context, args []string, e env) error {
 			return err
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if o.state != "" {
+		return runNight(ctx, &o, cfg, set, htmlName, bar, e)
 	}
 	start := time.Now()
 	res, err := dedup.Run(ctx, cfg)

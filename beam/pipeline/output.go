@@ -52,11 +52,13 @@ func lessSkip(a, b Skip) bool { return a.Key < b.Key }
 // report: clusters.jsonl, drop.txt and summary.json, as neardup run
 // writes them. A local Out gets neardup run's output set (generations
 // switched by one rename, under Out/.lock); an object store's (gs://,
-// s3://) gets the three objects, each written whole by the store.
+// s3://) gets the three objects, each written whole by the store. With
+// Shards, it writes summary.json alone.
 type writeFn struct {
 	Config  Config
 	Out     string
 	Version string
+	Shards  int // > 0: the clusters are written by shardFn; this writes summary.json
 }
 
 func (f *writeFn) ProcessElement(ctx context.Context, _ []byte, components func(*Component) bool, counts func(*Counts) bool,
@@ -89,6 +91,36 @@ func (f *writeFn) ProcessElement(ctx context.Context, _ []byte, components func(
 		}
 		return fmt.Errorf("no articles read (%d files, %d records skipped%s): outputs left as they were", res.Stats.Files, res.Stats.SkippedTotal(), first)
 	}
+	if f.Shards > 0 {
+		// The shards' writers write the clusters; the summary counts them.
+		var comp Component
+		clusters, dups := 0, 0
+		for components(&comp) {
+			for _, cl := range comp.Clusters {
+				clusters++
+				dups += len(cl.Members) - 1
+			}
+		}
+		sum := report.NewSummary(f.Version, f.Config.Dedup(), res)
+		sum.Matching.Clusters, sum.Matching.Duplicates = clusters, dups
+		return writeFiles(ctx, f.Out, []output{{report.SummaryFile, sum.Write}})
+	}
+	gather(res, components)
+	sum := report.NewSummary(f.Version, f.Config.Dedup(), res)
+	if strings.Contains(f.Out, "://") {
+		return writeFiles(ctx, f.Out, []output{
+			{report.ClustersFile, func(w io.Writer) error { return report.Clusters(w, res) }},
+			{report.DropFile, func(w io.Writer) error { return report.Drop(w, res) }},
+			{report.SummaryFile, sum.Write},
+		})
+	}
+	return writeSet(ctx, f.Out, res, sum)
+}
+
+// gather adds the clusters of components to res, with their members'
+// documents, in cluster.Build's order over all components: largest
+// first, then by canonical ID.
+func gather(res *dedup.Result, components func(*Component) bool) {
 	var comp Component
 	for components(&comp) {
 		offset := len(res.Docs)
@@ -103,16 +135,9 @@ func (f *writeFn) ProcessElement(ctx context.Context, _ []byte, components func(
 			res.Clusters = append(res.Clusters, cluster.Cluster{Members: members})
 		}
 	}
-	// cluster.Build's order, over all components: largest first, then by
-	// canonical ID.
 	slices.SortFunc(res.Clusters, func(x, y cluster.Cluster) int {
 		return cmp.Or(cmp.Compare(len(y.Members), len(x.Members)), strings.Compare(res.Docs[x.Canonical()].ID, res.Docs[y.Canonical()].ID))
 	})
-	sum := report.NewSummary(f.Version, f.Config.Dedup(), res)
-	if strings.Contains(f.Out, "://") {
-		return writeObjects(ctx, f.Out, res, sum)
-	}
-	return writeSet(ctx, f.Out, res, sum)
 }
 
 // writeSet writes the outputs as neardup run does, into a new generation
@@ -137,21 +162,26 @@ func writeSet(ctx context.Context, dir string, res *dedup.Result, sum *report.Su
 	return set.Commit()
 }
 
-// writeObjects writes the three outputs as objects under dir.
-func writeObjects(ctx context.Context, dir string, res *dedup.Result, sum *report.Summary) error {
+// output is one file of a run's outputs.
+type output struct {
+	name  string
+	write func(io.Writer) error
+}
+
+// writeFiles writes outputs into dir through its file system (an object
+// store's objects are each written whole when closed).
+func writeFiles(ctx context.Context, dir string, outputs []output) error {
 	fs, err := filesystem.New(ctx, dir)
 	if err != nil {
 		return err
 	}
 	defer fs.Close()
-	for _, o := range []struct {
-		name  string
-		write func(io.Writer) error
-	}{
-		{report.ClustersFile, func(w io.Writer) error { return report.Clusters(w, res) }},
-		{report.DropFile, func(w io.Writer) error { return report.Drop(w, res) }},
-		{report.SummaryFile, sum.Write},
-	} {
+	if !strings.Contains(dir, "://") {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	for _, o := range outputs {
 		name := strings.TrimSuffix(dir, "/") + "/" + o.name
 		w, err := fs.OpenWrite(ctx, name)
 		if err != nil {

@@ -24,7 +24,9 @@
 // articles are signed on Config.Workers goroutines; split a large corpus
 // into many files), the corpus counts' tables (6 MiB at most), and the
 // writer, which holds the clusters and their members' IDs and titles, as
-// neardup run does, and writes each output as one file.
+// neardup run does, and writes each output as one file — unless
+// Options.Shards spreads clusters.jsonl and drop.txt over that many
+// writers (shards.go; Join merges the shards).
 //
 // The element types and functions are registered with Beam in init, as
 // the Beam Go SDK requires for workers to find them.
@@ -43,6 +45,7 @@ type Options struct {
 	Config  Config
 	Out     string // output directory: local, or gs://… s3://… where the runner has the file system
 	Rounds  int    // connected-component rounds (Components)
+	Shards  int    // > 0: clusters.jsonl and drop.txt in this many shards (Join merges them)
 	Version string // written into summary.json
 }
 
@@ -77,7 +80,16 @@ func Build(s beam.Scope, o Options) {
 
 	allCounts := beam.Combine(s, mergeCounts, beam.Flatten(s, listed, readCounts, dupCounts, beam.ParDo(s, emptyCounts, articles)))
 	firstSkips := top.Smallest(s, beam.Flatten(s, readSkips, dupSkips), dedup.MaxSkips, lessSkip)
-	beam.ParDo0(s, &writeFn{Config: cfg, Out: o.Out, Version: o.Version}, beam.Impulse(s),
+	if o.Shards > 0 {
+		shards := make([]int, o.Shards)
+		for i := range shards {
+			shards[i] = i
+		}
+		numbers := beam.ParDo(s, shardNumbers, beam.CreateList(s, shards))
+		beam.ParDo0(s, &shardFn{Out: o.Out, N: o.Shards},
+			beam.CoGroupByKey(s, numbers, beam.ParDo(s, &shardOf{N: o.Shards}, components)))
+	}
+	beam.ParDo0(s, &writeFn{Config: cfg, Out: o.Out, Version: o.Version, Shards: o.Shards}, beam.Impulse(s),
 		beam.SideInput{Input: components}, beam.SideInput{Input: allCounts}, beam.SideInput{Input: firstSkips},
 		beam.SideInput{Input: stats.CountElms(s, halves)}, beam.SideInput{Input: stats.CountElms(s, edges)})
 }

@@ -69,14 +69,25 @@ func cli(t *testing.T, cfg dedup.Config) outputs {
 	return outputs{c.String(), d.String(), summaryMap(t, s.Bytes())}
 }
 
-// onBeam runs the Beam pipeline (on Prism) and reads its outputs.
-func onBeam(t *testing.T, cfg dedup.Config, rounds int) (outputs, error) {
+// onBeam runs the Beam pipeline (on Prism) and reads its outputs; with
+// shards, it joins them first (pipeline.Join).
+func onBeam(t *testing.T, cfg dedup.Config, rounds, shards int) (outputs, error) {
 	t.Helper()
 	out := t.TempDir()
 	p, s := beam.NewPipelineWithRoot()
-	pipeline.Build(s, pipeline.Options{Config: pipeline.NewConfig(cfg), Out: out, Rounds: rounds, Version: "test"})
+	pipeline.Build(s, pipeline.Options{Config: pipeline.NewConfig(cfg), Out: out, Rounds: rounds, Shards: shards, Version: "test"})
 	if err := ptest.Run(p); err != nil {
 		return outputs{}, err
+	}
+	if shards > 0 {
+		for i := range shards {
+			if _, err := os.Stat(filepath.Join(out, pipeline.ShardName(report.ClustersFile, i, shards))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := pipeline.Join(context.Background(), out); err != nil {
+			t.Fatal(err)
+		}
 	}
 	read := func(name string) []byte {
 		b, err := os.ReadFile(filepath.Join(out, name))
@@ -141,7 +152,7 @@ func TestSameAsCLIOnTestdata(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := config(t, tc.flags, tc.inputs...)
-			got, err := onBeam(t, cfg, pipeline.DefaultRounds)
+			got, err := onBeam(t, cfg, pipeline.DefaultRounds, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -152,7 +163,8 @@ func TestSameAsCLIOnTestdata(t *testing.T) {
 
 // TestSameAsCLIOnGenerated: 10,000 generated articles (rewrites, heavy
 // rewrites, follow-ups) in four files, one gzipped, read through a
-// pattern by the pipeline and as a directory by the CLI; and the same
+// pattern by the pipeline and as a directory by the CLI, written whole
+// and in shards joined with pipeline.Join; and the same
 // files with bad records and IDs repeated across files, --on-error skip.
 func TestSameAsCLIOnGenerated(t *testing.T) {
 	if testing.Short() {
@@ -184,20 +196,22 @@ func TestSameAsCLIOnGenerated(t *testing.T) {
 		write(t, filepath.Join(clean, name), part, i == 2)
 		write(t, filepath.Join(dirty, name), bad, i == 2)
 	}
-	t.Run("clean", func(t *testing.T) {
-		cfg := config(t, nil, filepath.Join(clean, "part-*"))
-		got, err := onBeam(t, cfg, pipeline.DefaultRounds)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg.Inputs = []string{clean}
-		want := cli(t, cfg)
-		want.summary["inputs"] = got.summary["inputs"]
-		same(t, got, want, 2000)
-	})
+	for _, shards := range []int{0, 5} {
+		t.Run(fmt.Sprintf("clean, %d shards", shards), func(t *testing.T) {
+			cfg := config(t, nil, filepath.Join(clean, "part-*"))
+			got, err := onBeam(t, cfg, pipeline.DefaultRounds, shards)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg.Inputs = []string{clean}
+			want := cli(t, cfg)
+			want.summary["inputs"] = got.summary["inputs"]
+			same(t, got, want, 2000)
+		})
+	}
 	t.Run("skipped records", func(t *testing.T) {
 		cfg := config(t, []string{"--on-error", "skip"}, dirty)
-		got, err := onBeam(t, cfg, pipeline.DefaultRounds)
+		got, err := onBeam(t, cfg, pipeline.DefaultRounds, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -209,7 +223,7 @@ func TestSameAsCLIOnGenerated(t *testing.T) {
 	})
 	t.Run("fail", func(t *testing.T) {
 		cfg := config(t, nil, dirty)
-		if _, err := onBeam(t, cfg, pipeline.DefaultRounds); err == nil || !strings.Contains(err.Error(), "part-0.jsonl:") {
+		if _, err := onBeam(t, cfg, pipeline.DefaultRounds, 0); err == nil || !strings.Contains(err.Error(), "part-0.jsonl:") {
 			t.Errorf("bad records without --on-error skip: %v, want an error naming file:line", err)
 		}
 	})
@@ -252,7 +266,7 @@ func TestSameAsCLIOnLargeBuckets(t *testing.T) {
 		write(t, filepath.Join(dir, fmt.Sprintf("f%d.jsonl", i)), files[i].String(), false)
 	}
 	cfg := config(t, nil, dir)
-	got, err := onBeam(t, cfg, pipeline.DefaultRounds)
+	got, err := onBeam(t, cfg, pipeline.DefaultRounds, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

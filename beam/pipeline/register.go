@@ -41,6 +41,10 @@ func init() {
 	register.Function2x1(lessSkip)
 	register.DoFn7x1[context.Context, []byte, func(*Component) bool, func(*Counts) bool, func(*[]Skip) bool, func(*int) bool, func(*int) bool, error](&writeFn{})
 
+	register.DoFn2x0[Component, func(int, Component)](&shardOf{})
+	register.Function2x0(shardNumbers)
+	register.DoFn4x1[context.Context, int, func(*int) bool, func(*Component) bool, error](&shardFn{})
+
 	register.Emitter1[FileRef]()
 	register.Emitter1[Counts]()
 	register.Emitter1[Article]()
@@ -52,6 +56,8 @@ func init() {
 	register.Emitter2[uint64, Half]()
 	register.Emitter2[uint64, Member]()
 	register.Emitter2[uint64, Edge]()
+	register.Emitter2[int, Component]()
+	register.Emitter2[int, int]()
 	register.Iter1[Article]()
 	register.Iter1[uint64]()
 	register.Iter1[[]byte]()

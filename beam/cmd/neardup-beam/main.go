@@ -12,6 +12,9 @@
 // --runner names another (dataflow, flink, spark, universal) with its own
 // flags: see README.md, "Beyond one machine".
 //
+// With --shards N, clusters.jsonl and drop.txt are written as N shards
+// each, and neardup-beam --join --out DIR merges them.
+//
 // Exit codes: 0 success; 1 failure (the pipeline failed, or read no
 // articles: outputs left as they were); 2 usage; 3 outputs written, but
 // input records were skipped for errors (--on-error=skip).
@@ -50,6 +53,8 @@ with an Apache Beam pipeline, and write into --out DIR (local, gs://, s3://):
   clusters.jsonl  one line per cluster of 2+ articles, largest first
   drop.txt        IDs of the non-canonical members, sorted (what to hide)
   summary.json    counts and every parameter used
+With --shards N, clusters-0000i-of-N.jsonl and drop-0000i-of-N.txt instead
+of the first two; neardup-beam --join --out DIR merges them into those two.
 
 INPUT is a file, a local directory (walked recursively, in sorted order) or
 a file pattern (data/*.jsonl.gz, gs://bucket/news/2026-*.jsonl). Formats by
@@ -72,6 +77,8 @@ type options struct {
 	matchflags.Options
 	out    string
 	rounds int
+	shards int
+	join   bool
 	quiet  bool
 }
 
@@ -79,6 +86,8 @@ func (o *options) addFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.out, "out", "o", "", "output directory `DIR` (required): local, or gs://… s3://… for a runner with that file system")
 	o.AddFlags(fs)
 	fs.IntVar(&o.rounds, "components-rounds", pipeline.DefaultRounds, "rounds of the distributed connected components (a run that needs more fails, never splits a cluster)")
+	fs.IntVar(&o.shards, "shards", 0, "write clusters.jsonl and drop.txt as `N` shards each, by N workers (0: one file each, by one worker); --join merges them")
+	fs.BoolVar(&o.join, "join", false, "merge the shards in --out into clusters.jsonl and drop.txt, as one run writes them, and exit (no INPUT)")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
 }
 
@@ -127,6 +136,18 @@ func runPipeline(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	if o.out == "" {
 		return 2, errors.New("--out DIR is required")
 	}
+	if o.join {
+		if fs.NArg() > 0 {
+			return 2, errors.New("--join takes no INPUT")
+		}
+		if err := pipeline.Join(ctx, o.out); err != nil {
+			return 1, err
+		}
+		return 0, nil
+	}
+	if o.shards < 0 {
+		return 2, fmt.Errorf("--shards %d: want 0 or more", o.shards)
+	}
 	if o.rounds < 1 {
 		return 2, fmt.Errorf("--components-rounds %d: want at least 1", o.rounds)
 	}
@@ -144,7 +165,7 @@ func runPipeline(ctx context.Context, args []string, stdout, stderr io.Writer) (
 		}
 	}
 	p, s := beam.NewPipelineWithRoot()
-	pipeline.Build(s, pipeline.Options{Config: pipeline.NewConfig(cfg), Out: o.out, Rounds: o.rounds, Version: version})
+	pipeline.Build(s, pipeline.Options{Config: pipeline.NewConfig(cfg), Out: o.out, Rounds: o.rounds, Shards: o.shards, Version: version})
 	res, err := beamx.RunWithMetrics(ctx, p)
 	if err != nil {
 		return 1, err

@@ -41,6 +41,10 @@ func TestRun(t *testing.T) {
 		{"skipped records", []string{"--out", filepath.Join(dir, "skip"), "--on-error", "skip", bad}, 3, "1 articles read, 1 skipped"},
 		{"bad record", []string{"--out", filepath.Join(dir, "fail"), bad}, 1, "bad.jsonl:2"},
 		{"nothing read", []string{"--out", filepath.Join(dir, "none"), empty}, 1, "no articles read"},
+		{"sharded", []string{"--out", filepath.Join(dir, "sharded"), "--shards", "3", "../../../testdata/wire/"}, 0, "2 clusters, 6 duplicates"},
+		{"join", []string{"--join", "--out", filepath.Join(dir, "sharded")}, 0, ""},
+		{"join without shards", []string{"--join", "--out", filepath.Join(dir, "none")}, 1, "no shards"},
+		{"join with input", []string{"--join", "--out", dir, "x"}, 2, "no INPUT"},
 		{"missing input", []string{"--out", filepath.Join(dir, "none"), filepath.Join(dir, "missing.jsonl")}, 1, "missing.jsonl"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -60,6 +64,16 @@ func TestRun(t *testing.T) {
 	}
 	if len(set.Clusters) != 2 || len(set.Drop) != 6 {
 		t.Errorf("wire: %d clusters, %d dropped; want 2 and 6", len(set.Clusters), len(set.Drop))
+	}
+	for _, name := range []string{report.ClustersFile, report.DropFile} {
+		whole, err := os.ReadFile(filepath.Join(dir, "wire", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		joined, err := os.ReadFile(filepath.Join(dir, "sharded", name))
+		if err != nil || !bytes.Equal(whole, joined) {
+			t.Errorf("%s: joined shards differ from one run's whole file (%v)", name, err)
+		}
 	}
 	if _, err := os.Stat(filepath.Join(dir, "none", report.SummaryFile)); err == nil {
 		t.Error("a run that read nothing wrote outputs")

@@ -99,7 +99,7 @@ type Result struct {
 	// counts (low 32 bits; nil for most articles) and a hash of title and
 	// text (TextHash).
 	Words      [][]uint32
-	TextHashes []uint64
+	TextHashes []uint32
 
 	// A night over a state (package state) sets these; a plain run leaves
 	// them empty. ClusterIDs are the clusters' stable IDs, Nights the night
@@ -261,7 +261,7 @@ func readAndSign(ctx context.Context, cfg Config, res *Result) error {
 	var docs chunks[Doc]
 	var texts chunks[string]
 	var words chunks[[]uint32]
-	var hashes chunks[uint64]
+	var hashes chunks[uint32]
 	counts := NewCorpusCounts(cfg.Rules)
 	stats, err := corpus.ReadProcessed(ctx, cfg.Inputs, cfg.Stdin, opts, sign, func(d corpus.Document, s Signed) error {
 		docs.add(Doc{ID: d.ID, Title: d.Title, Source: d.Source, Published: d.Published, Length: s.Length})

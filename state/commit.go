@@ -96,11 +96,12 @@ func (s *State) Commit(t *Tonight, p Params, keep time.Duration, inputs []Input,
 					n++
 				}
 			}
-			nf, err := writeSynced(tmp, segName(int(f.Night), m.Generation), compressRecords(raw, half))
+			z, split := compressRecords(raw, half)
+			nf, err := writeSynced(tmp, segName(int(f.Night), m.Generation), z)
 			if err != nil {
 				return err
 			}
-			nf.Night, nf.Articles = f.Night, nlive
+			nf.Night, nf.Articles, nf.Split = f.Night, nlive, split
 			m.Segments = append(m.Segments, nf)
 		}
 		m.Articles += nlive
@@ -186,8 +187,17 @@ func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
 
 // writeSegment writes arts as segment name in dir.
 func writeSegment(dir, name string, night int32, arts []Article) (File, error) {
-	f, err := writeSynced(dir, name, encodeSegment(arts))
-	f.Night, f.Articles = night, len(arts)
+	b := binary.AppendUvarint(nil, uint64(len(arts)))
+	half := 0
+	for i := range arts {
+		if i == len(arts)/2 {
+			half = len(b)
+		}
+		b = appendArticle(b, &arts[i])
+	}
+	z, split := compressRecords(b, half)
+	f, err := writeSynced(dir, name, z)
+	f.Night, f.Articles, f.Split = night, len(arts), split
 	return f, err
 }
 

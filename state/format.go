@@ -33,7 +33,7 @@ package state
 //	                           uint32 Hours in hundredths (0xFFFFFFFF: -1);
 //	                           uvarint Subjects+1, byte Verified, uvarint
 //	                           length + Reason
-//	text hash                  uint64 (dedup.TextHash)
+//	text hash                  uint32 (dedup.TextHash)
 //	words                      uvarint n, n × uint32 (title and lede words counted
 //	                           by the subject test; dedup.Result.Words)
 //	evidence                   cluster.AppendEvidence
@@ -159,7 +159,7 @@ func appendArticle(dst []byte, a *Article) []byte {
 		dst = append(dst, v)
 		dst = appendString(dst, m.Reason)
 	}
-	dst = binary.LittleEndian.AppendUint64(dst, a.TextHash)
+	dst = binary.LittleEndian.AppendUint32(dst, a.TextHash)
 	dst = binary.AppendUvarint(dst, uint64(len(a.Words)))
 	for _, w := range a.Words {
 		dst = binary.LittleEndian.AppendUint32(dst, w)
@@ -180,26 +180,25 @@ var (
 	zdec, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(1<<34))
 )
 
-// encodeSegment is a segment file holding arts.
+// encodeSegment is a segment file holding arts (for tests).
 func encodeSegment(arts []Article) []byte {
 	b := binary.AppendUvarint(nil, uint64(len(arts)))
-	half := 0
 	for i := range arts {
-		if i == len(arts)/2 {
-			half = len(b)
-		}
 		b = appendArticle(b, &arts[i])
 	}
-	return compressRecords(b, half)
+	z, _ := compressRecords(b, 0)
+	return z
 }
 
 // compressRecords compresses a segment's records (count first) as two zstd
 // frames, split at split (a record's start), compressed at once on two
 // cores: a zstd stream may be several frames, and DecodeAll reads them in
 // turn. A night's segment is most of what a commit does.
-func compressRecords(b []byte, split int) []byte {
+// It returns the file and where its second frame starts (0: one frame),
+// which File.Split records so that loading decodes both at once too.
+func compressRecords(b []byte, split int) ([]byte, int64) {
 	if split <= 0 || split >= len(b) {
-		return zenc.EncodeAll(b, []byte(segMagic))
+		return zenc.EncodeAll(b, []byte(segMagic)), 0
 	}
 	var second []byte
 	done := make(chan struct{})
@@ -209,16 +208,33 @@ func compressRecords(b []byte, split int) []byte {
 	}()
 	out := zenc.EncodeAll(b[:split], []byte(segMagic))
 	<-done
-	return append(out, second...)
+	return append(out, second...), int64(len(out))
 }
 
 // segmentRecords decompresses a segment file: its record count and the
-// records' bytes.
-func segmentRecords(z []byte) (int, []byte, error) {
+// records' bytes. split is where its second frame starts (File.Split; 0:
+// decode the frames in turn); the two are decoded at once.
+func segmentRecords(z []byte, split int64) (int, []byte, error) {
 	if len(z) < len(segMagic) || string(z[:len(segMagic)]) != segMagic {
 		return 0, nil, errors.New("not a segment file")
 	}
-	b, err := zdec.DecodeAll(z[len(segMagic):], nil)
+	var b []byte
+	var err error
+	if split > int64(len(segMagic)) && split < int64(len(z)) {
+		var second []byte
+		var err2 error
+		done := make(chan struct{})
+		go func() {
+			second, err2 = zdec.DecodeAll(z[split:], nil)
+			close(done)
+		}()
+		b, err = zdec.DecodeAll(z[len(segMagic):split], nil)
+		<-done
+		err = errors.Join(err, err2)
+		b = append(b, second...)
+	} else {
+		b, err = zdec.DecodeAll(z[len(segMagic):], nil)
+	}
 	if err != nil {
 		return 0, nil, err
 	}
@@ -231,7 +247,7 @@ func segmentRecords(z []byte) (int, []byte, error) {
 
 // decodeSegment reads a segment file's articles.
 func decodeSegment(z []byte) ([]Article, error) {
-	n, b, err := segmentRecords(z)
+	n, b, err := segmentRecords(z, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -273,7 +289,7 @@ type record struct {
 	id, title, source, canon span
 	match                    uint32 // offset of the match (canon.n > 0)
 	length, night            int32
-	textHash                 uint64
+	textHash                 uint32
 	words                    span // n words of 4 bytes
 	evidence                 uint32
 	layout                   cluster.EvidenceLayout
@@ -317,13 +333,13 @@ func scanRecord(b []byte) (record, error) {
 		take(1)
 		str()
 	}
-	h := take(8)
+	h := take(4)
 	nw := uv()
 	r.words = span{take(4 * nw), uint32(nw)}
 	if fail || r.id.n == 0 {
 		return r, errRecord
 	}
-	r.textHash = binary.LittleEndian.Uint64(b[h:])
+	r.textHash = binary.LittleEndian.Uint32(b[h:])
 	l, err := cluster.LayoutOf(b[pos:])
 	if err != nil {
 		return r, err

@@ -63,7 +63,7 @@ func NightKey(res *dedup.Result) string {
 	for i, d := range res.Docs {
 		b = binary.AppendUvarint(b[:0], uint64(len(d.ID)))
 		b = append(b, d.ID...)
-		b = binary.LittleEndian.AppendUint64(b, res.TextHashes[i])
+		b = binary.LittleEndian.AppendUint32(b, res.TextHashes[i])
 		h.Write(b)
 	}
 	return hex.EncodeToString(h.Sum(nil))

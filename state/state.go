@@ -37,6 +37,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/neardup/neardup/cluster"
@@ -52,7 +53,7 @@ type Article struct {
 	Night             int32  // the night it arrived
 	Canonical         string // the canonical member's ID of the cluster it joined; "": kept
 	Match             cluster.Match
-	TextHash          uint64   // dedup.TextHash of its title and text
+	TextHash          uint32   // dedup.TextHash of its title and text
 	Words             []uint32 // what CorpusCounts counts of it (dedup.Result.Words)
 	Evidence          cluster.Evidence
 }
@@ -87,6 +88,7 @@ type File struct {
 	Name     string `json:"name"`
 	Night    int32  `json:"night,omitempty"`    // a segment's night
 	Articles int    `json:"articles,omitempty"` // a segment's records
+	Split    int64  `json:"split,omitempty"`    // where a segment's second zstd frame starts
 	Bytes    int64  `json:"bytes"`
 	CRC32C   string `json:"crc32c"` // CRC-32C (Castagnoli), hex
 }
@@ -226,7 +228,7 @@ type slot struct {
 	shingles  int32
 	short     bool
 	published int64
-	textHash  uint64
+	textHash  uint32
 }
 
 // Len is the number of articles in the state.
@@ -310,19 +312,28 @@ type idTable struct {
 	seed  maphash.Seed
 }
 
+// build fills the table from two goroutines (a slot is taken by
+// compare-and-swap); lookups find the same articles whatever slots they
+// took.
 func (t *idTable) build(s *State) {
 	size := 1 << bits.Len(uint(2*len(s.recs)+1))
 	t.slots, t.seed = make([]uint64, size), maphash.MakeSeed()
 	mask := uint64(size - 1)
-	for i := range s.recs {
-		h := maphash.Bytes(t.seed, s.recs[i].id.of(s.rec(i)))
-		for k := h & mask; ; k = (k + 1) & mask {
-			if t.slots[k] == 0 {
-				t.slots[k] = h>>32<<32 | uint64(i+1)
-				break
+	var wg sync.WaitGroup
+	half := len(s.recs) / 2
+	for _, r := range [][2]int{{0, half}, {half, len(s.recs)}} {
+		wg.Go(func() {
+			for i := r[0]; i < r[1]; i++ {
+				h := maphash.Bytes(t.seed, s.recs[i].id.of(s.rec(i)))
+				for k := h & mask; ; k = (k + 1) & mask {
+					if atomic.CompareAndSwapUint64(&t.slots[k], 0, h>>32<<32|uint64(i+1)) {
+						break
+					}
+				}
 			}
-		}
+		})
 	}
+	wg.Wait()
 }
 
 func (t *idTable) find(s *State, id string) (int, bool) {
@@ -358,6 +369,22 @@ type Options struct {
 // and loads the current generation, checking every checksum. A directory
 // without a generation is a new, empty state.
 func Open(ctx context.Context, dir string, opts Options) (*State, error) {
+	s, err := Lock(ctx, dir, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Load(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Lock is Open without the loading: it takes the lock at once (a second
+// run exits while the first goes on) and leaves Load, which may run while
+// the night's input is read, to the caller. Nothing but Load and Close
+// may be called before Load has returned without error.
+func Lock(ctx context.Context, dir string, opts Options) (*State, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -372,12 +399,11 @@ func Open(ctx context.Context, dir string, opts Options) (*State, error) {
 	if s.hook == nil {
 		s.hook = func(string) {}
 	}
-	if err := s.load(); err != nil {
-		l.Release()
-		return nil, err
-	}
 	return s, nil
 }
+
+// Load reads the current generation (see Open).
+func (s *State) Load() error { return s.load() }
 
 // Close releases the lock.
 func (s *State) Close() error { return s.lock.Release() }
@@ -451,7 +477,7 @@ func (s *State) load() error {
 				errs[i] = err
 				return
 			}
-			n, b, err := segmentRecords(z)
+			n, b, err := segmentRecords(z, f.Split)
 			if err == nil && n != f.Articles {
 				err = fmt.Errorf("%d records, the manifest says %d", n, f.Articles)
 			}
@@ -642,6 +668,20 @@ func (s *State) LastOutputs() ([]Output, error) {
 // loading its articles (neardup history): the MANIFEST is checked against
 // CURRENT. A directory without a state has no nights.
 func ReadHistory(dir string) (*Manifest, error) {
+	// A run may switch generations (and remove the one CURRENT named)
+	// between the two reads: read CURRENT again then.
+	for try := 0; ; try++ {
+		m, err := readHistory(dir)
+		var damaged *ErrDamaged
+		if try < 10 && errors.As(err, &damaged) && errors.Is(err, os.ErrNotExist) {
+			time.Sleep(20 * time.Millisecond)
+			continue
+		}
+		return m, err
+	}
+}
+
+func readHistory(dir string) (*Manifest, error) {
 	cur, err := os.ReadFile(filepath.Join(dir, currentFile))
 	if errors.Is(err, os.ErrNotExist) {
 		if _, err := os.Stat(dir); err != nil {
@@ -659,7 +699,6 @@ func ReadHistory(dir string) (*Manifest, error) {
 	mpath := filepath.Join(dir, gen, manifestFile)
 	mb, err := os.ReadFile(mpath)
 	if err != nil {
-		// A run may have switched generations since CURRENT was read.
 		return nil, &ErrDamaged{Path: mpath, Err: err}
 	}
 	if got := sha256.Sum256(mb); hex.EncodeToString(got[:]) != sum {

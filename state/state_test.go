@@ -17,7 +17,7 @@ import (
 
 func randomArticle(r *rand.Rand, i int) Article {
 	a := Article{ID: string(rune('a'+i%26)) + string(rune('0'+i/26%10)) + "é/" + string(rune('A'+i%7)), Title: "Tïtle", Source: "AFP",
-		Length: r.Int32N(5000), Night: r.Int32N(9) + 1, TextHash: r.Uint64()}
+		Length: r.Int32N(5000), Night: r.Int32N(9) + 1, TextHash: r.Uint32()}
 	if r.IntN(3) == 0 {
 		a.Canonical = "canon"
 		// Stored as precise as the outputs write them (ten-thousandths).
@@ -171,5 +171,69 @@ func TestMatchKeptAsWritten(t *testing.T) {
 			math.Round(m.Hours*100) != math.Round(w.Hours*100) || m.Names != -1 || m.Lede != -1 || (w.Figures < 0) != (m.Figures < 0) {
 			t.Fatalf("stored %+v, read %+v", w, m)
 		}
+	}
+}
+
+// A segment written as two frames (as commits write them) decodes, frames
+// at once or in turn.
+func TestSegmentTwoFrames(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	var arts []Article
+	for i := range 100 {
+		arts = append(arts, randomArticle(r, i))
+	}
+	dir := t.TempDir()
+	f, err := writeSegment(dir, "s.nds", 1, arts)
+	if err != nil || f.Split == 0 {
+		t.Fatalf("%+v, %v", f, err)
+	}
+	z, _ := os.ReadFile(filepath.Join(dir, "s.nds"))
+	for _, split := range []int64{f.Split, 0} {
+		n, b, err := segmentRecords(z, split)
+		if err != nil || n != len(arts) {
+			t.Fatalf("split %d: %d records, %v", split, n, err)
+		}
+		var got []Article
+		for off := 0; off < len(b); {
+			rec, err := scanRecord(b[off:])
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := rec.article(b[off:])
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, a)
+			off += rec.size
+		}
+		if !reflect.DeepEqual(got, arts) {
+			t.Fatalf("split %d: articles differ", split)
+		}
+	}
+}
+
+// ReadHistory reads CURRENT again when the generation it named has just
+// been replaced (a run committing while history reads, without a lock).
+func TestReadHistoryFollowsSwitch(t *testing.T) {
+	dir := t.TempDir()
+	manifest := []byte(`{"format":1,"generation":2,"nights":[{"night":2,"date":"2026-11-26"}]}`)
+	os.MkdirAll(filepath.Join(dir, genName(2)), 0o755)
+	os.WriteFile(filepath.Join(dir, genName(2), manifestFile), manifest, 0o644)
+	// CURRENT still names generation 1, already removed.
+	os.WriteFile(filepath.Join(dir, currentFile), currentLine(genName(1), []byte("{}")), 0o644)
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		os.WriteFile(filepath.Join(dir, currentFile+".tmp"), currentLine(genName(2), manifest), 0o644)
+		os.Rename(filepath.Join(dir, currentFile+".tmp"), filepath.Join(dir, currentFile))
+	}()
+	m, err := ReadHistory(dir)
+	if err != nil || m.Generation != 2 || len(m.Nights) != 1 {
+		t.Fatalf("%+v, %v", m, err)
+	}
+	// A generation that stays missing is damage.
+	os.WriteFile(filepath.Join(dir, currentFile), currentLine(genName(3), []byte("{}")), 0o644)
+	var damaged *ErrDamaged
+	if _, err := ReadHistory(dir); !errors.As(err, &damaged) {
+		t.Errorf("missing generation: %v", err)
 	}
 }

@@ -91,16 +91,21 @@ func abs(x float64) float64 { return max(x, -x) }
 // two is a retry next time, which restores the outputs from the state).
 func runNight(ctx context.Context, o *runOptions, cfg dedup.Config, set *report.Set, htmlName string, bar *progress, e env) error {
 	start := time.Now()
-	st, err := state.Open(ctx, o.state, state.Options{Wait: o.wait, Command: "neardup run", Hook: testStateKillHook()})
+	st, err := state.Lock(ctx, o.state, state.Options{Wait: o.wait, Command: "neardup run", Hook: testStateKillHook()})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	// The state loads while tonight's input is read: its checks come
+	// first, before anything is decided or written.
+	var loaded time.Duration
+	loading := make(chan error, 1)
+	go func() {
+		err := st.Load()
+		loaded = time.Since(start)
+		loading <- err
+	}()
 	params := state.ParamsOf(cfg)
-	if err := st.CheckParams(params); err != nil {
-		return err
-	}
-	loaded := time.Since(start)
 
 	var files []string
 	cfg.Corpus.OnFile = func(path string) { files = append(files, path) }
@@ -112,14 +117,31 @@ func runNight(ctx context.Context, o *runOptions, cfg dedup.Config, set *report.
 	cfg.Remember = true
 	res, err := dedup.Read(ctx, cfg)
 	bar.finish()
+	if lerr := <-loading; lerr != nil {
+		return lerr
+	}
+	if err := st.CheckParams(params); err != nil {
+		return err
+	}
 	if err != nil {
 		return err
 	}
 	if res.Stats.Read == 0 {
 		return fmt.Errorf("no articles read (%d files, %d records skipped): outputs and state left as they were", res.Stats.Files, res.Stats.SkippedTotal())
 	}
-	res.Stages = append([]dedup.Stage{{Name: "load_state", Seconds: loaded.Seconds()}}, res.Stages...)
+	res.Stages = append([]dedup.Stage{{Name: "load_state (while reading)", Seconds: loaded.Seconds()}}, res.Stages...)
+	// The inputs' checksums, for the night's record, while it is decided.
+	type hashed struct {
+		inputs []state.Input
+		err    error
+	}
+	hashing := make(chan hashed, 1)
+	go func() {
+		ins, err := state.HashInputs(files)
+		hashing <- hashed{ins, err}
+	}()
 	t := st.Night(cfg, res, o.nightTime)
+	h := <-hashing
 	if t.Retry {
 		outs, err := st.LastOutputs()
 		if err != nil {
@@ -170,7 +192,7 @@ func runNight(ctx context.Context, o *runOptions, cfg dedup.Config, set *report.
 		}
 		outs = append(outs, state.Output{Name: out.name, Data: b.Bytes()})
 	}
-	inputs, err := state.HashInputs(files)
+	inputs, err := h.inputs, h.err
 	if err != nil {
 		return fmt.Errorf("recording the inputs: %w", err)
 	}

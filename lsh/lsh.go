@@ -27,6 +27,8 @@
 // boilerplate or a template) pairs each of its documents only with its first
 // StarPairs documents, so its cost is linear, not quadratic. The library's
 // index (ReferenceCandidates) gives the same pairs on buckets within bounds.
+// BandKeys and BucketPairs (bands.go) are the same banding one bucket at a
+// time, for a pipeline that groups the keys itself (the Beam pipeline).
 //
 // Call order: NewParams; one Signer per goroutine (a Signer is not safe for
 // concurrent use); then Index.Add for every signature, and Index.Candidates

@@ -40,6 +40,8 @@ type StateSummary struct {
 	Already    int      `json:"already_in_state"`
 	Changed    int      `json:"changed_text"`
 	ChangedIDs []string `json:"changed_ids,omitempty"` // the first 1,000: the stored version stands
+	TooOld     int      `json:"older_than_keep"`       // published more than keep before the night's clock: kept, not remembered
+	Ahead      int      `json:"dated_ahead"`           // dated too far ahead to move the night's clock
 }
 
 // Articles counts the input.

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -30,10 +29,7 @@ func (s *State) Commit(t *Tonight, p Params, keep time.Duration, inputs []Input,
 	m.Generation++
 	gen := genName(m.Generation)
 	m.Clock = max(m.Clock, t.Night.Clock)
-	if s.Manifest.Generation == 0 {
-		m.Cutoff = math.MinInt64
-	}
-	m.Cutoff = max(m.Cutoff, m.Clock-int64(keep/time.Second))
+	m.Cutoff = s.cutoffAt(t.Night.Clock, keep)
 	night := t.Night
 	night.Inputs = inputs
 	m.Nights = append(append([]Night(nil), m.Nights...), night)
@@ -174,9 +170,9 @@ func (s *State) Commit(t *Tonight, p Params, keep time.Duration, inputs []Input,
 	}
 	s.hook("switched")
 	if s.Manifest.Generation > 0 {
-		if err := os.RemoveAll(oldGen); err != nil {
-			return fmt.Errorf("state committed, but the previous generation was not removed: %w", err)
-		}
+		// Committed: a previous generation left here is removed by the
+		// next Open.
+		os.RemoveAll(oldGen)
 	}
 	s.hook("removed")
 	s.Manifest = m

@@ -46,6 +46,11 @@ import (
 // counted.
 const MaxChanged = 1000
 
+// MaxAhead bounds how far after the median date of a night's new articles
+// a date may lie and still set the night's clock: one article dated 9999
+// (a typo, an embargo) must not age the whole state out.
+const MaxAhead = 48 * time.Hour
+
 // Tonight is a night decided against the state, ready to commit.
 type Tonight struct {
 	Night   Night         // its record, but for what Commit fills in
@@ -70,10 +75,14 @@ func NightKey(res *dedup.Result) string {
 }
 
 // Night decides tonight's articles, res (dedup.Read with Config.Remember),
-// against the state, with cfg (the parameters CheckParams accepted). clock
-// is the night's time; zero: the latest publication date among tonight's
-// new articles, or the last night's clock if later or none is dated.
-func (s *State) Night(cfg dedup.Config, res *dedup.Result, clock time.Time) *Tonight {
+// against the state, with cfg (the parameters CheckParams accepted) and
+// keep (Commit's). clock is the night's time (--night); zero: the latest
+// publication date among tonight's new articles that is at most MaxAhead
+// after their median (a far-future date does not move the clock), or the
+// last night's clock if later or none is dated. Tonight's articles
+// published before the cutoff this night applies (older than keep) are
+// neither matched nor remembered: they are kept, and counted.
+func (s *State) Night(cfg dedup.Config, res *dedup.Result, clock time.Time, keep time.Duration) *Tonight {
 	start := time.Now()
 	key := NightKey(res)
 	if last := s.Last(); last != nil && last.Key == key {
@@ -88,7 +97,7 @@ func (s *State) Night(cfg dedup.Config, res *dedup.Result, clock time.Time) *Ton
 	}
 	// Which of tonight's articles are new.
 	isNew := make([]bool, len(res.Docs))
-	latest := s.Manifest.Clock
+	var dates []int64
 	for j := range res.Docs {
 		d := &res.Docs[j]
 		if i, ok := s.find(d.ID); ok {
@@ -106,17 +115,43 @@ func (s *State) Night(cfg dedup.Config, res *dedup.Result, clock time.Time) *Ton
 			continue // no words: cannot match, nothing to remember
 		}
 		isNew[j] = true
-		t.Night.New++
 		if p := res.Evidence[j].Published; p != cluster.Undated {
-			latest = max(latest, p)
+			dates = append(dates, p)
+		} else {
+			t.Night.Undated++
 		}
 	}
+	latest := s.Manifest.Clock
 	if !clock.IsZero() {
-		latest = max(s.Manifest.Clock, clock.Unix())
+		latest = max(latest, clock.Unix())
+	} else if len(dates) > 0 {
+		slices.Sort(dates)
+		limit := dates[(len(dates)-1)/2] + int64(MaxAhead/time.Second) // the lower median
+		for _, p := range dates {
+			if p <= limit {
+				latest = max(latest, p)
+			} else {
+				t.Night.Ahead++
+			}
+		}
 	}
 	t.Night.Clock = latest
 	if latest != 0 { // 0: no dated article yet, and no --night
 		t.Night.Date = time.Unix(latest, 0).UTC().Format(time.DateOnly)
+	}
+	// Articles already older than keep would be decided and forgotten at
+	// once, and decided again if sent again: they are kept, unmatched.
+	cutoff := s.cutoffAt(latest, keep)
+	for j := range res.Docs {
+		if !isNew[j] {
+			continue
+		}
+		if p := res.Evidence[j].Published; p != cluster.Undated && p < cutoff {
+			isNew[j] = false
+			t.Night.TooOld++
+			continue
+		}
+		t.Night.New++
 	}
 
 	// The rules weigh by counts over the state and tonight.

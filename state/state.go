@@ -31,6 +31,7 @@ import (
 	"hash/crc32"
 	"hash/maphash"
 	"io"
+	"math"
 	"math/bits"
 	"os"
 	"path/filepath"
@@ -102,6 +103,9 @@ type Night struct {
 	Inputs     []Input            `json:"inputs"`
 	Read       int                `json:"read"`             // articles read
 	New        int                `json:"new"`              // of those, added to the state
+	TooOld     int                `json:"older_than_keep"`  // published before the cutoff: kept, not matched, not remembered
+	Ahead      int                `json:"dated_ahead"`      // dated more than MaxAhead after the night's median: not setting the clock
+	Undated    int                `json:"undated"`          // new articles without a date
 	Already    int                `json:"already_in_state"` // IDs the state had, same text
 	Changed    int                `json:"changed_text"`     // IDs the state had, other text: the stored version stands
 	Duplicates int                `json:"duplicates"`       // tonight's articles hidden
@@ -124,6 +128,7 @@ type Input struct {
 // Params are the parameters that shape signatures and decisions: a state
 // is matched only with the parameters that made it.
 type Params struct {
+	Algorithm   int     `json:"algorithm"` // AlgorithmVersion of the neardup that made it
 	Shingle     string  `json:"shingle"`
 	FoldAccents bool    `json:"fold_accents"`
 	Signature   string  `json:"signature"`
@@ -148,6 +153,12 @@ type Params struct {
 	Furniture   int     `json:"furniture"`
 }
 
+// AlgorithmVersion numbers how neardup signs articles and gathers their
+// evidence. Raise it with any change that makes an article's signature or
+// evidence differ (shingling, hashing, boilerplate, the vetoes' evidence):
+// a state made before is then refused (exit 12) rather than mixed.
+const AlgorithmVersion = 1
+
 // ParamsOf are cfg's parameters.
 func ParamsOf(cfg dedup.Config) Params {
 	r := cfg.Rules
@@ -155,7 +166,8 @@ func ParamsOf(cfg dedup.Config) Params {
 		r.Threshold = cfg.LSH.Threshold
 	}
 	return Params{
-		Shingle: cfg.Shingle.String(), FoldAccents: cfg.Shingle.FoldAccents, Signature: cfg.LSH.Scheme, Hashes: cfg.LSH.Hashes,
+		Algorithm: AlgorithmVersion,
+		Shingle:   cfg.Shingle.String(), FoldAccents: cfg.Shingle.FoldAccents, Signature: cfg.LSH.Scheme, Hashes: cfg.LSH.Hashes,
 		Seed: cfg.LSH.Seed, Bands: cfg.LSH.Bands, Rows: cfg.LSH.Rows, Boilerplate: cfg.Boilerplate, AntiChain: cfg.AntiChain,
 		Threshold: r.Threshold, Containment: r.Containment, MinRatio: r.MinRatio, Figures: r.Figures, Names: r.Names,
 		VetoBelow: r.VetoBelow, Window: r.Window.String(), Subject: r.Subject, ShortBelow: r.ShortBelow,
@@ -548,8 +560,11 @@ func (s *State) load() error {
 			for i := r[0]; i < r[1]; i++ {
 				s.recs[i].canon = int32(i)
 				if c := s.recs[i].canonID; c.n > 0 {
+					// Its canonical, if still here: kept, and arrived no
+					// later than it (an article that left and whose ID came
+					// back later is another article).
 					s.recs[i].canon = -1
-					if k, ok := s.find(string(c.of(s.rec(i)))); ok {
+					if k, ok := s.find(string(c.of(s.rec(i)))); ok && s.recs[k].canonID.n == 0 && s.recs[k].night <= s.recs[i].night {
 						s.recs[i].canon = int32(k)
 					}
 				}
@@ -621,6 +636,16 @@ func (s *State) nightClock(night int32) int64 {
 		return s.Manifest.Nights[i].Clock
 	}
 	return s.Manifest.Clock
+}
+
+// cutoffAt is the cutoff a commit at this clock applies: articles
+// published before it leave. It never moves back.
+func (s *State) cutoffAt(clock int64, keep time.Duration) int64 {
+	prev := s.Manifest.Cutoff
+	if s.Manifest.Generation == 0 {
+		prev = math.MinInt64
+	}
+	return max(prev, max(s.Manifest.Clock, clock)-int64(keep/time.Second))
 }
 
 // CheckParams fails with a *ParamsError when the state was made with other

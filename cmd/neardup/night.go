@@ -17,6 +17,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/neardup/neardup/corpus"
 	"github.com/neardup/neardup/dedup"
 	"github.com/neardup/neardup/internal/matchflags"
 	"github.com/neardup/neardup/report"
@@ -140,7 +141,7 @@ func runNight(ctx context.Context, o *runOptions, cfg dedup.Config, set *report.
 		ins, err := state.HashInputs(files)
 		hashing <- hashed{ins, err}
 	}()
-	t := st.Night(cfg, res, o.nightTime)
+	t := st.Night(cfg, res, o.nightTime, o.keepDur)
 	h := <-hashing
 	if t.Retry {
 		outs, err := st.LastOutputs()
@@ -164,7 +165,7 @@ func runNight(ctx context.Context, o *runOptions, cfg dedup.Config, set *report.
 			fmt.Fprintf(e.stderr, "neardup: night %d (%s) was already committed with these articles: its outputs restored in %s, the state unchanged\n",
 				t.Night.Night, t.Night.Date, o.out)
 		}
-		return nil
+		return retryExit(o, cfg, st, outs)
 	}
 
 	sum := report.NewSummary(version, cfg, t.Result)
@@ -172,9 +173,19 @@ func runNight(ctx context.Context, o *runOptions, cfg dedup.Config, set *report.
 	sum.State = &report.StateSummary{
 		Night: int(t.Night.Night), Date: t.Night.Date, Keep: report.FormatDuration(o.keepDur),
 		Before: st.Len(), New: t.Night.New, Already: t.Night.Already, Changed: t.Night.Changed, ChangedIDs: t.Changed,
+		TooOld: t.Night.TooOld, Ahead: t.Night.Ahead,
 	}
 	if t.Night.Changed > 0 {
 		sum.Warnings = append(sum.Warnings, fmt.Sprintf("%d articles have an ID the state already has, with other text: the stored version stands (summary.json state.changed_ids)", t.Night.Changed))
+	}
+	if n := t.Night.TooOld; n > 0 {
+		sum.Warnings = append(sum.Warnings, fmt.Sprintf("%d articles were published more than --keep %s before the night's clock (%s): kept, neither matched nor remembered", n, report.FormatDuration(o.keepDur), t.Night.Date))
+	}
+	if n := t.Night.Ahead; n > 0 {
+		sum.Warnings = append(sum.Warnings, fmt.Sprintf("%d articles are dated more than %s after the night's median date: they do not move the night's clock (%s)", n, report.FormatDuration(state.MaxAhead), t.Night.Date))
+	}
+	if t.Night.Clock == 0 && t.Night.Undated > 0 {
+		sum.Warnings = append(sum.Warnings, "no article is dated and --night was not given: the nights have no clock, and nothing ever leaves the state; give --night DATE")
 	}
 	outputs := []struct {
 		name  string
@@ -281,6 +292,32 @@ func retryReport(ctx context.Context, o *runOptions, cfg dedup.Config, res *dedu
 		return set.WriteFile(htmlName, write)
 	}
 	return report.WriteFileAtomic(o.report.html, write)
+}
+
+// retryExit is what a retried night exits with: as the night did, its
+// alarm judged against the nights before it, and its skipped records from
+// its summary (exit 3) — a retry must not hide either.
+func retryExit(o *runOptions, cfg dedup.Config, st *state.State, outs []state.Output) error {
+	nights := st.Manifest.Nights
+	last := nights[len(nights)-1]
+	if recent := recentRates(nights[:len(nights)-1]); o.maxRateChange > 0 && len(recent) >= 3 {
+		if med := median(recent); abs(last.Rate-med) > o.maxRateChange {
+			return &rateAlarm{rate: last.Rate, median: med, limit: o.maxRateChange, nights: len(recent)}
+		}
+	}
+	for _, out := range outs {
+		if out.Name != report.SummaryFile {
+			continue
+		}
+		var sum report.Summary
+		if err := json.Unmarshal(out.Data, &sum); err != nil {
+			return fmt.Errorf("the stored outputs of the night: %w", err)
+		}
+		if cfg.SkipErrors && sum.Articles.SkippedTotal-sum.Articles.Skipped[string(corpus.Empty)] > 0 {
+			return errSkipped
+		}
+	}
+	return nil
 }
 
 // recentRates are the dedup rates of the last 7 nights that added articles.

@@ -369,6 +369,11 @@ func TestNightRateAlarm(t *testing.T) {
 	if code != 0 || strings.Count(stdout, "\n") != 7 {
 		t.Errorf("the alarmed night was not committed:\n%s", stdout)
 	}
+	// Its retry (cron runs it again) still alarms.
+	code, _, stderr = neardup(t, "", "run", "-q", "--state", st, "--out", out, "--max-rate-change", "0.3", n)
+	if code != exitAlarm {
+		t.Errorf("the alarmed night's retry: exit %d: %s", code, stderr)
+	}
 }
 
 // Eviction follows the nights' clock: articles published more than --keep
@@ -631,10 +636,96 @@ func TestKilledNightRecovers(t *testing.T) {
 		}
 	}
 	rng := rand.New(rand.NewPCG(3, 4))
+	hit := 0
 	for i := range 12 {
 		recover(i%3, nil, func(cmd *exec.Cmd) {
-			time.Sleep(time.Duration(rng.IntN(20000)) * time.Microsecond)
+			time.Sleep(time.Duration(rng.IntN(8000)) * time.Microsecond)
 			cmd.Process.Kill()
+			if st, _ := cmd.Process.Wait(); st != nil && st.ExitCode() == -1 {
+				hit++
+			}
 		})
+	}
+	if hit == 0 {
+		t.Error("no random kill hit a running night: the sleeps are longer than a run")
+	}
+}
+
+// What a review found: a date far ahead must not age the state out; a
+// member whose canonical left must not join a later article that reuses
+// the ID; an article already older than --keep is kept and not
+// remembered, so that sent again it is not hidden; a night without dates
+// says that nothing will leave; a state inside an input folder is not
+// read as input.
+func TestNightClockAndEvictionEdges(t *testing.T) {
+	dir := t.TempDir()
+	run := func(st, n string, args ...string) (int, string) {
+		t.Helper()
+		code, _, stderr := neardup(t, "", append([]string{"run", "--state", filepath.Join(dir, st), "--out", filepath.Join(dir, st+"-out")}, append(args, n)...)...)
+		return code, stderr
+	}
+	drop := func(st string) string { return readFile(t, filepath.Join(dir, st+"-out", report.DropFile)) }
+	night := func(name string, recs ...wireRecord) string {
+		p := filepath.Join(dir, "in-"+name, "f.jsonl")
+		writeNight(t, p, recs...)
+		return p
+	}
+	a := func(file, id, date string) wireRecord { return wire(t, file, id, date) }
+
+	// A far-future date.
+	n1 := night("future1", a("000_r3_sputnik_added", "a0", "2026-11-24T10:00:00Z"), a("002_b85c2fa3f61deca6", "b0", "9999-12-31T00:00:00Z"))
+	if code, stderr := run("future", n1); code != 0 || !strings.Contains(stderr, "1 articles are dated more than 48h after the night's median date") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	n2 := night("future2", a("000_r1_afp_trimmed", "a1", "2026-11-24T12:00:00Z"))
+	if code, stderr := run("future", n2); code != 0 || drop("future") != "a1\n" {
+		t.Errorf("after a far-future date: exit %d, drop %q: %s", code, drop("future"), stderr)
+	}
+
+	// An ID that left and came back is another article.
+	m1 := night("reuse1", a("000_r3_sputnik_added", "a0", "2026-11-01T10:00:00Z"), a("000_r1_afp_trimmed", "a1", "2026-11-02T09:00:00Z"))
+	m2 := night("reuse2", a("002_b85c2fa3f61deca6", "z", "2026-11-02T12:00:00Z")) // a0 leaves (--keep 1d); a1 stays
+	m3 := night("reuse3", a("002_r1_afp_trimmed", "a0", "2026-11-02T13:00:00Z"))  // the ID a0 again, story B's text
+	m4 := night("reuse4", a("000_r2_reordered", "a2", "2026-11-02T14:00:00Z"))    // story A again
+	for i, n := range []string{m1, m2, m3, m4} {
+		if code, stderr := run("reuse", n, "--keep", "1d", "--window", "off", "--anti-chain=false"); code != 0 {
+			t.Fatalf("night %d: exit %d: %s", i+1, code, stderr)
+		}
+	}
+	if got := drop("reuse"); got != "" {
+		t.Errorf("story A joined the cluster of a reused ID: drop %q", got)
+	}
+
+	// Older than --keep on arrival: kept, not remembered, kept again.
+	o1 := night("old1", a("002_b85c2fa3f61deca6", "y", "2026-11-05T10:00:00Z"), a("000_r3_sputnik_added", "x", "2026-11-03T10:00:00Z"))
+	o2 := night("old2", a("000_r1_afp_trimmed", "w", "2026-11-05T11:00:00Z"))
+	o3 := night("old3", a("000_r3_sputnik_added", "x", "2026-11-03T10:00:00Z"), a("002_r1_afp_trimmed", "y2", "2026-11-05T12:00:00Z"))
+	for i, n := range []string{o1, o2, o3} {
+		code, stderr := run("old", n, "--keep", "1d", "--window", "off")
+		if code != 0 {
+			t.Fatalf("night %d: exit %d: %s", i+1, code, stderr)
+		}
+		if i != 1 && !strings.Contains(stderr, "1 articles were published more than --keep 24h before the night's clock") {
+			t.Errorf("night %d: no warning: %s", i+1, stderr)
+		}
+	}
+	if got := drop("old"); got != "y2\n" {
+		t.Errorf("the re-sent old article: drop %q, want only y2", got)
+	}
+
+	// No dates, no --night.
+	u := night("undated", a("000_r3_sputnik_added", "u0", ""), a("002_b85c2fa3f61deca6", "u1", ""))
+	if code, stderr := run("undated", u); code != 0 || !strings.Contains(stderr, "give --night DATE") {
+		t.Errorf("undated: exit %d: %s", code, stderr)
+	}
+
+	// The state inside the input folder.
+	in := filepath.Join(dir, "feed")
+	writeNight(t, filepath.Join(in, "f.jsonl"), a("000_r3_sputnik_added", "s0", "2026-11-24T10:00:00Z"))
+	for i := range 2 {
+		code, _, stderr := neardup(t, "", "run", "-q", "--state", filepath.Join(in, "state"), "--out", filepath.Join(dir, "feed-out"), in)
+		if code != 0 {
+			t.Fatalf("run %d with the state inside the input: exit %d: %s", i+1, code, stderr)
+		}
 	}
 }

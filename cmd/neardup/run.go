@@ -142,6 +142,9 @@ func runCmd(ctx context.Context, args []string, e env) error {
 		}
 	}
 	cfg.Corpus.Exclude = []string{o.out}
+	if o.state != "" {
+		cfg.Corpus.Exclude = append(cfg.Corpus.Exclude, o.state)
+	}
 
 	unlock, err := lockOut(ctx, o.out, o.wait, "neardup run")
 	if err != nil {

@@ -155,13 +155,11 @@ func Read(ctx context.Context, cfg Config) (*Result, error) {
 // SkipErrors), when ctx is cancelled, or when no input could be read.
 func Run(ctx context.Context, cfg Config) (*Result, error) {
 	cfg = cfg.withDefaults()
-	res := &Result{Workers: cfg.Workers, Rules: cfg.Rules}
-	lap := res.timer()
-	if err := readAndSign(ctx, cfg, res); err != nil {
+	res, err := Read(ctx, cfg)
+	if err != nil {
 		return nil, err
 	}
-	lap("read_shingle_sign")
-	if err := match(ctx, cfg, res, lap); err != nil {
+	if err := match(ctx, cfg, res, res.timer()); err != nil {
 		return nil, err
 	}
 	return res, nil

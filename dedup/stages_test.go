@@ -12,20 +12,26 @@ import (
 	"github.com/neardup/neardup/shingle"
 )
 
-// TestStagesComposeToRun: the named stages, called one by one as another
-// pipeline would call them (one ArticleSigner per article, the counts
-// added in a different order, then Candidates and Cluster), give what Run
-// gives.
-func TestStagesComposeToRun(t *testing.T) {
+// testConfig is the defaults' config over the two test corpora.
+func testConfig(t *testing.T) dedup.Config {
+	t.Helper()
 	rules := cluster.Rules{Threshold: 0.3, Containment: 0.6, MinRatio: 0.15, Figures: 0.75, VetoBelow: 150, Window: 48 * 3600e9,
 		Subject: 0.02, ShortBelow: 60, ShortWindow: 20 * 3600e9, FigureOrder: 0.6, Lede: 0.15, FurnitureMin: 20}
 	params, err := lsh.NewParams(128, dedup.CandidateThreshold(rules), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := dedup.Config{Inputs: []string{"../testdata/briefs", "../testdata/wire"},
+	return dedup.Config{Inputs: []string{"../testdata/briefs", "../testdata/wire"},
 		Corpus:  corpus.Options{Fields: corpus.DefaultFields(), MaxBytes: corpus.DefaultMaxBytes},
 		Shingle: shingle.Options{Kind: shingle.Word, N: 3}, LSH: params, Rules: rules, AntiChain: true, Boilerplate: true, Workers: 2}
+}
+
+// TestStagesComposeToRun: the named stages, called one by one as another
+// pipeline would call them (one ArticleSigner per article, the counts
+// added in a different order, then Candidates and Cluster), give what Run
+// gives.
+func TestStagesComposeToRun(t *testing.T) {
+	cfg := testConfig(t)
 	want, err := dedup.Run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -53,7 +59,7 @@ func TestStagesComposeToRun(t *testing.T) {
 	for i := range signed {
 		evidence[i] = signed[i].Evidence
 	}
-	rules = counts.Rules(cfg.Rules)
+	rules := counts.Rules(cfg.Rules)
 	pairs := dedup.Candidates(cfg.LSH, evidence, 3, nil)
 	got := dedup.Cluster(docs, evidence, rules, pairs, cfg.AntiChain)
 
@@ -75,15 +81,7 @@ func TestStagesComposeToRun(t *testing.T) {
 // cluster's binary encoding (a state on disk, a distributed pipeline's
 // elements) checks every pair of real articles exactly as the original.
 func TestEvidenceCodecKeepsVerdicts(t *testing.T) {
-	rules := cluster.Rules{Threshold: 0.3, Containment: 0.6, MinRatio: 0.15, Figures: 0.75, VetoBelow: 150, Window: 48 * 3600e9,
-		Subject: 0.02, ShortBelow: 60, ShortWindow: 20 * 3600e9, FigureOrder: 0.6, Lede: 0.15, FurnitureMin: 20}
-	params, err := lsh.NewParams(128, dedup.CandidateThreshold(rules), 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := dedup.Config{Inputs: []string{"../testdata/briefs", "../testdata/wire"},
-		Corpus:  corpus.Options{Fields: corpus.DefaultFields(), MaxBytes: corpus.DefaultMaxBytes},
-		Shingle: shingle.Options{Kind: shingle.Word, N: 3}, LSH: params, Rules: rules, AntiChain: true, Boilerplate: true, Workers: 2}
+	cfg := testConfig(t)
 	res, err := dedup.Run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)

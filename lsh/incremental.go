@@ -3,7 +3,6 @@ package lsh
 import (
 	"math/bits"
 	"slices"
-	"sync"
 )
 
 // CandidatesAgainst finds, among old documents already matched with each
@@ -17,36 +16,10 @@ import (
 // The pairs are sorted by A then B, each once, the same for every worker
 // count.
 func CandidatesAgainst(p Params, old, new [][]uint16, workers int) []Pair {
-	workers = max(1, min(workers, p.Bands))
-	next := make(chan int)
-	found := make([][]uint64, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			var b againstBand
-			var acc, spare []uint64
-			for band := range next {
-				pairs := b.pairs(p, band, old, new)
-				spare = union(spare[:0], acc, pairs)
-				acc, spare = spare, acc
-			}
-			found[w] = acc
-		})
-	}
-	for band := range p.Bands {
-		next <- band
-	}
-	close(next)
-	wg.Wait()
-	all := found[0]
-	for _, f := range found[1:] {
-		all = union(nil, all, f)
-	}
-	pairs := make([]Pair, len(all))
-	for i, v := range all {
-		pairs[i] = Pair{A: int(v >> 32), B: int(uint32(v))}
-	}
-	return pairs
+	return overBands(p.Bands, workers, func() func(band int) []uint64 {
+		var b againstBand
+		return func(band int) []uint64 { return b.pairs(p, band, old, new) }
+	})
 }
 
 // againstBand is one worker's scratch space for CandidatesAgainst.

@@ -71,35 +71,50 @@ func bandKey(band int, values []uint16) uint64 {
 // Each worker keeps the union of its bands' pairs, sorted: a pair found in
 // many bands (true copies share most) is stored once, not once per band.
 func (x *Index) Candidates(workers int, progress func(bands int)) []Pair {
-	workers = max(1, min(workers, x.p.Bands))
+	var mu sync.Mutex
+	return overBands(x.p.Bands, workers, func() func(band int) []uint64 {
+		recs := make([]uint64, len(x.ids))
+		tmp := make([]uint64, len(x.ids))
+		var pairs, pairsTmp []uint64
+		return func(band int) []uint64 {
+			pairs = x.band(band, recs, tmp, pairs[:0])
+			if cap(pairsTmp) < len(pairs) {
+				pairsTmp = make([]uint64, len(pairs))
+			}
+			sorted := radixSort(pairs, pairsTmp[:len(pairs)], 0)
+			if progress != nil {
+				mu.Lock()
+				progress(1)
+				mu.Unlock()
+			}
+			return sorted
+		}
+	})
+}
+
+// overBands hands the bands to up to workers goroutines, each with the
+// band function worker makes for it (its own scratch space), which
+// returns a band's pairs (A<<32 | B) sorted and duplicate-free; each
+// goroutine keeps the union of its bands' pairs, and the union of those is
+// returned as Pairs, sorted by A then B — the same for every worker count.
+func overBands(bands, workers int, worker func() func(band int) []uint64) []Pair {
+	workers = max(1, min(workers, bands))
 	next := make(chan int)
 	found := make([][]uint64, workers)
 	var wg sync.WaitGroup
-	var mu sync.Mutex
 	for w := range workers {
 		wg.Go(func() {
-			recs := make([]uint64, len(x.ids))
-			tmp := make([]uint64, len(x.ids))
-			var pairs, pairsTmp, acc, spare []uint64
-			for band := range next {
-				pairs = x.band(band, recs, tmp, pairs[:0])
-				if cap(pairsTmp) < len(pairs) {
-					pairsTmp = make([]uint64, len(pairs))
-				}
-				sorted := radixSort(pairs, pairsTmp[:len(pairs)], 0)
-				spare = union(spare[:0], acc, sorted)
+			band := worker()
+			var acc, spare []uint64
+			for b := range next {
+				spare = union(spare[:0], acc, band(b))
 				acc, spare = spare, acc
-				if progress != nil {
-					mu.Lock()
-					progress(1)
-					mu.Unlock()
-				}
 			}
 			found[w] = acc
 		})
 	}
-	for band := range x.p.Bands {
-		next <- band
+	for b := range bands {
+		next <- b
 	}
 	close(next)
 	wg.Wait()

@@ -329,7 +329,7 @@ func (s *Set) syncLinkDirs() error {
 	}
 	slices.Sort(dirs)
 	for _, d := range slices.Compact(dirs) {
-		if err := syncDir(d); err != nil {
+		if err := SyncDir(d); err != nil {
 			return err
 		}
 	}
@@ -495,7 +495,7 @@ func (s *Set) switchTo(gen string) error {
 	if err := replaceSymlink(gen, s.path(CurrentLink)); err != nil {
 		return fmt.Errorf("switching to the new outputs: %w", err)
 	}
-	return syncDir(s.dir)
+	return SyncDir(s.dir)
 }
 
 // replaceSymlink makes p a symbolic link to target through a temporary
@@ -520,11 +520,13 @@ func syncTree(dir string) error {
 		if err != nil || !d.IsDir() {
 			return err
 		}
-		return syncDir(p)
+		return SyncDir(p)
 	})
 }
 
-func syncDir(dir string) error {
+// SyncDir syncs a directory, so that the entries just renamed or created
+// in it survive a crash (the state's commit uses it too).
+func SyncDir(dir string) error {
 	f, err := os.Open(dir)
 	if err != nil {
 		return err

@@ -125,7 +125,7 @@ func (s *State) Commit(t *Tonight, p Params, keep time.Duration, inputs []Input,
 		}
 		m.Outputs = append(m.Outputs, f)
 	}
-	if err := syncDir(filepath.Join(tmp, outDir)); err != nil {
+	if err := report.SyncDir(filepath.Join(tmp, outDir)); err != nil {
 		return err
 	}
 	last := &m.Nights[len(m.Nights)-1]
@@ -147,7 +147,7 @@ func (s *State) Commit(t *Tonight, p Params, keep time.Duration, inputs []Input,
 	if _, err := writeSynced(tmp, manifestFile, mb); err != nil {
 		return err
 	}
-	if err := syncDir(tmp); err != nil {
+	if err := report.SyncDir(tmp); err != nil {
 		return err
 	}
 	s.hook("written")
@@ -155,7 +155,7 @@ func (s *State) Commit(t *Tonight, p Params, keep time.Duration, inputs []Input,
 		return err
 	}
 	ok = true
-	if err := syncDir(s.Dir); err != nil {
+	if err := report.SyncDir(s.Dir); err != nil {
 		return err
 	}
 	s.hook("renamed")
@@ -165,7 +165,7 @@ func (s *State) Commit(t *Tonight, p Params, keep time.Duration, inputs []Input,
 	if err := os.Rename(filepath.Join(s.Dir, currentFile+".tmp"), filepath.Join(s.Dir, currentFile)); err != nil {
 		return err
 	}
-	if err := syncDir(s.Dir); err != nil {
+	if err := report.SyncDir(s.Dir); err != nil {
 		return err
 	}
 	s.hook("switched")
@@ -228,17 +228,5 @@ func linkOrCopy(src, dst string) error {
 		return err
 	}
 	_, err = writeSynced(filepath.Dir(dst), filepath.Base(dst), b)
-	return err
-}
-
-func syncDir(dir string) error {
-	f, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = f.Sync()
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
 	return err
 }

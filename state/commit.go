@@ -17,7 +17,7 @@ import (
 // clock: Cutoff = max(the last cutoff, tonight's clock − keep)), segments
 // with fewer than half their records left rewritten, its record
 // (with inputs and seconds, both for people) appended, and its outputs
-// kept for a retry. keep must be positive. On return without error the new
+// kept for a retry (seconds are rounded to milliseconds). keep must be positive. On return without error the new
 // generation is current; on error the previous one still is.
 func (s *State) Commit(t *Tonight, p Params, keep time.Duration, inputs []Input, outputs []Output, seconds map[string]float64) error {
 	if keep <= 0 {
@@ -135,7 +135,7 @@ func (s *State) Commit(t *Tonight, p Params, keep time.Duration, inputs []Input,
 	}
 	last.Seconds = map[string]float64{}
 	for k, v := range seconds {
-		last.Seconds[k] = v
+		last.Seconds[k] = round3(v)
 	}
 	last.Seconds["commit"] = round3(time.Since(start).Seconds())
 	last.Committed = time.Now().UTC().Truncate(time.Second)

@@ -212,7 +212,7 @@ func runNight(ctx context.Context, o *runOptions, cfg dedup.Config, set *report.
 	}
 	seconds := map[string]float64{}
 	for _, s := range t.Result.Stages {
-		seconds[s.Name] = round3(s.Seconds)
+		seconds[s.Name] = s.Seconds
 	}
 	recent := recentRates(st.Manifest.Nights)
 	if err := st.Commit(t, params, o.keepDur, inputs, outs, seconds); err != nil {
@@ -341,7 +341,6 @@ func median(xs []float64) float64 {
 	}
 }
 
-func round3(x float64) float64 { return float64(int64(x*1000+0.5)) / 1000 }
 
 // hashingReader hashes and counts what is read through it.
 type hashingReader struct {

@@ -1,9 +1,10 @@
 package state
 
 import (
-	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"hash/crc32"
 	"math"
 	"os"
 	"path/filepath"
@@ -80,20 +81,18 @@ func (s *State) Commit(t *Tonight, p Params, keep time.Duration, inputs []Input,
 			}
 			m.Segments = append(m.Segments, f)
 		default:
-			// Rewritten: the live records' bytes, as they are.
-			raw := binary.AppendUvarint(nil, uint64(nlive))
-			half, n := 0, 0
+			// Rewritten: the live records' bytes, as they are, and their
+			// signatures.
+			g := newSegment(nlive, s.hashes)
 			for i := lo; i < at; i++ {
 				if probe.liveSlot(&s.recs[i], m.Cutoff) {
-					if n == nlive/2 {
-						half = len(raw)
+					if err := g.addRecord(s.rec(i), s.signature(i), s.recs[i].shingles); err != nil {
+						return err
 					}
-					raw = append(raw, s.rec(i)...)
-					n++
 				}
 			}
-			z, split := compressRecords(raw, half)
-			nf, err := writeSynced(tmp, segName(int(f.Night), m.Generation), z)
+			parts, split := g.file()
+			nf, err := writeSynced(tmp, segName(int(f.Night), m.Generation), parts...)
 			if err != nil {
 				return err
 			}
@@ -110,7 +109,7 @@ func (s *State) Commit(t *Tonight, p Params, keep time.Duration, inputs []Input,
 	}
 	evicted += len(t.New) - len(tonight)
 	if len(tonight) > 0 {
-		nf, err := writeSegment(tmp, segName(int(night.Night), m.Generation), night.Night, tonight)
+		nf, err := writeSegment(tmp, segName(int(night.Night), m.Generation), night.Night, p.Hashes, tonight)
 		if err != nil {
 			return err
 		}
@@ -181,30 +180,38 @@ func (s *State) Commit(t *Tonight, p Params, keep time.Duration, inputs []Input,
 
 func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
 
-// writeSegment writes arts as segment name in dir.
-func writeSegment(dir, name string, night int32, arts []Article) (File, error) {
-	b := binary.AppendUvarint(nil, uint64(len(arts)))
-	half := 0
+// writeSegment writes arts as segment name in dir, their signatures of
+// hashes values.
+func writeSegment(dir, name string, night int32, hashes int, arts []Article) (File, error) {
+	g := newSegment(len(arts), hashes)
 	for i := range arts {
-		if i == len(arts)/2 {
-			half = len(b)
+		if err := g.add(&arts[i]); err != nil {
+			return File{}, err
 		}
-		b = appendArticle(b, &arts[i])
 	}
-	z, split := compressRecords(b, half)
-	f, err := writeSynced(dir, name, z)
+	parts, split := g.file()
+	f, err := writeSynced(dir, name, parts...)
 	f.Night, f.Articles, f.Split = night, len(arts), split
 	return f, err
 }
 
-// writeSynced writes data to dir/name, synced, and describes it.
-func writeSynced(dir, name string, data []byte) (File, error) {
+// writeSynced writes the parts in turn to dir/name, synced, and describes
+// the file.
+func writeSynced(dir, name string, parts ...[]byte) (File, error) {
 	path := filepath.Join(dir, name)
 	fh, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return File{}, err
 	}
-	_, err = fh.Write(data)
+	var size int64
+	var sum uint32
+	for _, p := range parts {
+		if err == nil {
+			_, err = fh.Write(p)
+			size += int64(len(p))
+			sum = crc32.Update(sum, castagnoli, p)
+		}
+	}
 	if err == nil {
 		err = fh.Sync()
 	}
@@ -214,7 +221,7 @@ func writeSynced(dir, name string, data []byte) (File, error) {
 	if err != nil {
 		return File{}, err
 	}
-	return File{Name: name, Bytes: int64(len(data)), CRC32C: crc32cHex(data)}, nil
+	return File{Name: name, Bytes: size, CRC32C: fmt.Sprintf("%08x", sum)}, nil
 }
 
 // linkOrCopy makes dst the same file as src: a hard link, or a synced copy

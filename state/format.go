@@ -18,9 +18,22 @@ package state
 //	                           the night's outputs, restored by a retry
 //	DIR/.tmp-gen-N/            a generation being written; removed by the next run
 //
-// A segment file is the 8 bytes "NDSEG01\n" and zstd frames (RFC 8878)
-// holding, once decompressed in turn, a uvarint count, then count records,
-// each:
+// A segment file is:
+//
+//	magic                      the 8 bytes "NDSEG02\n"
+//	count                      uint32: its records
+//	hashes                     uint32: the values of a signature (Params.Hashes)
+//	signatures                 count × hashes × uint16: record i's signature at
+//	                           values [i×hashes, (i+1)×hashes); zeros for a record
+//	                           without shingles, which has none
+//	records                    zstd frames (RFC 8878) holding, once decompressed
+//	                           in turn, a uvarint count, then count records
+//
+// Signatures, two thirds of a state, do not compress: they lie apart, raw,
+// and are read straight into the memory the index uses them from, neither
+// decompressed nor copied (format 1 kept them in the records: decompressing
+// and copying them was a third of a night's load, compressing them most of
+// a commit). Each record is:
 //
 //	id, title, source          uvarint length, UTF-8 bytes
 //	length                     uvarint: bytes of matched text
@@ -36,7 +49,8 @@ package state
 //	text hash                  uint32 (dedup.TextHash)
 //	words                      uvarint n, n × uint32 (title and lede words counted
 //	                           by the subject test; dedup.Result.Words)
-//	evidence                   cluster.AppendEvidence
+//	evidence                   cluster.AppendEvidence with an empty signature:
+//	                           the record's signature is the column's
 //
 // Integers are little-endian. Nothing else is in a segment: decoding checks
 // that the records end exactly at the end of the file.
@@ -56,8 +70,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/klauspost/compress/zstd"
 
@@ -65,7 +81,7 @@ import (
 )
 
 // FormatVersion is the version of the state format above.
-const FormatVersion = 1
+const FormatVersion = 2
 
 const (
 	currentFile  = "CURRENT"
@@ -74,7 +90,8 @@ const (
 	genPrefix    = "gen-"
 	tmpPrefix    = ".tmp-"
 	outDir       = "out"
-	segMagic     = "NDSEG01\n"
+	segMagic     = "NDSEG02\n"
+	segHeader    = len(segMagic) + 8
 	currentMagic = "neardup-state"
 )
 
@@ -164,7 +181,9 @@ func appendArticle(dst []byte, a *Article) []byte {
 	for _, w := range a.Words {
 		dst = binary.LittleEndian.AppendUint32(dst, w)
 	}
-	return cluster.AppendEvidence(dst, &a.Evidence)
+	ev := a.Evidence
+	ev.Signature = nil // in the signature column
+	return cluster.AppendEvidence(dst, &ev)
 }
 
 func appendString(dst []byte, s string) []byte {
@@ -172,55 +191,160 @@ func appendString(dst []byte, s string) []byte {
 	return append(dst, s...)
 }
 
-// Segments are compressed with zstd: a quarter of a record is titles, IDs
-// and sources, which compress; signatures and hash sets do not. Measured
-// on a generated night: 499 bytes an article raw, 386 compressed.
+// A segment's records are compressed with zstd: their IDs, titles and
+// sources compress; the signatures, apart, would not.
 var (
 	zenc, _ = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(2), zstd.WithEncoderLevel(zstd.SpeedBetterCompression))
 	zdec, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(1<<34))
 )
 
-// encodeSegment is a segment file holding arts (for tests).
-func encodeSegment(arts []Article) []byte {
-	b := binary.AppendUvarint(nil, uint64(len(arts)))
-	for i := range arts {
-		b = appendArticle(b, &arts[i])
+// littleEndian: this machine's uint16 are stored as the format's, and the
+// signature column is read and written in place.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// u16Bytes is the memory of s as bytes.
+func u16Bytes(s []uint16) []byte {
+	if len(s) == 0 {
+		return nil
 	}
-	z, _ := compressRecords(b, 0)
-	return z
+	return unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), 2*len(s))
 }
 
-// compressRecords compresses a segment's records (count first) as two zstd
-// frames, split at split (a record's start), compressed at once on two
-// cores: a zstd stream may be several frames, and DecodeAll reads them in
-// turn. A night's segment is most of what a commit does.
-// It returns the file and where its second frame starts (0: one frame),
-// which File.Split records so that loading decodes both at once too.
-func compressRecords(b []byte, split int) ([]byte, int64) {
-	if split <= 0 || split >= len(b) {
-		return zenc.EncodeAll(b, []byte(segMagic)), 0
+// sigColumn is the signature column's bytes for sigs: sigs' own memory
+// where the machine is little-endian, a copy otherwise.
+func sigColumn(sigs []uint16) []byte {
+	if littleEndian {
+		return u16Bytes(sigs)
+	}
+	b := make([]byte, 0, 2*len(sigs))
+	for _, v := range sigs {
+		b = binary.LittleEndian.AppendUint16(b, v)
+	}
+	return b
+}
+
+// fromColumn turns a signature column read into sigs' memory into values.
+func fromColumn(sigs []uint16) {
+	if littleEndian {
+		return
+	}
+	b := u16Bytes(sigs)
+	for i := range sigs {
+		sigs[i] = binary.LittleEndian.Uint16(b[2*i:])
+	}
+}
+
+// segment is a segment being written: its records (count first) and
+// their signatures.
+type segment struct {
+	hashes  int
+	total   int      // records it will hold
+	count   int      // records added
+	records []byte   // the count, then the records
+	sigs    []uint16 // count × hashes
+	half    int      // where the record of total/2 starts (for two frames)
+}
+
+// newSegment starts a segment of total records.
+func newSegment(total, hashes int) *segment {
+	return &segment{hashes: hashes, total: total, records: binary.AppendUvarint(nil, uint64(total)), sigs: make([]uint16, 0, total*hashes)}
+}
+
+// add appends an article; its signature must have the segment's hashes,
+// or be empty for an article without shingles.
+func (g *segment) add(a *Article) error {
+	return g.addRecord(appendArticle(nil, a), a.Evidence.Signature, a.Evidence.Shingles)
+}
+
+// addRecord appends a record's bytes (its evidence without signature) and
+// its signature.
+func (g *segment) addRecord(rec []byte, sig []uint16, shingles int32) error {
+	switch {
+	case shingles > 0 && len(sig) == g.hashes:
+		g.sigs = append(g.sigs, sig...)
+	case shingles == 0 && len(sig) == 0:
+		g.sigs = append(g.sigs, make([]uint16, g.hashes)...)
+	default:
+		return fmt.Errorf("state: a signature of %d values for %d shingles, the segment's is %d", len(sig), shingles, g.hashes)
+	}
+	if g.count == g.total/2 {
+		g.half = len(g.records)
+	}
+	g.records = append(g.records, rec...)
+	g.count++
+	return nil
+}
+
+// file is the segment file's parts, to write in turn, and where its
+// second zstd frame starts (File.Split; 0: one frame). The records are
+// compressed as two frames at once on two cores (a zstd stream may be
+// several frames, and DecodeAll reads them in turn); a night's segment is
+// most of what a commit does.
+func (g *segment) file() ([][]byte, int64) {
+	if g.count != g.total {
+		panic("state: a segment written before all its records were added")
+	}
+	half := g.half
+	hdr := append([]byte(segMagic), 0, 0, 0, 0, 0, 0, 0, 0)
+	binary.LittleEndian.PutUint32(hdr[len(segMagic):], uint32(g.count))
+	binary.LittleEndian.PutUint32(hdr[len(segMagic)+4:], uint32(g.hashes))
+	col := sigColumn(g.sigs)
+	b := g.records
+	if half <= 0 || half >= len(b) {
+		return [][]byte{hdr, col, zenc.EncodeAll(b, nil)}, 0
 	}
 	var second []byte
 	done := make(chan struct{})
 	go func() {
-		second = zenc.EncodeAll(b[split:], nil)
+		second = zenc.EncodeAll(b[half:], nil)
 		close(done)
 	}()
-	out := zenc.EncodeAll(b[:split], []byte(segMagic))
+	first := zenc.EncodeAll(b[:half], nil)
 	<-done
-	return append(out, second...), int64(len(out))
+	return [][]byte{hdr, col, first, second}, int64(len(hdr) + len(col) + len(first))
 }
 
-// segmentRecords decompresses a segment file: its record count and the
-// records' bytes. split is where its second frame starts (File.Split; 0:
-// decode the frames in turn); the two are decoded at once.
-func segmentRecords(z []byte, split int64) (int, []byte, error) {
-	if len(z) < len(segMagic) || string(z[:len(segMagic)]) != segMagic {
-		return 0, nil, errors.New("not a segment file")
+// encodeSegment is a segment file holding arts (for tests), signatures of
+// the first signed article's length.
+func encodeSegment(arts []Article) ([]byte, error) {
+	hashes := 0
+	for i := range arts {
+		if n := len(arts[i].Evidence.Signature); n > 0 {
+			hashes = n
+			break
+		}
 	}
+	g := newSegment(len(arts), hashes)
+	for i := range arts {
+		if err := g.add(&arts[i]); err != nil {
+			return nil, err
+		}
+	}
+	parts, _ := g.file()
+	return slices.Concat(parts...), nil
+}
+
+// segmentHeader reads a segment file's header, hdr (segHeader bytes), of
+// a file of size bytes: its records and signature length.
+func segmentHeader(hdr []byte, size int64) (count, hashes int, err error) {
+	if len(hdr) < segHeader || string(hdr[:len(segMagic)]) != segMagic {
+		return 0, 0, errors.New("not a segment file of this format")
+	}
+	c := binary.LittleEndian.Uint32(hdr[len(segMagic):])
+	h := binary.LittleEndian.Uint32(hdr[len(segMagic)+4:])
+	if uint64(c)*uint64(h)*2 > uint64(size-int64(segHeader)) {
+		return 0, 0, fmt.Errorf("%d signatures of %d values do not fit in %d bytes", c, h, size)
+	}
+	return int(c), int(h), nil
+}
+
+// segmentRecords decompresses a segment's records, z (the zstd frames):
+// their count and bytes. split is where its second frame starts within z
+// (0: decode the frames in turn); the two are decoded at once.
+func segmentRecords(z []byte, split int64) (int, []byte, error) {
 	var b []byte
 	var err error
-	if split > int64(len(segMagic)) && split < int64(len(z)) {
+	if split > 0 && split < int64(len(z)) {
 		var second []byte
 		var err2 error
 		done := make(chan struct{})
@@ -228,12 +352,12 @@ func segmentRecords(z []byte, split int64) (int, []byte, error) {
 			second, err2 = zdec.DecodeAll(z[split:], nil)
 			close(done)
 		}()
-		b, err = zdec.DecodeAll(z[len(segMagic):split], nil)
+		b, err = zdec.DecodeAll(z[:split], nil)
 		<-done
 		err = errors.Join(err, err2)
 		b = append(b, second...)
 	} else {
-		b, err = zdec.DecodeAll(z[len(segMagic):], nil)
+		b, err = zdec.DecodeAll(z, nil)
 	}
 	if err != nil {
 		return 0, nil, err
@@ -245,9 +369,29 @@ func segmentRecords(z []byte, split int64) (int, []byte, error) {
 	return int(n), b[k:], nil
 }
 
+// parseSegment reads a segment file held in memory: its signature column
+// (a copy) and its records, decompressed. split is File.Split (0: none).
+func parseSegment(z []byte, split int64) (hashes int, sigs []uint16, n int, recs []byte, err error) {
+	count, hashes, err := segmentHeader(z, int64(len(z)))
+	if err != nil {
+		return 0, nil, 0, nil, err
+	}
+	sigs = make([]uint16, count*hashes)
+	end := segHeader + copy(u16Bytes(sigs), z[segHeader:])
+	fromColumn(sigs)
+	if split > 0 {
+		split -= int64(end)
+	}
+	n, recs, err = segmentRecords(z[end:], split)
+	if err == nil && n != count {
+		err = fmt.Errorf("%d records, the header says %d", n, count)
+	}
+	return hashes, sigs, n, recs, err
+}
+
 // decodeSegment reads a segment file's articles.
 func decodeSegment(z []byte) ([]Article, error) {
-	n, b, err := segmentRecords(z, 0)
+	hashes, sigs, n, b, err := parseSegment(z, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -260,6 +404,12 @@ func decodeSegment(z []byte) ([]Article, error) {
 		}
 		if arts[i], err = r.article(b[off : off+r.size]); err != nil {
 			return nil, fmt.Errorf("record %d of %d: %w", i+1, n, err)
+		}
+		if arts[i].Evidence.Signature != nil {
+			return nil, fmt.Errorf("record %d of %d: a signature inside the record", i+1, n)
+		}
+		if arts[i].Evidence.Shingles > 0 && hashes > 0 {
+			arts[i].Evidence.Signature = slices.Clone(sigs[i*hashes : (i+1)*hashes])
 		}
 		off += r.size
 	}

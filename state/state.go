@@ -265,6 +265,7 @@ func (s *State) Article(i int) Article {
 	if err != nil {
 		panic("state: a record checked at load no longer decodes: " + err.Error())
 	}
+	a.Evidence.Signature = slices.Clone(s.signature(i))
 	return a
 }
 
@@ -289,6 +290,7 @@ func (s *State) evidence(i int) *cluster.Evidence {
 	if err != nil {
 		panic("state: evidence checked at load no longer decodes: " + err.Error())
 	}
+	ev.Signature = s.signature(i)
 	if s.cache == nil {
 		s.cache = map[int32]*cluster.Evidence{}
 	}
@@ -484,39 +486,27 @@ func (s *State) load() error {
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			p := filepath.Join(genDir, f.Name)
-			z, err := readChecked(p, f)
+			sigs, n, b, err := readSegment(p, f, hashes)
 			if err != nil {
 				errs[i] = err
 				return
 			}
-			n, b, err := segmentRecords(z, f.Split)
-			if err == nil && n != f.Articles {
+			if n != f.Articles {
 				err = fmt.Errorf("%d records, the manifest says %d", n, f.Articles)
 			}
 			recs := make([]slot, 0, n)
-			var sigs []uint16
-			if err == nil {
-				sigs = make([]uint16, n*hashes)
-			}
 			for off := 0; err == nil && off < len(b); {
 				var r record
 				if r, err = scanRecord(b[off:]); err != nil {
 					err = fmt.Errorf("record %d of %d: %w", len(recs)+1, n, err)
 					break
 				}
-				if r.layout.Shingles > 0 {
-					if r.layout.Hashes != hashes || len(recs) >= n {
-						err = fmt.Errorf("record %d: a signature of %d hashes, the parameters say %d", len(recs)+1, r.layout.Hashes, hashes)
-						break
-					}
-					sig := b[off+int(r.evidence)+r.layout.Signature:]
-					dst := sigs[len(recs)*hashes : (len(recs)+1)*hashes]
-					for k := range dst {
-						dst[k] = binary.LittleEndian.Uint16(sig[2*k:])
-					}
+				if r.layout.Hashes != 0 || len(recs) >= n {
+					err = fmt.Errorf("record %d: a signature inside the record, or more records than %d", len(recs)+1, n)
+					break
 				}
 				recs = append(recs, slot{seg: int32(i), local: int32(len(recs)), off: uint32(off), size: uint32(r.size), id: r.id, canonID: r.canon,
-					lede: r.evidence + uint32(r.layout.Signature+2*r.layout.Hashes), night: r.night, length: r.length,
+					lede: r.evidence + uint32(r.layout.Signature), night: r.night, length: r.length,
 					shingles: r.layout.Shingles, short: r.layout.Short, published: r.layout.Published, textHash: r.textHash})
 				off += r.size
 			}
@@ -589,6 +579,61 @@ func readChecked(path string, f File) ([]byte, error) {
 		return nil, &ErrDamaged{Path: path, Err: errors.New("checksum does not match the manifest's")}
 	}
 	return b, nil
+}
+
+// readSegment reads segment file f of a generation, checking its size
+// and checksum as it reads: the signature column straight into the memory
+// the index uses, then the records, decompressed. Its signatures must have
+// hashes values.
+func readSegment(path string, f File, hashes int) (sigs []uint16, n int, recs []byte, err error) {
+	damaged := func(err error) ([]uint16, int, []byte, error) { return nil, 0, nil, &ErrDamaged{Path: path, Err: err} }
+	fh, err := os.Open(path)
+	if err != nil {
+		return damaged(err)
+	}
+	defer fh.Close()
+	if st, err := fh.Stat(); err != nil {
+		return damaged(err)
+	} else if st.Size() != f.Bytes {
+		return damaged(fmt.Errorf("%d bytes, the manifest says %d (truncated?)", st.Size(), f.Bytes))
+	}
+	hdr := make([]byte, segHeader)
+	if _, err := io.ReadFull(fh, hdr); err != nil {
+		return damaged(err)
+	}
+	count, h, err := segmentHeader(hdr, f.Bytes)
+	if err != nil {
+		return damaged(err)
+	}
+	if h != hashes && count > 0 {
+		return damaged(fmt.Errorf("signatures of %d values, the parameters say %d", h, hashes))
+	}
+	sigs = make([]uint16, count*h)
+	col := u16Bytes(sigs)
+	z := make([]byte, f.Bytes-int64(segHeader+len(col)))
+	if _, err := io.ReadFull(fh, col); err != nil {
+		return damaged(err)
+	}
+	if _, err := io.ReadFull(fh, z); err != nil {
+		return damaged(err)
+	}
+	sum := crc32.Update(crc32.Update(crc32.Checksum(hdr, castagnoli), castagnoli, col), castagnoli, z)
+	if fmt.Sprintf("%08x", sum) != f.CRC32C {
+		return damaged(errors.New("checksum does not match the manifest's"))
+	}
+	fromColumn(sigs)
+	split := f.Split
+	if split > 0 {
+		split -= int64(segHeader + len(col))
+	}
+	n, recs, err = segmentRecords(z, split)
+	if err == nil && n != count {
+		err = fmt.Errorf("%d records, the header says %d", n, count)
+	}
+	if err != nil {
+		return damaged(err)
+	}
+	return sigs, n, recs, nil
 }
 
 // tidy removes every entry of the directory but the lock, CURRENT and the

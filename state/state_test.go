@@ -28,9 +28,12 @@ func randomArticle(r *rand.Rand, i int) Article {
 	if r.IntN(2) == 0 {
 		a.Words = []uint32{r.Uint32(), r.Uint32()}
 	}
-	a.Evidence = cluster.Evidence{Signature: make([]uint16, 16), Published: r.Int64N(2e9), Shingles: r.Int32N(400)}
-	for k := range a.Evidence.Signature {
-		a.Evidence.Signature[k] = uint16(r.Uint32())
+	a.Evidence = cluster.Evidence{Published: r.Int64N(2e9), Shingles: r.Int32N(400)}
+	if a.Evidence.Shingles > 0 { // an article without shingles has no signature
+		a.Evidence.Signature = make([]uint16, 16)
+		for k := range a.Evidence.Signature {
+			a.Evidence.Signature[k] = uint16(r.Uint32())
+		}
 	}
 	if r.IntN(4) == 0 {
 		a.Evidence.Published = cluster.Undated
@@ -39,20 +42,29 @@ func randomArticle(r *rand.Rand, i int) Article {
 	return a
 }
 
+func mustEncode(t testing.TB, arts []Article) []byte {
+	t.Helper()
+	z, err := encodeSegment(arts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return z
+}
+
 func TestSegmentRoundTrip(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 1))
 	var arts []Article
 	for i := range 300 {
 		arts = append(arts, randomArticle(r, i))
 	}
-	got, err := decodeSegment(encodeSegment(arts))
+	got, err := decodeSegment(mustEncode(t, arts))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(got, arts) {
 		t.Fatalf("round trip differs")
 	}
-	if got, err := decodeSegment(encodeSegment(nil)); err != nil || len(got) != 0 {
+	if got, err := decodeSegment(mustEncode(t, nil)); err != nil || len(got) != 0 {
 		t.Errorf("empty segment: %v, %v", got, err)
 	}
 }
@@ -66,7 +78,7 @@ func TestSegmentDamage(t *testing.T) {
 	for i := range 50 {
 		arts = append(arts, randomArticle(r, i))
 	}
-	b := encodeSegment(arts)
+	b := mustEncode(t, arts)
 	for _, n := range []int{0, 4, len(segMagic), len(b) / 2, len(b) - 1} {
 		if _, err := decodeSegment(b[:n]); err == nil {
 			t.Errorf("cut to %d of %d bytes: decoded", n, len(b))
@@ -76,8 +88,8 @@ func TestSegmentDamage(t *testing.T) {
 
 func FuzzDecodeSegment(f *testing.F) {
 	r := rand.New(rand.NewPCG(3, 3))
-	f.Add(encodeSegment([]Article{randomArticle(r, 1), randomArticle(r, 2)}))
-	f.Add(encodeSegment(nil))
+	f.Add(mustEncode(f, []Article{randomArticle(r, 1), randomArticle(r, 2)}))
+	f.Add(mustEncode(f, nil))
 	f.Add([]byte(segMagic))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		arts, err := decodeSegment(b)
@@ -85,7 +97,11 @@ func FuzzDecodeSegment(f *testing.F) {
 			return
 		}
 		// What decodes encodes to records that decode the same.
-		again, err := decodeSegment(encodeSegment(arts))
+		z, err := encodeSegment(arts)
+		if err != nil {
+			t.Fatalf("decoded articles do not encode: %v", err)
+		}
+		again, err := decodeSegment(z)
 		if err != nil || !reflect.DeepEqual(again, arts) {
 			t.Fatalf("re-encoded segment: %v", err)
 		}
@@ -97,7 +113,7 @@ func TestParseCurrent(t *testing.T) {
 	if gen, sum, err := parseCurrent([]byte(good)); err != nil || gen != "gen-00000003" || len(sum) != 64 {
 		t.Fatalf("%q: %v %v %v", good, gen, sum, err)
 	}
-	for _, bad := range []string{"", "neardup-state 1 gen-00000003\n", good[:len(good)-1], "neardup-state 2" + good[15:],
+	for _, bad := range []string{"", "neardup-state 1 gen-00000003\n", good[:len(good)-1], "neardup-state 9" + good[15:],
 		"neardup-state 1 gen-3 " + good[len(good)-65:], "other 1 gen-00000003 " + good[len(good)-65:]} {
 		if _, _, err := parseCurrent([]byte(bad)); err == nil {
 			t.Errorf("%q accepted", bad)
@@ -161,7 +177,7 @@ func TestMatchKeptAsWritten(t *testing.T) {
 		a.Canonical = "c"
 		a.Match = cluster.Match{Jaccard: r.Float64(), Containment: r.Float64(), Figures: r.Float64()*2 - 1, Names: -1,
 			Hours: r.Float64() * 100, FigureOrder: r.Float64(), Lede: -1, Subjects: -1, Reason: "jaccard", Verified: true}
-		got, err := decodeSegment(encodeSegment([]Article{a}))
+		got, err := decodeSegment(mustEncode(t, []Article{a}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -174,8 +190,9 @@ func TestMatchKeptAsWritten(t *testing.T) {
 	}
 }
 
-// A segment written as two frames (as commits write them) decodes, frames
-// at once or in turn.
+// A segment written as two frames (as commits write them) reads back,
+// frames at once or in turn, its signatures from the column; a reader
+// expecting signatures of another length finds the state damaged.
 func TestSegmentTwoFrames(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 5))
 	var arts []Article
@@ -183,15 +200,17 @@ func TestSegmentTwoFrames(t *testing.T) {
 		arts = append(arts, randomArticle(r, i))
 	}
 	dir := t.TempDir()
-	f, err := writeSegment(dir, "s.nds", 1, arts)
+	f, err := writeSegment(dir, "s.nds", 1, 16, arts)
 	if err != nil || f.Split == 0 {
 		t.Fatalf("%+v, %v", f, err)
 	}
-	z, _ := os.ReadFile(filepath.Join(dir, "s.nds"))
+	path := filepath.Join(dir, "s.nds")
 	for _, split := range []int64{f.Split, 0} {
-		n, b, err := segmentRecords(z, split)
-		if err != nil || n != len(arts) {
-			t.Fatalf("split %d: %d records, %v", split, n, err)
+		g := f
+		g.Split = split
+		sigs, n, b, err := readSegment(path, g, 16)
+		if err != nil || n != len(arts) || len(sigs) != 16*n {
+			t.Fatalf("split %d: %d records, %d values, %v", split, n, len(sigs), err)
 		}
 		var got []Article
 		for off := 0; off < len(b); {
@@ -203,12 +222,26 @@ func TestSegmentTwoFrames(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if a.Evidence.Shingles > 0 {
+				a.Evidence.Signature = sigs[16*len(got) : 16*len(got)+16]
+			}
 			got = append(got, a)
 			off += rec.size
 		}
 		if !reflect.DeepEqual(got, arts) {
 			t.Fatalf("split %d: articles differ", split)
 		}
+	}
+	var damaged *ErrDamaged
+	if _, _, _, err := readSegment(path, f, 32); !errors.As(err, &damaged) {
+		t.Errorf("read with 32 hashes: %v", err)
+	}
+	// A signature of another length than the segment's is refused when
+	// written.
+	bad := randomArticle(r, 1)
+	bad.Evidence.Shingles, bad.Evidence.Signature = 3, []uint16{1, 2}
+	if _, err := writeSegment(dir, "bad.nds", 1, 16, []Article{bad}); err == nil {
+		t.Error("a 2-value signature in a 16-value segment was written")
 	}
 }
 

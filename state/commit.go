@@ -108,8 +108,23 @@ func (s *State) Commit(t *Tonight, p Params, keep time.Duration, inputs []Input,
 		}
 	}
 	evicted += len(t.New) - len(tonight)
+	if a := t.ahead; a != nil {
+		<-a.done
+		defer os.Remove(a.path) // unless used below
+	}
 	if len(tonight) > 0 {
-		nf, err := writeSegment(tmp, segName(int(night.Night), m.Generation), night.Night, p.Hashes, tonight)
+		name := segName(int(night.Night), m.Generation)
+		var nf File
+		var err error
+		if a := t.ahead; a != nil && a.n == len(tonight) && a.hashes == p.Hashes {
+			nf, err = a.file, a.err
+			if err == nil {
+				err = os.Rename(a.path, filepath.Join(tmp, name))
+				nf.Name = name
+			}
+		} else {
+			nf, err = writeSegment(tmp, name, night.Night, p.Hashes, tonight)
+		}
 		if err != nil {
 			return err
 		}
@@ -179,6 +194,30 @@ func (s *State) Commit(t *Tonight, p Params, keep time.Duration, inputs []Input,
 }
 
 func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+// ahead is tonight's segment written ahead of Commit, while the caller
+// renders the night's outputs, as a temporary file of the state directory
+// (a killed run's is removed by the next Open); Commit moves it into the
+// new generation.
+type ahead struct {
+	done      chan struct{}
+	path      string
+	hashes, n int
+	file      File
+	err       error
+}
+
+// writeAhead starts writing arts as night's segment.
+func (s *State) writeAhead(night int32, hashes int, arts []Article) *ahead {
+	name := fmt.Sprintf("%sseg-%06d", tmpPrefix, night)
+	a := &ahead{done: make(chan struct{}), path: filepath.Join(s.Dir, name), hashes: hashes, n: len(arts)}
+	s.ahead = a
+	go func() {
+		defer close(a.done)
+		a.file, a.err = writeSegment(s.Dir, name, night, hashes, arts)
+	}()
+	return a
+}
 
 // writeSegment writes arts as segment name in dir, their signatures of
 // hashes values.

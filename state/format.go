@@ -247,18 +247,23 @@ type segment struct {
 
 // newSegment starts a segment of total records.
 func newSegment(total, hashes int) *segment {
-	return &segment{hashes: hashes, total: total, records: binary.AppendUvarint(nil, uint64(total)), sigs: make([]uint16, 0, total*hashes)}
+	records := make([]byte, 0, 256*total+binary.MaxVarintLen64) // about what a record takes
+	return &segment{hashes: hashes, total: total, records: binary.AppendUvarint(records, uint64(total)), sigs: make([]uint16, 0, total*hashes)}
 }
 
 // add appends an article; its signature must have the segment's hashes,
 // or be empty for an article without shingles.
 func (g *segment) add(a *Article) error {
-	return g.addRecord(appendArticle(nil, a), a.Evidence.Signature, a.Evidence.Shingles)
+	return g.append(a.Evidence.Signature, a.Evidence.Shingles, func(b []byte) []byte { return appendArticle(b, a) })
 }
 
 // addRecord appends a record's bytes (its evidence without signature) and
 // its signature.
 func (g *segment) addRecord(rec []byte, sig []uint16, shingles int32) error {
+	return g.append(sig, shingles, func(b []byte) []byte { return append(b, rec...) })
+}
+
+func (g *segment) append(sig []uint16, shingles int32, record func([]byte) []byte) error {
 	switch {
 	case shingles > 0 && len(sig) == g.hashes:
 		g.sigs = append(g.sigs, sig...)
@@ -270,7 +275,7 @@ func (g *segment) addRecord(rec []byte, sig []uint16, shingles int32) error {
 	if g.count == g.total/2 {
 		g.half = len(g.records)
 	}
-	g.records = append(g.records, rec...)
+	g.records = record(g.records)
 	g.count++
 	return nil
 }
@@ -340,25 +345,15 @@ func segmentHeader(hdr []byte, size int64) (count, hashes int, err error) {
 
 // segmentRecords decompresses a segment's records, z (the zstd frames):
 // their count and bytes. split is where its second frame starts within z
-// (0: decode the frames in turn); the two are decoded at once.
+// (0: unknown). The frames are decoded in turn into one buffer of the size
+// their headers give (decoding is a tenth of a load; growing and joining
+// buffers cost more).
 func segmentRecords(z []byte, split int64) (int, []byte, error) {
-	var b []byte
-	var err error
-	if split > 0 && split < int64(len(z)) {
-		var second []byte
-		var err2 error
-		done := make(chan struct{})
-		go func() {
-			second, err2 = zdec.DecodeAll(z[split:], nil)
-			close(done)
-		}()
-		b, err = zdec.DecodeAll(z[:split], nil)
-		<-done
-		err = errors.Join(err, err2)
-		b = append(b, second...)
-	} else {
-		b, err = zdec.DecodeAll(z, nil)
+	var dst []byte
+	if size, ok := framesSize(z, split); ok {
+		dst = make([]byte, 0, size+16) // the decoder's margin (zstd compressedBlockOverAlloc)
 	}
+	b, err := zdec.DecodeAll(z, dst)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -367,6 +362,24 @@ func segmentRecords(z []byte, split int64) (int, []byte, error) {
 		return 0, nil, errors.New("bad record count")
 	}
 	return int(n), b[k:], nil
+}
+
+// framesSize is the decompressed size the headers of z's one or two
+// frames (the second at split) give, if they give it and it is plausible.
+func framesSize(z []byte, split int64) (int, bool) {
+	frames := [][]byte{z}
+	if split > 0 && split < int64(len(z)) {
+		frames = [][]byte{z[:split], z[split:]}
+	}
+	total := uint64(0)
+	for _, f := range frames {
+		var h zstd.Header
+		if h.Decode(f) != nil || !h.HasFCS || h.FrameContentSize > 1<<8*uint64(len(f)) {
+			return 0, false
+		}
+		total += h.FrameContentSize
+	}
+	return int(total), true
 }
 
 // parseSegment reads a segment file held in memory: its signature column

@@ -58,6 +58,8 @@ type Tonight struct {
 	New     []Article     // tonight's articles to add
 	Changed []string      // IDs the state had with other text (the first MaxChanged)
 	Retry   bool          // the articles of the last committed night again: restore its outputs, change nothing
+
+	ahead *ahead // New's segment, being written
 }
 
 // NightKey identifies a night's articles: the SHA-256 of their IDs and
@@ -386,6 +388,9 @@ func (s *State) Night(cfg dedup.Config, res *dedup.Result, clock time.Time, keep
 			t.Night.Duplicates++
 		}
 		t.New = append(t.New, a)
+	}
+	if len(t.New) > 0 {
+		t.ahead = s.writeAhead(t.Night.Night, cfg.LSH.Hashes, t.New)
 	}
 	t.Night.Clusters = len(clusters)
 	if t.Night.New > 0 {

@@ -222,8 +222,9 @@ type State struct {
 	ids    idTable
 	cache  map[int32]*cluster.Evidence
 
-	lock *lock.Lock
-	hook func(point string)
+	lock  *lock.Lock
+	hook  func(point string)
+	ahead *ahead // a segment being written ahead of Commit
 }
 
 // slot is a live article in the index.
@@ -419,8 +420,15 @@ func Lock(ctx context.Context, dir string, opts Options) (*State, error) {
 // Load reads the current generation (see Open).
 func (s *State) Load() error { return s.load() }
 
-// Close releases the lock.
-func (s *State) Close() error { return s.lock.Release() }
+// Close releases the lock, once a segment written ahead of a Commit that
+// did not come is removed.
+func (s *State) Close() error {
+	if a := s.ahead; a != nil {
+		<-a.done
+		os.Remove(a.path)
+	}
+	return s.lock.Release()
+}
 
 // load reads CURRENT, the MANIFEST and the segments, then removes every
 // other entry a run may have left.

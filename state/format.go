@@ -223,17 +223,6 @@ func sigColumn(sigs []uint16) []byte {
 	return b
 }
 
-// fromColumn turns a signature column read into sigs' memory into values.
-func fromColumn(sigs []uint16) {
-	if littleEndian {
-		return
-	}
-	b := u16Bytes(sigs)
-	for i := range sigs {
-		sigs[i] = binary.LittleEndian.Uint16(b[2*i:])
-	}
-}
-
 // segment is a segment being written: its records (count first) and
 // their signatures.
 type segment struct {
@@ -382,18 +371,29 @@ func framesSize(z []byte, split int64) (int, bool) {
 	return int(total), true
 }
 
-// parseSegment reads a segment file held in memory: its signature column
-// (a copy) and its records, decompressed. split is File.Split (0: none).
-func parseSegment(z []byte, split int64) (hashes int, sigs []uint16, n int, recs []byte, err error) {
+// parseSegment reads a segment file held in memory, z: its signature
+// column — a copy, or, with view, z's own memory where the machine is
+// little-endian — and its records, decompressed. split is File.Split (0:
+// unknown).
+func parseSegment(z []byte, split int64, view bool) (hashes int, sigs []uint16, n int, recs []byte, err error) {
 	count, hashes, err := segmentHeader(z, int64(len(z)))
 	if err != nil {
 		return 0, nil, 0, nil, err
 	}
-	sigs = make([]uint16, count*hashes)
-	end := segHeader + copy(u16Bytes(sigs), z[segHeader:])
-	fromColumn(sigs)
+	col := z[segHeader : segHeader+2*count*hashes]
+	switch {
+	case len(col) == 0:
+	case view && littleEndian && uintptr(unsafe.Pointer(&col[0]))%2 == 0:
+		sigs = unsafe.Slice((*uint16)(unsafe.Pointer(&col[0])), count*hashes)
+	default:
+		sigs = make([]uint16, count*hashes)
+		for i := range sigs {
+			sigs[i] = binary.LittleEndian.Uint16(col[2*i:])
+		}
+	}
+	end := int64(segHeader + len(col))
 	if split > 0 {
-		split -= int64(end)
+		split -= end
 	}
 	n, recs, err = segmentRecords(z[end:], split)
 	if err == nil && n != count {
@@ -404,7 +404,7 @@ func parseSegment(z []byte, split int64) (hashes int, sigs []uint16, n int, recs
 
 // decodeSegment reads a segment file's articles.
 func decodeSegment(z []byte) ([]Article, error) {
-	hashes, sigs, n, b, err := parseSegment(z, 0)
+	hashes, sigs, n, b, err := parseSegment(z, 0, false)
 	if err != nil {
 		return nil, err
 	}

@@ -425,7 +425,11 @@ func (s *State) Night(cfg dedup.Config, res *dedup.Result, clock time.Time, keep
 						out.Texts = append(out.Texts, res.Texts[k-nOld])
 					}
 				}
-				out.Evidence = append(out.Evidence, *ev(k))
+				e := *ev(k)
+				if k < nOld {
+					e.Signature = slices.Clone(e.Signature) // the state's lies in its mapping until Close
+				}
+				out.Evidence = append(out.Evidence, e)
 			}
 			c.Members[mi].Doc = index[k]
 		}

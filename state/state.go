@@ -225,6 +225,8 @@ type State struct {
 	lock  *lock.Lock
 	hook  func(point string)
 	ahead *ahead // a segment being written ahead of Commit
+
+	release func() // unmaps the segments (sigs lie in their mappings)
 }
 
 // slot is a live article in the index.
@@ -421,11 +423,16 @@ func Lock(ctx context.Context, dir string, opts Options) (*State, error) {
 func (s *State) Load() error { return s.load() }
 
 // Close releases the lock, once a segment written ahead of a Commit that
-// did not come is removed.
+// did not come is removed, and unmaps the segments: nothing read from the
+// state (but Article's copies) may be used after it.
 func (s *State) Close() error {
 	if a := s.ahead; a != nil {
 		<-a.done
 		os.Remove(a.path)
+	}
+	if s.release != nil {
+		s.release()
+		s.release = nil
 	}
 	return s.lock.Release()
 }
@@ -487,6 +494,14 @@ func (s *State) load() error {
 	hashes := s.Manifest.Params.Hashes
 	parts := make([]part, len(s.Manifest.Segments))
 	errs := make([]error, len(s.Manifest.Segments))
+	releases := make([]func() error, len(s.Manifest.Segments))
+	s.release = func() {
+		for _, r := range releases {
+			if r != nil {
+				r()
+			}
+		}
+	}
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 2)
 	for i, f := range s.Manifest.Segments {
@@ -494,11 +509,12 @@ func (s *State) load() error {
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			p := filepath.Join(genDir, f.Name)
-			sigs, n, b, err := readSegment(p, f, hashes)
+			sigs, n, b, release, err := readSegment(p, f, hashes)
 			if err != nil {
 				errs[i] = err
 				return
 			}
+			releases[i] = release
 			if n != f.Articles {
 				err = fmt.Errorf("%d records, the manifest says %d", n, f.Articles)
 			}
@@ -589,12 +605,14 @@ func readChecked(path string, f File) ([]byte, error) {
 	return b, nil
 }
 
-// readSegment reads segment file f of a generation, checking its size
-// and checksum as it reads: the signature column straight into the memory
-// the index uses, then the records, decompressed. Its signatures must have
-// hashes values.
-func readSegment(path string, f File, hashes int) (sigs []uint16, n int, recs []byte, err error) {
-	damaged := func(err error) ([]uint16, int, []byte, error) { return nil, 0, nil, &ErrDamaged{Path: path, Err: err} }
+// readSegment maps segment file f of a generation, checks its size and
+// checksum, and reads it: its signature column as it lies in the mapping
+// (unmapped by release), its records decompressed. Its signatures must
+// have hashes values.
+func readSegment(path string, f File, hashes int) (sigs []uint16, n int, recs []byte, release func() error, err error) {
+	damaged := func(err error) ([]uint16, int, []byte, func() error, error) {
+		return nil, 0, nil, nil, &ErrDamaged{Path: path, Err: err}
+	}
 	fh, err := os.Open(path)
 	if err != nil {
 		return damaged(err)
@@ -605,43 +623,32 @@ func readSegment(path string, f File, hashes int) (sigs []uint16, n int, recs []
 	} else if st.Size() != f.Bytes {
 		return damaged(fmt.Errorf("%d bytes, the manifest says %d (truncated?)", st.Size(), f.Bytes))
 	}
-	hdr := make([]byte, segHeader)
-	if _, err := io.ReadFull(fh, hdr); err != nil {
-		return damaged(err)
-	}
-	count, h, err := segmentHeader(hdr, f.Bytes)
+	z, release, err := mapFile(fh, f.Bytes)
 	if err != nil {
 		return damaged(err)
 	}
-	if h != hashes && count > 0 {
-		return damaged(fmt.Errorf("signatures of %d values, the parameters say %d", h, hashes))
-	}
-	sigs = make([]uint16, count*h)
-	col := u16Bytes(sigs)
-	z := make([]byte, f.Bytes-int64(segHeader+len(col)))
-	if _, err := io.ReadFull(fh, col); err != nil {
-		return damaged(err)
-	}
-	if _, err := io.ReadFull(fh, z); err != nil {
-		return damaged(err)
-	}
-	sum := crc32.Update(crc32.Update(crc32.Checksum(hdr, castagnoli), castagnoli, col), castagnoli, z)
-	if fmt.Sprintf("%08x", sum) != f.CRC32C {
+	if crc32cHex(z) != f.CRC32C {
+		release()
 		return damaged(errors.New("checksum does not match the manifest's"))
 	}
-	fromColumn(sigs)
-	split := f.Split
-	if split > 0 {
-		split -= int64(segHeader + len(col))
-	}
-	n, recs, err = segmentRecords(z, split)
-	if err == nil && n != count {
-		err = fmt.Errorf("%d records, the header says %d", n, count)
+	h, sigs, n, recs, err := parseSegment(z, f.Split, true)
+	if err == nil && h != hashes && n > 0 {
+		err = fmt.Errorf("signatures of %d values, the parameters say %d", h, hashes)
 	}
 	if err != nil {
+		release()
 		return damaged(err)
 	}
-	return sigs, n, recs, nil
+	return sigs, n, recs, release, nil
+}
+
+// readFile reads size bytes of f (where it is not mapped).
+func readFile(f *os.File, size int64) ([]byte, func() error, error) {
+	b := make([]byte, size)
+	if _, err := io.ReadFull(f, b); err != nil {
+		return nil, nil, err
+	}
+	return b, func() error { return nil }, nil
 }
 
 // tidy removes every entry of the directory but the lock, CURRENT and the

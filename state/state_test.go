@@ -208,7 +208,7 @@ func TestSegmentTwoFrames(t *testing.T) {
 	for _, split := range []int64{f.Split, 0} {
 		g := f
 		g.Split = split
-		sigs, n, b, err := readSegment(path, g, 16)
+		sigs, n, b, release, err := readSegment(path, g, 16)
 		if err != nil || n != len(arts) || len(sigs) != 16*n {
 			t.Fatalf("split %d: %d records, %d values, %v", split, n, len(sigs), err)
 		}
@@ -231,9 +231,12 @@ func TestSegmentTwoFrames(t *testing.T) {
 		if !reflect.DeepEqual(got, arts) {
 			t.Fatalf("split %d: articles differ", split)
 		}
+		if err := release(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	var damaged *ErrDamaged
-	if _, _, _, err := readSegment(path, f, 32); !errors.As(err, &damaged) {
+	if _, _, _, _, err := readSegment(path, f, 32); !errors.As(err, &damaged) {
 		t.Errorf("read with 32 hashes: %v", err)
 	}
 	// A signature of another length than the segment's is refused when

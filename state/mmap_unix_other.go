@@ -1,0 +1,5 @@
+//go:build unix && !linux
+
+package state
+
+const mapPopulate = 0

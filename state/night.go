@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/neardup/neardup/cluster"
@@ -224,15 +225,28 @@ func (s *State) Night(cfg dedup.Config, res *dedup.Result, clock time.Time, keep
 		return cluster.Item{ID: d.ID, Published: d.Published, Length: int(d.Length)}
 	}
 	check := func(a, b int) cluster.Match { return rules.Check(ev(a), ev(b)) }
+	// The candidates are verified on every worker at once (the rules only
+	// read), then joined in order.
+	ok := make([]bool, len(pairs))
+	var wg sync.WaitGroup
+	chunk := (len(pairs) + workers - 1) / workers
+	for lo := 0; lo < len(pairs); lo += chunk {
+		wg.Go(func() {
+			for i := lo; i < min(lo+chunk, len(pairs)); i++ {
+				ok[i] = check(pairs[i].A, pairs[i].B).Verified
+			}
+		})
+	}
+	wg.Wait()
 	uf := newUnionFind()
 	verified := 0
 	var edges []lsh.Pair // verified pairs of two of tonight's
-	for _, p := range pairs {
+	for i, p := range pairs {
 		a := p.A
 		if a < nOld {
 			a = int(canon(a))
 		}
-		if !check(p.A, p.B).Verified {
+		if !ok[i] {
 			continue
 		}
 		verified++
@@ -368,14 +382,19 @@ func (s *State) Night(cfg dedup.Config, res *dedup.Result, clock time.Time, keep
 			clusters = append(clusters, cluster.Cluster{Members: members})
 		}
 	}
+	canonIDs := make(map[int]string, len(clusters))
+	for _, c := range clusters {
+		canonIDs[c.Canonical()] = item(c.Canonical()).ID
+	}
 	slices.SortFunc(clusters, func(x, y cluster.Cluster) int {
 		if c := cmp.Compare(len(y.Members), len(x.Members)); c != 0 {
 			return c
 		}
-		return strings.Compare(item(x.Canonical()).ID, item(y.Canonical()).ID)
+		return strings.Compare(canonIDs[x.Canonical()], canonIDs[y.Canonical()])
 	})
 
 	// Tonight's articles as the state keeps them.
+	t.New = make([]Article, 0, t.Night.New)
 	for j := range res.Docs {
 		if !isNew[j] {
 			continue

@@ -220,6 +220,7 @@ type State struct {
 	sigs   [][]uint16 // each segment's signatures, hashes values for each record
 	hashes int
 	ids    idTable
+	mu     sync.Mutex // guards cache: evidence is read on several goroutines
 	cache  map[int32]*cluster.Evidence
 
 	lock  *lock.Lock
@@ -284,8 +285,11 @@ func (s *State) evidence(i int) *cluster.Evidence {
 		}
 		return ev
 	}
-	if ev, ok := s.cache[int32(i)]; ok {
-		return ev
+	s.mu.Lock()
+	cached, ok := s.cache[int32(i)]
+	s.mu.Unlock()
+	if ok {
+		return cached
 	}
 	b := s.rec(i)
 	r, _ := scanRecord(b)
@@ -294,8 +298,13 @@ func (s *State) evidence(i int) *cluster.Evidence {
 		panic("state: evidence checked at load no longer decodes: " + err.Error())
 	}
 	ev.Signature = s.signature(i)
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.cache == nil {
 		s.cache = map[int32]*cluster.Evidence{}
+	}
+	if first, ok := s.cache[int32(i)]; ok {
+		return first
 	}
 	s.cache[int32(i)] = &ev
 	return &ev

@@ -341,7 +341,6 @@ func median(xs []float64) float64 {
 	}
 }
 
-
 // hashingReader hashes and counts what is read through it.
 type hashingReader struct {
 	r io.Reader

@@ -327,10 +327,44 @@ func clusterLine(res *dedup.Result, i int) ClusterLine {
 
 // Clusters writes clusters.jsonl: one JSON object per cluster, largest
 // first, each described as it is written.
+// Lines are encoded on two goroutines, each a run of clusters with about
+// half the members, and written in order.
 func Clusters(w io.Writer, res *dedup.Result) error {
+	members := 0
+	for _, c := range res.Clusters {
+		members += len(c.Members)
+	}
+	// The clusters are split where the first part has half the members.
+	half, n := 0, 0
+	for half < len(res.Clusters) && 2*n < members {
+		n += len(res.Clusters[half].Members)
+		half++
+	}
+	var second bytes.Buffer
+	var err2 error
+	done := make(chan struct{})
+	go func() {
+		err2 = encodeClusters(&second, res, half, len(res.Clusters))
+		close(done)
+	}()
+	var first bytes.Buffer
+	err := encodeClusters(&first, res, 0, half)
+	<-done
+	if err := errors.Join(err, err2); err != nil {
+		return err
+	}
+	if _, err := w.Write(first.Bytes()); err != nil {
+		return err
+	}
+	_, err = w.Write(second.Bytes())
+	return err
+}
+
+// encodeClusters encodes the lines of clusters lo to hi-1.
+func encodeClusters(w io.Writer, res *dedup.Result, lo, hi int) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	for i := range res.Clusters {
+	for i := lo; i < hi; i++ {
 		if err := enc.Encode(clusterLine(res, i)); err != nil {
 			return err
 		}

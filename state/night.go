@@ -224,7 +224,22 @@ func (s *State) Night(cfg dedup.Config, res *dedup.Result, clock time.Time, keep
 		d := &res.Docs[k-nOld]
 		return cluster.Item{ID: d.ID, Published: d.Published, Length: int(d.Length)}
 	}
-	check := func(a, b int) cluster.Match { return rules.Check(ev(a), ev(b)) }
+	// A long stored article's evidence is made on the stack for a check.
+	check := func(a, b int) cluster.Match {
+		var ea, eb cluster.Evidence
+		pa, pb := &ea, &eb
+		if a < nOld {
+			pa = s.evidenceInto(a, pa)
+		} else {
+			pa = &res.Evidence[a-nOld]
+		}
+		if b < nOld {
+			pb = s.evidenceInto(b, pb)
+		} else {
+			pb = &res.Evidence[b-nOld]
+		}
+		return rules.Check(pa, pb)
+	}
 	// The candidates are verified on every worker at once (the rules only
 	// read), then joined in order.
 	ok := make([]bool, len(pairs))

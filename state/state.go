@@ -275,9 +275,13 @@ func (s *State) Article(i int) Article {
 
 // evidence is article i's evidence: a long article's made from the index
 // and its lede, a short one's decoded once.
-func (s *State) evidence(i int) *cluster.Evidence {
+func (s *State) evidence(i int) *cluster.Evidence { return s.evidenceInto(i, new(cluster.Evidence)) }
+
+// evidenceInto is evidence, a long article's made in dst.
+func (s *State) evidenceInto(i int, dst *cluster.Evidence) *cluster.Evidence {
 	if r := &s.recs[i]; !r.short {
-		ev := &cluster.Evidence{Signature: s.signature(i), Published: r.published, Shingles: r.shingles}
+		ev := dst
+		*ev = cluster.Evidence{Signature: s.signature(i), Published: r.published, Shingles: r.shingles}
 		b := s.rec(i)[r.lede:]
 		ev.Lede.N = b[0]
 		for k := range ev.Lede.N {

@@ -86,17 +86,16 @@ func (s *State) Commit(t *Tonight, p Params, keep time.Duration, inputs []Input,
 			g := newSegment(nlive, s.hashes)
 			for i := lo; i < at; i++ {
 				if probe.liveSlot(&s.recs[i], m.Cutoff) {
-					if err := g.addRecord(s.rec(i), s.signature(i), s.recs[i].shingles); err != nil {
+					if err := g.addRecord(s.namesOf(i), s.rec(i), s.signature(i), s.recs[i].shingles); err != nil {
 						return err
 					}
 				}
 			}
-			parts, split := g.file()
-			nf, err := writeSynced(tmp, segName(int(f.Night), m.Generation), parts...)
+			nf, err := writeSynced(tmp, segName(int(f.Night), m.Generation), g.file()...)
 			if err != nil {
 				return err
 			}
-			nf.Night, nf.Articles, nf.Split = f.Night, nlive, split
+			nf.Night, nf.Articles = f.Night, nlive
 			m.Segments = append(m.Segments, nf)
 		}
 		m.Articles += nlive
@@ -228,9 +227,8 @@ func writeSegment(dir, name string, night int32, hashes int, arts []Article) (Fi
 			return File{}, err
 		}
 	}
-	parts, split := g.file()
-	f, err := writeSynced(dir, name, parts...)
-	f.Night, f.Articles, f.Split = night, len(arts), split
+	f, err := writeSynced(dir, name, g.file()...)
+	f.Night, f.Articles = night, len(arts)
 	return f, err
 }
 

@@ -23,29 +23,35 @@ package state
 //	magic                      the 8 bytes "NDSEG02\n"
 //	count                      uint32: its records
 //	hashes                     uint32: the values of a signature (Params.Hashes)
+//	names size                 uint64: the bytes of the names' zstd frame
 //	signatures                 count × hashes × uint16: record i's signature at
 //	                           values [i×hashes, (i+1)×hashes); zeros for a record
 //	                           without shingles, which has none
-//	records                    zstd frames (RFC 8878) holding, once decompressed
-//	                           in turn, a uvarint count, then count records
+//	names                      one zstd frame (RFC 8878): each record's names
+//	values                     one zstd frame: each record's values
 //
-// Signatures, two thirds of a state, do not compress: they lie apart, raw,
-// and are read straight into the memory the index uses them from, neither
-// decompressed nor copied (format 1 kept them in the records: decompressing
-// and copying them was a third of a night's load, compressing them most of
-// a commit). Each record is:
+// A record is in two parts, its names and its values, each a stream of its
+// own: text compresses well alone, and hashes do not compress at all
+// (compressed together, the text's statistics drown in them; compressed
+// apart, each stream at zstd's default level takes the bytes one stream at
+// its better level took, in a fifth of the time). Signatures, two thirds of
+// a state, lie apart, raw, and are read straight into the memory the index
+// uses them from, neither decompressed nor copied. A record's names are:
 //
 //	id, title, source          uvarint length, UTF-8 bytes
-//	length                     uvarint: bytes of matched text
-//	night                      uvarint: the night it arrived
 //	canonical                  uvarint length, bytes: the canonical member's ID of
 //	                           the cluster it joined; empty: kept
+//	reason                     uvarint length, bytes: its match's reason (empty when kept)
+//
+// Its values are:
+//
+//	length                     uvarint: bytes of matched text
+//	night                      uvarint: the night it arrived
 //	match (canonical not empty)  6 uint16: Jaccard, Containment, Figures, Names,
 //	                           FigureOrder, Lede as they are written out, in
 //	                           ten-thousandths (0xFFFF: -1, not applied);
 //	                           uint32 Hours in hundredths (0xFFFFFFFF: -1);
-//	                           uvarint Subjects+1, byte Verified, uvarint
-//	                           length + Reason
+//	                           uvarint Subjects+1, byte Verified
 //	text hash                  uint32 (dedup.TextHash)
 //	words                      uvarint n, n × uint32 (title and lede words counted
 //	                           by the subject test; dedup.Result.Words)
@@ -53,7 +59,7 @@ package state
 //	                           the record's signature is the column's
 //
 // Integers are little-endian. Nothing else is in a segment: decoding checks
-// that the records end exactly at the end of the file.
+// that both streams end exactly with the last record.
 //
 // Commit writes generation N+1 under .tmp-gen-N+1 (every file synced), syncs
 // it, renames it to gen-N+1, syncs DIR, writes CURRENT.tmp (synced) and
@@ -91,7 +97,7 @@ const (
 	tmpPrefix    = ".tmp-"
 	outDir       = "out"
 	segMagic     = "NDSEG02\n"
-	segHeader    = len(segMagic) + 8
+	segHeader    = len(segMagic) + 16
 	currentMagic = "neardup-state"
 )
 
@@ -146,14 +152,21 @@ func genName(n int) string { return fmt.Sprintf("%s%08d", genPrefix, n) }
 
 func segName(night, gen int) string { return fmt.Sprintf("seg-%06d-%08d.nds", night, gen) }
 
-// appendArticle appends a's record to dst.
-func appendArticle(dst []byte, a *Article) []byte {
-	dst = appendString(dst, a.ID)
-	dst = appendString(dst, a.Title)
-	dst = appendString(dst, a.Source)
+// appendArticle appends a's record: its names to names, its values to
+// values.
+func appendArticle(names, values []byte, a *Article) ([]byte, []byte) {
+	names = appendString(names, a.ID)
+	names = appendString(names, a.Title)
+	names = appendString(names, a.Source)
+	names = appendString(names, a.Canonical)
+	reason := ""
+	if a.Canonical != "" {
+		reason = a.Match.Reason
+	}
+	names = appendString(names, reason)
+	dst := values
 	dst = binary.AppendUvarint(dst, uint64(uint32(a.Length)))
 	dst = binary.AppendUvarint(dst, uint64(uint32(a.Night)))
-	dst = appendString(dst, a.Canonical)
 	if a.Canonical != "" {
 		m := &a.Match
 		for _, f := range []float64{m.Jaccard, m.Containment, m.Figures, m.Names, m.FigureOrder, m.Lede} {
@@ -174,7 +187,6 @@ func appendArticle(dst []byte, a *Article) []byte {
 			v = 1
 		}
 		dst = append(dst, v)
-		dst = appendString(dst, m.Reason)
 	}
 	dst = binary.LittleEndian.AppendUint32(dst, a.TextHash)
 	dst = binary.AppendUvarint(dst, uint64(len(a.Words)))
@@ -183,7 +195,7 @@ func appendArticle(dst []byte, a *Article) []byte {
 	}
 	ev := a.Evidence
 	ev.Signature = nil // in the signature column
-	return cluster.AppendEvidence(dst, &ev)
+	return names, cluster.AppendEvidence(dst, &ev)
 }
 
 func appendString(dst []byte, s string) []byte {
@@ -191,10 +203,9 @@ func appendString(dst []byte, s string) []byte {
 	return append(dst, s...)
 }
 
-// A segment's records are compressed with zstd: their IDs, titles and
-// sources compress; the signatures, apart, would not.
+// A segment's two streams are compressed with zstd, at once.
 var (
-	zenc, _ = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(2), zstd.WithEncoderLevel(zstd.SpeedBetterCompression))
+	zenc, _ = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(2), zstd.WithEncoderLevel(zstd.SpeedDefault))
 	zdec, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(1<<34))
 )
 
@@ -223,36 +234,43 @@ func sigColumn(sigs []uint16) []byte {
 	return b
 }
 
-// segment is a segment being written: its records (count first) and
+// segment is a segment being written: its records' two streams and
 // their signatures.
 type segment struct {
-	hashes  int
-	total   int      // records it will hold
-	count   int      // records added
-	records []byte   // the count, then the records
-	sigs    []uint16 // count × hashes
-	half    int      // where the record of total/2 starts (for two frames)
+	hashes        int
+	total         int // records it will hold
+	count         int // records added
+	names, values []byte
+	sigs          []uint16 // count × hashes
 }
 
 // newSegment starts a segment of total records.
 func newSegment(total, hashes int) *segment {
-	records := make([]byte, 0, 256*total+binary.MaxVarintLen64) // about what a record takes
-	return &segment{hashes: hashes, total: total, records: binary.AppendUvarint(records, uint64(total)), sigs: make([]uint16, 0, total*hashes)}
+	return &segment{hashes: hashes, total: total, sigs: make([]uint16, 0, total*hashes),
+		names: make([]byte, 0, 96*total), values: make([]byte, 0, 160*total)} // about what records take
 }
 
 // add appends an article; its signature must have the segment's hashes,
 // or be empty for an article without shingles.
 func (g *segment) add(a *Article) error {
-	return g.append(a.Evidence.Signature, a.Evidence.Shingles, func(b []byte) []byte { return appendArticle(b, a) })
+	if err := g.sig(a.Evidence.Signature, a.Evidence.Shingles); err != nil {
+		return err
+	}
+	g.names, g.values = appendArticle(g.names, g.values, a)
+	return nil
 }
 
-// addRecord appends a record's bytes (its evidence without signature) and
-// its signature.
-func (g *segment) addRecord(rec []byte, sig []uint16, shingles int32) error {
-	return g.append(sig, shingles, func(b []byte) []byte { return append(b, rec...) })
+// addRecord appends a record's names and values (its evidence without
+// signature) and its signature.
+func (g *segment) addRecord(names, values []byte, sig []uint16, shingles int32) error {
+	if err := g.sig(sig, shingles); err != nil {
+		return err
+	}
+	g.names, g.values = append(g.names, names...), append(g.values, values...)
+	return nil
 }
 
-func (g *segment) append(sig []uint16, shingles int32, record func([]byte) []byte) error {
+func (g *segment) sig(sig []uint16, shingles int32) error {
 	switch {
 	case shingles > 0 && len(sig) == g.hashes:
 		g.sigs = append(g.sigs, sig...)
@@ -261,41 +279,29 @@ func (g *segment) append(sig []uint16, shingles int32, record func([]byte) []byt
 	default:
 		return fmt.Errorf("state: a signature of %d values for %d shingles, the segment's is %d", len(sig), shingles, g.hashes)
 	}
-	if g.count == g.total/2 {
-		g.half = len(g.records)
-	}
-	g.records = record(g.records)
 	g.count++
 	return nil
 }
 
-// file is the segment file's parts, to write in turn, and where its
-// second zstd frame starts (File.Split; 0: one frame). The records are
-// compressed as two frames at once on two cores (a zstd stream may be
-// several frames, and DecodeAll reads them in turn); a night's segment is
-// most of what a commit does.
-func (g *segment) file() ([][]byte, int64) {
+// file is the segment file's parts, to write in turn. The two streams are
+// compressed at once, on two cores.
+func (g *segment) file() [][]byte {
 	if g.count != g.total {
 		panic("state: a segment written before all its records were added")
 	}
-	half := g.half
-	hdr := append([]byte(segMagic), 0, 0, 0, 0, 0, 0, 0, 0)
-	binary.LittleEndian.PutUint32(hdr[len(segMagic):], uint32(g.count))
-	binary.LittleEndian.PutUint32(hdr[len(segMagic)+4:], uint32(g.hashes))
-	col := sigColumn(g.sigs)
-	b := g.records
-	if half <= 0 || half >= len(b) {
-		return [][]byte{hdr, col, zenc.EncodeAll(b, nil)}, 0
-	}
-	var second []byte
+	var names []byte
 	done := make(chan struct{})
 	go func() {
-		second = zenc.EncodeAll(b[half:], nil)
+		names = zenc.EncodeAll(g.names, nil)
 		close(done)
 	}()
-	first := zenc.EncodeAll(b[:half], nil)
+	values := zenc.EncodeAll(g.values, nil)
 	<-done
-	return [][]byte{hdr, col, first, second}, int64(len(hdr) + len(col) + len(first))
+	hdr := append([]byte(segMagic), make([]byte, 16)...)
+	binary.LittleEndian.PutUint32(hdr[len(segMagic):], uint32(g.count))
+	binary.LittleEndian.PutUint32(hdr[len(segMagic)+4:], uint32(g.hashes))
+	binary.LittleEndian.PutUint64(hdr[len(segMagic)+8:], uint64(len(names)))
+	return [][]byte{hdr, sigColumn(g.sigs), names, values}
 }
 
 // encodeSegment is a segment file holding arts (for tests), signatures of
@@ -314,71 +320,42 @@ func encodeSegment(arts []Article) ([]byte, error) {
 			return nil, err
 		}
 	}
-	parts, _ := g.file()
-	return slices.Concat(parts...), nil
+	return slices.Concat(g.file()...), nil
 }
 
 // segmentHeader reads a segment file's header, hdr (segHeader bytes), of
-// a file of size bytes: its records and signature length.
-func segmentHeader(hdr []byte, size int64) (count, hashes int, err error) {
+// a file of size bytes: its records, signature length and names' size.
+func segmentHeader(hdr []byte, size int64) (count, hashes, names int, err error) {
 	if len(hdr) < segHeader || string(hdr[:len(segMagic)]) != segMagic {
-		return 0, 0, errors.New("not a segment file of this format")
+		return 0, 0, 0, errors.New("not a segment file of this format")
 	}
 	c := binary.LittleEndian.Uint32(hdr[len(segMagic):])
 	h := binary.LittleEndian.Uint32(hdr[len(segMagic)+4:])
-	if uint64(c)*uint64(h)*2 > uint64(size-int64(segHeader)) {
-		return 0, 0, fmt.Errorf("%d signatures of %d values do not fit in %d bytes", c, h, size)
+	n := binary.LittleEndian.Uint64(hdr[len(segMagic)+8:])
+	if rest := uint64(size - int64(segHeader)); uint64(c)*uint64(h)*2 > rest || n > rest-uint64(c)*uint64(h)*2 {
+		return 0, 0, 0, fmt.Errorf("%d signatures of %d values and %d bytes of names do not fit in %d bytes", c, h, n, size)
 	}
-	return int(c), int(h), nil
+	return int(c), int(h), int(n), nil
 }
 
-// segmentRecords decompresses a segment's records, z (the zstd frames):
-// their count and bytes. split is where its second frame starts within z
-// (0: unknown). The frames are decoded in turn into one buffer of the size
-// their headers give (decoding is a tenth of a load; growing and joining
-// buffers cost more).
-func segmentRecords(z []byte, split int64) (int, []byte, error) {
+// decompress decodes one zstd frame into a buffer of the size its header
+// gives (when it gives a plausible one).
+func decompress(z []byte) ([]byte, error) {
 	var dst []byte
-	if size, ok := framesSize(z, split); ok {
-		dst = make([]byte, 0, size+16) // the decoder's margin (zstd compressedBlockOverAlloc)
+	var h zstd.Header
+	if h.Decode(z) == nil && h.HasFCS && h.FrameContentSize <= 1<<8*uint64(len(z)) {
+		dst = make([]byte, 0, h.FrameContentSize+16) // the decoder's margin (zstd compressedBlockOverAlloc)
 	}
-	b, err := zdec.DecodeAll(z, dst)
-	if err != nil {
-		return 0, nil, err
-	}
-	n, k := binary.Uvarint(b)
-	if k <= 0 || n > uint64(len(b)) {
-		return 0, nil, errors.New("bad record count")
-	}
-	return int(n), b[k:], nil
-}
-
-// framesSize is the decompressed size the headers of z's one or two
-// frames (the second at split) give, if they give it and it is plausible.
-func framesSize(z []byte, split int64) (int, bool) {
-	frames := [][]byte{z}
-	if split > 0 && split < int64(len(z)) {
-		frames = [][]byte{z[:split], z[split:]}
-	}
-	total := uint64(0)
-	for _, f := range frames {
-		var h zstd.Header
-		if h.Decode(f) != nil || !h.HasFCS || h.FrameContentSize > 1<<8*uint64(len(f)) {
-			return 0, false
-		}
-		total += h.FrameContentSize
-	}
-	return int(total), true
+	return zdec.DecodeAll(z, dst)
 }
 
 // parseSegment reads a segment file held in memory, z: its signature
 // column — a copy, or, with view, z's own memory where the machine is
-// little-endian — and its records, decompressed. split is File.Split (0:
-// unknown).
-func parseSegment(z []byte, split int64, view bool) (hashes int, sigs []uint16, n int, recs []byte, err error) {
-	count, hashes, err := segmentHeader(z, int64(len(z)))
+// little-endian — and its records' two streams, decompressed.
+func parseSegment(z []byte, view bool) (hashes int, sigs []uint16, n int, names, values []byte, err error) {
+	count, hashes, nz, err := segmentHeader(z, int64(len(z)))
 	if err != nil {
-		return 0, nil, 0, nil, err
+		return 0, nil, 0, nil, nil, err
 	}
 	col := z[segHeader : segHeader+2*count*hashes]
 	switch {
@@ -391,31 +368,33 @@ func parseSegment(z []byte, split int64, view bool) (hashes int, sigs []uint16, 
 			sigs[i] = binary.LittleEndian.Uint16(col[2*i:])
 		}
 	}
-	end := int64(segHeader + len(col))
-	if split > 0 {
-		split -= end
+	end := segHeader + len(col)
+	if names, err = decompress(z[end : end+nz]); err != nil {
+		return 0, nil, 0, nil, nil, fmt.Errorf("names: %w", err)
 	}
-	n, recs, err = segmentRecords(z[end:], split)
-	if err == nil && n != count {
-		err = fmt.Errorf("%d records, the header says %d", n, count)
+	if count > len(names)/6 { // a record's names take 6 bytes or more
+		return 0, nil, 0, nil, nil, fmt.Errorf("%d records in %d bytes of names", count, len(names))
 	}
-	return hashes, sigs, n, recs, err
+	if values, err = decompress(z[end+nz:]); err != nil {
+		return 0, nil, 0, nil, nil, fmt.Errorf("values: %w", err)
+	}
+	return hashes, sigs, count, names, values, nil
 }
 
 // decodeSegment reads a segment file's articles.
 func decodeSegment(z []byte) ([]Article, error) {
-	hashes, sigs, n, b, err := parseSegment(z, 0, false)
+	hashes, sigs, n, names, values, err := parseSegment(z, false)
 	if err != nil {
 		return nil, err
 	}
 	arts := make([]Article, n)
-	off := 0
+	noff, voff := 0, 0
 	for i := range arts {
-		r, err := scanRecord(b[off:])
+		r, err := scanRecord(names[noff:], values[voff:])
 		if err != nil {
 			return nil, fmt.Errorf("record %d of %d: %w", i+1, n, err)
 		}
-		if arts[i], err = r.article(b[off : off+r.size]); err != nil {
+		if arts[i], err = r.article(names[noff:noff+r.nsize], values[voff:voff+r.vsize]); err != nil {
 			return nil, fmt.Errorf("record %d of %d: %w", i+1, n, err)
 		}
 		if arts[i].Evidence.Signature != nil {
@@ -424,10 +403,11 @@ func decodeSegment(z []byte) ([]Article, error) {
 		if arts[i].Evidence.Shingles > 0 && hashes > 0 {
 			arts[i].Evidence.Signature = slices.Clone(sigs[i*hashes : (i+1)*hashes])
 		}
-		off += r.size
+		noff += r.nsize
+		voff += r.vsize
 	}
-	if off != len(b) {
-		return nil, fmt.Errorf("%d bytes after the last record", len(b)-off)
+	if noff != len(names) || voff != len(values) {
+		return nil, fmt.Errorf("%d bytes of names and %d of values after the last record", len(names)-noff, len(values)-voff)
 	}
 	return arts, nil
 }
@@ -446,89 +426,105 @@ type span struct{ off, n uint32 }
 func (s span) of(b []byte) []byte { return b[s.off : s.off+s.n] }
 
 // record is what scanRecord reads of a record without allocating: its
-// fixed values, and where its strings, words and evidence lie.
+// fixed values, and where its strings (in its names), its match, words and
+// evidence (in its values) lie.
 type record struct {
-	size                     int
-	id, title, source, canon span
-	match                    uint32 // offset of the match (canon.n > 0)
-	length, night            int32
-	textHash                 uint32
-	words                    span // n words of 4 bytes
-	evidence                 uint32
-	layout                   cluster.EvidenceLayout
+	nsize, vsize                     int // bytes of its names and of its values
+	id, title, source, canon, reason span
+	match                            uint32 // offset of the match (canon.n > 0)
+	length, night                    int32
+	textHash                         uint32
+	words                            span // n words of 4 bytes
+	evidence                         uint32
+	layout                           cluster.EvidenceLayout
 }
 
-// scanRecord reads the record at the start of b (format.go's layout).
-func scanRecord(b []byte) (record, error) {
+// reader reads a stream of a record: uvarints, fields and strings, failing
+// once for all.
+type reader struct {
+	b    []byte
+	pos  int
+	fail bool
+}
+
+func (d *reader) uv() uint64 {
+	if d.fail {
+		return 0
+	}
+	v, k := binary.Uvarint(d.b[d.pos:])
+	if k <= 0 {
+		d.fail = true
+		return 0
+	}
+	d.pos += k
+	return v
+}
+
+func (d *reader) take(n uint64) uint32 {
+	if d.fail || n > uint64(len(d.b)-d.pos) {
+		d.fail = true
+		return 0
+	}
+	at := d.pos
+	d.pos += int(n)
+	return uint32(at)
+}
+
+func (d *reader) str() span {
+	n := d.uv()
+	return span{d.take(n), uint32(n)}
+}
+
+// scanRecord reads the record whose names start names and whose values
+// start values (format.go's layout).
+func scanRecord(names, values []byte) (record, error) {
 	var r record
-	pos := 0
-	fail := false
-	uv := func() uint64 {
-		if fail {
-			return 0
-		}
-		v, k := binary.Uvarint(b[pos:])
-		if k <= 0 {
-			fail = true
-			return 0
-		}
-		pos += k
-		return v
-	}
-	take := func(n uint64) uint32 {
-		if fail || n > uint64(len(b)-pos) {
-			fail = true
-			return 0
-		}
-		at := pos
-		pos += int(n)
-		return uint32(at)
-	}
-	str := func() span {
-		n := uv()
-		return span{take(n), uint32(n)}
-	}
-	r.id, r.title, r.source = str(), str(), str()
-	r.length, r.night = int32(uv()), int32(uv())
-	if r.canon = str(); r.canon.n > 0 {
-		r.match = take(matchFixed)
-		uv()
-		take(1)
-		str()
-	}
-	h := take(4)
-	nw := uv()
-	r.words = span{take(4 * nw), uint32(nw)}
-	if fail || r.id.n == 0 {
+	n := reader{b: names}
+	r.id, r.title, r.source, r.canon, r.reason = n.str(), n.str(), n.str(), n.str(), n.str()
+	if n.fail || r.id.n == 0 || (r.canon.n == 0 && r.reason.n > 0) {
 		return r, errRecord
 	}
-	r.textHash = binary.LittleEndian.Uint32(b[h:])
-	l, err := cluster.LayoutOf(b[pos:])
+	r.nsize = n.pos
+	v := reader{b: values}
+	r.length, r.night = int32(v.uv()), int32(v.uv())
+	if r.canon.n > 0 {
+		r.match = v.take(matchFixed)
+		v.uv()
+		v.take(1)
+	}
+	h := v.take(4)
+	nw := v.uv()
+	r.words = span{v.take(4 * nw), uint32(nw)}
+	if v.fail {
+		return r, errRecord
+	}
+	r.textHash = binary.LittleEndian.Uint32(values[h:])
+	l, err := cluster.LayoutOf(values[v.pos:])
 	if err != nil {
 		return r, err
 	}
-	r.evidence, r.layout = uint32(pos), l
-	r.size = pos + l.Size
+	r.evidence, r.layout = uint32(v.pos), l
+	r.vsize = v.pos + l.Size
 	return r, nil
 }
 
-// wordsOf appends the record's words to dst.
-func (r *record) wordsOf(b []byte, dst []uint32) []uint32 {
+// wordsOf appends the record's words to dst; values are its values.
+func (r *record) wordsOf(values []byte, dst []uint32) []uint32 {
 	for i := range r.words.n {
-		dst = append(dst, binary.LittleEndian.Uint32(b[r.words.off+4*i:]))
+		dst = append(dst, binary.LittleEndian.Uint32(values[r.words.off+4*i:]))
 	}
 	return dst
 }
 
-// article decodes the whole record, b (its bytes, from its start).
-func (r *record) article(b []byte) (Article, error) {
-	text := string(b[:r.size]) // the strings share one copy
+// article decodes the whole record, its names and values.
+func (r *record) article(names, values []byte) (Article, error) {
+	text := string(names[:r.nsize]) // the strings share one copy
 	str := func(s span) string { return text[s.off : s.off+s.n] }
 	a := Article{ID: str(r.id), Title: str(r.title), Source: str(r.source), Length: r.length, Night: r.night,
 		Canonical: str(r.canon), TextHash: r.textHash}
 	if r.canon.n > 0 {
 		m := &a.Match
-		at := b[r.match:]
+		at := values[r.match:]
 		for i, f := range []*float64{&m.Jaccard, &m.Containment, &m.Figures, &m.Names, &m.FigureOrder, &m.Lede} {
 			*f = -1
 			if v := binary.LittleEndian.Uint16(at[2*i:]); v != 0xFFFF {
@@ -543,14 +539,12 @@ func (r *record) article(b []byte) (Article, error) {
 		v, k := binary.Uvarint(at)
 		m.Subjects = int(v) - 1
 		m.Verified = at[k] == 1
-		n, k2 := binary.Uvarint(at[k+1:])
-		start := int(r.match) + matchFixed + k + 1 + k2
-		m.Reason = text[start : start+int(n)]
+		m.Reason = str(r.reason)
 	}
 	if r.words.n > 0 {
-		a.Words = r.wordsOf(b, make([]uint32, 0, r.words.n))
+		a.Words = r.wordsOf(values, make([]uint32, 0, r.words.n))
 	}
-	ev, _, err := cluster.DecodeEvidence(b[r.evidence:r.size])
+	ev, _, err := cluster.DecodeEvidence(values[r.evidence:r.vsize])
 	if err != nil {
 		return a, err
 	}

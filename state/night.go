@@ -167,7 +167,7 @@ func (s *State) Night(cfg dedup.Config, res *dedup.Result, clock time.Time, keep
 	for i := range s.recs {
 		if s.recs[i].short && (rules.Subject > 0 || rules.FurnitureMin > 0) {
 			b := s.rec(i)
-			r, _ := scanRecord(b)
+			r, _ := scanRecord(s.namesOf(i), b)
 			words = r.wordsOf(b, words[:0])
 			about, sent, err := cluster.CountsOf(b[r.evidence:], sentences[:0])
 			if err != nil {

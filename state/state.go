@@ -89,7 +89,6 @@ type File struct {
 	Name     string `json:"name"`
 	Night    int32  `json:"night,omitempty"`    // a segment's night
 	Articles int    `json:"articles,omitempty"` // a segment's records
-	Split    int64  `json:"split,omitempty"`    // where a segment's second zstd frame starts
 	Bytes    int64  `json:"bytes"`
 	CRC32C   string `json:"crc32c"` // CRC-32C (Castagnoli), hex
 }
@@ -215,7 +214,8 @@ type State struct {
 	Dir      string
 	Manifest Manifest // zero Generation: a new state
 
-	bufs   [][]byte   // each segment's records, decompressed
+	names  [][]byte   // each segment's names, decompressed
+	values [][]byte   // each segment's values, decompressed
 	recs   []slot     // the live articles, in segment order
 	sigs   [][]uint16 // each segment's signatures, hashes values for each record
 	hashes int
@@ -234,10 +234,12 @@ type State struct {
 type slot struct {
 	seg       int32
 	local     int32  // its record's number in the segment
-	off, size uint32 // its record: bufs[seg][off:off+size]
-	id        span   // within the record
-	canonID   span   // within the record: its canonical's ID (none: kept)
-	lede      uint32 // within the record: its evidence's lede (long articles' evidence is read from here and the index)
+	off, size uint32 // its values: values[seg][off:off+size]
+	noff      uint32 // its names: names[seg][noff:noff+nsize]
+	nsize     uint32
+	id        span   // within its names
+	canonID   span   // within its names: its canonical's ID (none: kept)
+	lede      uint32 // within its values: its evidence's lede (long articles' evidence is read from here and the index)
 	canon     int32  // the index of its canonical article; itself when kept; -1 when that one has left
 	night     int32
 	length    int32
@@ -252,20 +254,25 @@ func (s *State) Len() int { return len(s.recs) }
 
 func (s *State) rec(i int) []byte {
 	r := &s.recs[i]
-	return s.bufs[r.seg][r.off : r.off+r.size]
+	return s.values[r.seg][r.off : r.off+r.size]
+}
+
+// namesOf is article i's names.
+func (s *State) namesOf(i int) []byte {
+	r := &s.recs[i]
+	return s.names[r.seg][r.noff : r.noff+r.nsize]
 }
 
 // idOf is article i's ID (a new string).
-func (s *State) idOf(i int) string { return string(s.recs[i].id.of(s.rec(i))) }
+func (s *State) idOf(i int) string { return string(s.recs[i].id.of(s.namesOf(i))) }
 
 // Article decodes article i whole.
 func (s *State) Article(i int) Article {
-	b := s.rec(i)
-	r, err := scanRecord(b)
+	r, err := scanRecord(s.namesOf(i), s.rec(i))
 	if err != nil {
 		panic("state: a record checked at load no longer scans: " + err.Error())
 	}
-	a, err := r.article(b)
+	a, err := r.article(s.namesOf(i), s.rec(i))
 	if err != nil {
 		panic("state: a record checked at load no longer decodes: " + err.Error())
 	}
@@ -296,8 +303,8 @@ func (s *State) evidenceInto(i int, dst *cluster.Evidence) *cluster.Evidence {
 		return cached
 	}
 	b := s.rec(i)
-	r, _ := scanRecord(b)
-	ev, _, err := cluster.DecodeEvidence(b[r.evidence:r.size])
+	r, _ := scanRecord(s.namesOf(i), b)
+	ev, _, err := cluster.DecodeEvidence(b[r.evidence:r.vsize])
 	if err != nil {
 		panic("state: evidence checked at load no longer decodes: " + err.Error())
 	}
@@ -354,7 +361,7 @@ func (t *idTable) build(s *State) {
 	for _, r := range [][2]int{{0, half}, {half, len(s.recs)}} {
 		wg.Go(func() {
 			for i := r[0]; i < r[1]; i++ {
-				h := maphash.Bytes(t.seed, s.recs[i].id.of(s.rec(i)))
+				h := maphash.Bytes(t.seed, s.recs[i].id.of(s.namesOf(i)))
 				for k := h & mask; ; k = (k + 1) & mask {
 					if atomic.CompareAndSwapUint64(&t.slots[k], 0, h>>32<<32|uint64(i+1)) {
 						break
@@ -378,7 +385,7 @@ func (t *idTable) find(s *State, id string) (int, bool) {
 			return 0, false
 		}
 		if v>>32 == h>>32 {
-			if i := int(uint32(v) - 1); string(s.recs[i].id.of(s.rec(i))) == id {
+			if i := int(uint32(v) - 1); string(s.recs[i].id.of(s.namesOf(i))) == id {
 				return i, true
 			}
 		}
@@ -500,9 +507,9 @@ func (s *State) load() error {
 	// Segments are read, checked and indexed in parallel, then joined in
 	// order.
 	type part struct {
-		buf  []byte
-		recs []slot
-		sigs []uint16
+		names, values []byte
+		recs          []slot
+		sigs          []uint16
 	}
 	hashes := s.Manifest.Params.Hashes
 	parts := make([]part, len(s.Manifest.Segments))
@@ -522,7 +529,7 @@ func (s *State) load() error {
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			p := filepath.Join(genDir, f.Name)
-			sigs, n, b, release, err := readSegment(p, f, hashes)
+			sigs, n, names, values, release, err := readSegment(p, f, hashes)
 			if err != nil {
 				errs[i] = err
 				return
@@ -532,9 +539,10 @@ func (s *State) load() error {
 				err = fmt.Errorf("%d records, the manifest says %d", n, f.Articles)
 			}
 			recs := make([]slot, 0, n)
-			for off := 0; err == nil && off < len(b); {
+			noff, off := 0, 0
+			for err == nil && (noff < len(names) || off < len(values)) {
 				var r record
-				if r, err = scanRecord(b[off:]); err != nil {
+				if r, err = scanRecord(names[noff:], values[off:]); err != nil {
 					err = fmt.Errorf("record %d of %d: %w", len(recs)+1, n, err)
 					break
 				}
@@ -542,10 +550,12 @@ func (s *State) load() error {
 					err = fmt.Errorf("record %d: a signature inside the record, or more records than %d", len(recs)+1, n)
 					break
 				}
-				recs = append(recs, slot{seg: int32(i), local: int32(len(recs)), off: uint32(off), size: uint32(r.size), id: r.id, canonID: r.canon,
+				recs = append(recs, slot{seg: int32(i), local: int32(len(recs)), off: uint32(off), size: uint32(r.vsize),
+					noff: uint32(noff), nsize: uint32(r.nsize), id: r.id, canonID: r.canon,
 					lede: r.evidence + uint32(r.layout.Signature), night: r.night, length: r.length,
 					shingles: r.layout.Shingles, short: r.layout.Short, published: r.layout.Published, textHash: r.textHash})
-				off += r.size
+				noff += r.nsize
+				off += r.vsize
 			}
 			if err == nil && len(recs) != n {
 				err = fmt.Errorf("%d records, the count says %d", len(recs), n)
@@ -554,7 +564,7 @@ func (s *State) load() error {
 				errs[i] = &ErrDamaged{Path: p, Err: err}
 				return
 			}
-			parts[i] = part{b, recs, sigs}
+			parts[i] = part{names, values, recs, sigs}
 		})
 	}
 	wg.Wait()
@@ -564,7 +574,8 @@ func (s *State) load() error {
 	s.hashes = hashes
 	n := 0
 	for _, p := range parts {
-		s.bufs = append(s.bufs, p.buf)
+		s.names = append(s.names, p.names)
+		s.values = append(s.values, p.values)
 		s.sigs = append(s.sigs, p.sigs)
 		n += len(p.recs)
 	}
@@ -591,7 +602,7 @@ func (s *State) load() error {
 					// later than it (an article that left and whose ID came
 					// back later is another article).
 					s.recs[i].canon = -1
-					if k, ok := s.find(string(c.of(s.rec(i)))); ok && s.recs[k].canonID.n == 0 && s.recs[k].night <= s.recs[i].night {
+					if k, ok := s.find(string(c.of(s.namesOf(i)))); ok && s.recs[k].canonID.n == 0 && s.recs[k].night <= s.recs[i].night {
 						s.recs[i].canon = int32(k)
 					}
 				}
@@ -620,11 +631,11 @@ func readChecked(path string, f File) ([]byte, error) {
 
 // readSegment maps segment file f of a generation, checks its size and
 // checksum, and reads it: its signature column as it lies in the mapping
-// (unmapped by release), its records decompressed. Its signatures must
+// (unmapped by release), its records' two streams decompressed. Its signatures must
 // have hashes values.
-func readSegment(path string, f File, hashes int) (sigs []uint16, n int, recs []byte, release func() error, err error) {
-	damaged := func(err error) ([]uint16, int, []byte, func() error, error) {
-		return nil, 0, nil, nil, &ErrDamaged{Path: path, Err: err}
+func readSegment(path string, f File, hashes int) (sigs []uint16, n int, names, values []byte, release func() error, err error) {
+	damaged := func(err error) ([]uint16, int, []byte, []byte, func() error, error) {
+		return nil, 0, nil, nil, nil, &ErrDamaged{Path: path, Err: err}
 	}
 	fh, err := os.Open(path)
 	if err != nil {
@@ -644,7 +655,7 @@ func readSegment(path string, f File, hashes int) (sigs []uint16, n int, recs []
 		release()
 		return damaged(errors.New("checksum does not match the manifest's"))
 	}
-	h, sigs, n, recs, err := parseSegment(z, f.Split, true)
+	h, sigs, n, names, values, err := parseSegment(z, true)
 	if err == nil && h != hashes && n > 0 {
 		err = fmt.Errorf("signatures of %d values, the parameters say %d", h, hashes)
 	}
@@ -652,7 +663,7 @@ func readSegment(path string, f File, hashes int) (sigs []uint16, n int, recs []
 		release()
 		return damaged(err)
 	}
-	return sigs, n, recs, release, nil
+	return sigs, n, names, values, release, nil
 }
 
 // readFile reads size bytes of f (where it is not mapped).

@@ -190,10 +190,11 @@ func TestMatchKeptAsWritten(t *testing.T) {
 	}
 }
 
-// A segment written as two frames (as commits write them) reads back,
-// frames at once or in turn, its signatures from the column; a reader
-// expecting signatures of another length finds the state damaged.
-func TestSegmentTwoFrames(t *testing.T) {
+// A segment written as a commit writes it reads back, its signatures
+// from the column; a reader expecting signatures of another length finds
+// the state damaged, and a signature of another length than the segment's
+// is refused when written.
+func TestSegmentFile(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 5))
 	var arts []Article
 	for i := range 100 {
@@ -201,46 +202,41 @@ func TestSegmentTwoFrames(t *testing.T) {
 	}
 	dir := t.TempDir()
 	f, err := writeSegment(dir, "s.nds", 1, 16, arts)
-	if err != nil || f.Split == 0 {
+	if err != nil {
 		t.Fatalf("%+v, %v", f, err)
 	}
 	path := filepath.Join(dir, "s.nds")
-	for _, split := range []int64{f.Split, 0} {
-		g := f
-		g.Split = split
-		sigs, n, b, release, err := readSegment(path, g, 16)
-		if err != nil || n != len(arts) || len(sigs) != 16*n {
-			t.Fatalf("split %d: %d records, %d values, %v", split, n, len(sigs), err)
-		}
-		var got []Article
-		for off := 0; off < len(b); {
-			rec, err := scanRecord(b[off:])
-			if err != nil {
-				t.Fatal(err)
-			}
-			a, err := rec.article(b[off:])
-			if err != nil {
-				t.Fatal(err)
-			}
-			if a.Evidence.Shingles > 0 {
-				a.Evidence.Signature = sigs[16*len(got) : 16*len(got)+16]
-			}
-			got = append(got, a)
-			off += rec.size
-		}
-		if !reflect.DeepEqual(got, arts) {
-			t.Fatalf("split %d: articles differ", split)
-		}
-		if err := release(); err != nil {
+	sigs, n, names, values, release, err := readSegment(path, f, 16)
+	if err != nil || n != len(arts) || len(sigs) != 16*n {
+		t.Fatalf("%d records, %d values, %v", n, len(sigs), err)
+	}
+	var got []Article
+	for noff, off := 0, 0; noff < len(names) || off < len(values); {
+		rec, err := scanRecord(names[noff:], values[off:])
+		if err != nil {
 			t.Fatal(err)
 		}
+		a, err := rec.article(names[noff:], values[off:])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Evidence.Shingles > 0 {
+			a.Evidence.Signature = sigs[16*len(got) : 16*len(got)+16]
+		}
+		got = append(got, a)
+		noff += rec.nsize
+		off += rec.vsize
+	}
+	if !reflect.DeepEqual(got, arts) {
+		t.Fatalf("articles differ")
+	}
+	if err := release(); err != nil {
+		t.Fatal(err)
 	}
 	var damaged *ErrDamaged
-	if _, _, _, _, err := readSegment(path, f, 32); !errors.As(err, &damaged) {
+	if _, _, _, _, _, err := readSegment(path, f, 32); !errors.As(err, &damaged) {
 		t.Errorf("read with 32 hashes: %v", err)
 	}
-	// A signature of another length than the segment's is refused when
-	// written.
 	bad := randomArticle(r, 1)
 	bad.Evidence.Shingles, bad.Evidence.Signature = 3, []uint16{1, 2}
 	if _, err := writeSegment(dir, "bad.nds", 1, 16, []Article{bad}); err == nil {
@@ -281,21 +277,22 @@ func FuzzScanRecord(f *testing.F) {
 	r := rand.New(rand.NewPCG(6, 6))
 	for i := range 4 {
 		a := randomArticle(r, i)
-		f.Add(appendArticle(nil, &a))
+		names, values := appendArticle(nil, nil, &a)
+		f.Add(names, values)
 	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		rec, err := scanRecord(b)
+	f.Fuzz(func(t *testing.T, names, values []byte) {
+		rec, err := scanRecord(names, values)
 		if err != nil {
 			return
 		}
-		if rec.size > len(b) {
-			t.Fatalf("size %d of %d bytes", rec.size, len(b))
+		if rec.nsize > len(names) || rec.vsize > len(values) {
+			t.Fatalf("sizes %d, %d of %d, %d bytes", rec.nsize, rec.vsize, len(names), len(values))
 		}
-		rec.wordsOf(b, nil)
-		if _, err := rec.article(b); err != nil {
+		rec.wordsOf(values, nil)
+		if _, err := rec.article(names, values); err != nil {
 			t.Fatalf("scanned but does not decode: %v", err)
 		}
-		if _, _, err := cluster.CountsOf(b[rec.evidence:rec.size], nil); err != nil {
+		if _, _, err := cluster.CountsOf(values[rec.evidence:rec.vsize], nil); err != nil {
 			t.Fatalf("scanned but its counts do not read: %v", err)
 		}
 	})

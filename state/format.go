@@ -508,6 +508,31 @@ func scanRecord(names, values []byte) (record, error) {
 	return r, nil
 }
 
+// matchOf decodes the record's match (zero when kept).
+func (r *record) matchOf(names, values []byte) cluster.Match {
+	var m cluster.Match
+	if r.canon.n == 0 {
+		return m
+	}
+	at := values[r.match:]
+	for i, f := range []*float64{&m.Jaccard, &m.Containment, &m.Figures, &m.Names, &m.FigureOrder, &m.Lede} {
+		*f = -1
+		if v := binary.LittleEndian.Uint16(at[2*i:]); v != 0xFFFF {
+			*f = float64(v) / 1e4
+		}
+	}
+	m.Hours = -1
+	if v := binary.LittleEndian.Uint32(at[12:]); v != 0xFFFFFFFF {
+		m.Hours = float64(v) / 100
+	}
+	at = at[matchFixed:]
+	v, k := binary.Uvarint(at)
+	m.Subjects = int(v) - 1
+	m.Verified = at[k] == 1
+	m.Reason = string(r.reason.of(names))
+	return m
+}
+
 // wordsOf appends the record's words to dst; values are its values.
 func (r *record) wordsOf(values []byte, dst []uint32) []uint32 {
 	for i := range r.words.n {
@@ -522,25 +547,7 @@ func (r *record) article(names, values []byte) (Article, error) {
 	str := func(s span) string { return text[s.off : s.off+s.n] }
 	a := Article{ID: str(r.id), Title: str(r.title), Source: str(r.source), Length: r.length, Night: r.night,
 		Canonical: str(r.canon), TextHash: r.textHash}
-	if r.canon.n > 0 {
-		m := &a.Match
-		at := values[r.match:]
-		for i, f := range []*float64{&m.Jaccard, &m.Containment, &m.Figures, &m.Names, &m.FigureOrder, &m.Lede} {
-			*f = -1
-			if v := binary.LittleEndian.Uint16(at[2*i:]); v != 0xFFFF {
-				*f = float64(v) / 1e4
-			}
-		}
-		m.Hours = -1
-		if v := binary.LittleEndian.Uint32(at[12:]); v != 0xFFFFFFFF {
-			m.Hours = float64(v) / 100
-		}
-		at = at[matchFixed:]
-		v, k := binary.Uvarint(at)
-		m.Subjects = int(v) - 1
-		m.Verified = at[k] == 1
-		m.Reason = str(r.reason)
-	}
+	a.Match = r.matchOf(names, values)
 	if r.words.n > 0 {
 		a.Words = r.wordsOf(values, make([]uint32, 0, r.words.n))
 	}

@@ -385,14 +385,18 @@ func (s *State) Night(cfg dedup.Config, res *dedup.Result, clock time.Time, keep
 		for _, c := range gainedOrder {
 			members := []cluster.Member{{Doc: c, Match: cluster.Match{Jaccard: 1, Containment: 1, Figures: -1, Verified: true, Reason: cluster.Canonical}}}
 			for _, i := range storedMembers[int32(c)] {
-				members = append(members, cluster.Member{Doc: i, Match: s.Article(i).Match})
+				members = append(members, cluster.Member{Doc: i, Match: s.match(i)})
 			}
 			members = append(members, gained[c]...)
+			ids := make(map[int]string, len(members))
+			for _, m := range members {
+				ids[m.Doc] = item(m.Doc).ID
+			}
 			slices.SortFunc(members[1:], func(x, y cluster.Member) int {
 				if c := cmp.Compare(y.Match.Jaccard, x.Match.Jaccard); c != 0 {
 					return c
 				}
-				return strings.Compare(item(x.Doc).ID, item(y.Doc).ID)
+				return strings.Compare(ids[x.Doc], ids[y.Doc])
 			})
 			clusters = append(clusters, cluster.Cluster{Members: members})
 		}
@@ -446,9 +450,8 @@ func (s *State) Night(cfg dedup.Config, res *dedup.Result, clock time.Time, keep
 			if _, ok := index[k]; !ok {
 				index[k] = len(out.Docs)
 				if k < nOld {
-					a := s.Article(k)
-					out.Docs = append(out.Docs, dedup.Doc{ID: a.ID, Title: a.Title, Source: a.Source, Published: a.Published(), Length: a.Length, Shingles: a.Evidence.Shingles})
-					out.Nights = append(out.Nights, a.Night)
+					out.Docs = append(out.Docs, s.doc(k))
+					out.Nights = append(out.Nights, s.recs[k].night)
 					if res.Texts != nil {
 						out.Texts = append(out.Texts, "") // the state keeps no texts
 					}

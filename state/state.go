@@ -280,6 +280,25 @@ func (s *State) Article(i int) Article {
 	return a
 }
 
+// doc is article i as a document of the night's outputs.
+func (s *State) doc(i int) dedup.Doc {
+	b := s.namesOf(i)
+	n := reader{b: b}
+	id, title, source := n.str(), n.str(), n.str()
+	r := &s.recs[i]
+	return dedup.Doc{ID: string(id.of(b)), Title: string(title.of(b)), Source: string(source.of(b)), Published: s.published(i),
+		Length: r.length, Shingles: r.shingles}
+}
+
+// match is article i's match (that of a member; zero for a kept article).
+func (s *State) match(i int) cluster.Match {
+	r, err := scanRecord(s.namesOf(i), s.rec(i))
+	if err != nil {
+		panic("state: a record checked at load no longer scans: " + err.Error())
+	}
+	return r.matchOf(s.namesOf(i), s.rec(i))
+}
+
 // evidence is article i's evidence: a long article's made from the index
 // and its lede, a short one's decoded once.
 func (s *State) evidence(i int) *cluster.Evidence { return s.evidenceInto(i, new(cluster.Evidence)) }

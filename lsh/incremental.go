@@ -3,6 +3,7 @@ package lsh
 import (
 	"math/bits"
 	"slices"
+	"sync"
 )
 
 // CandidatesAgainst finds, among old documents already matched with each
@@ -16,10 +17,65 @@ import (
 // The pairs are sorted by A then B, each once, the same for every worker
 // count.
 func CandidatesAgainst(p Params, old, new [][]uint16, workers int) []Pair {
+	keys, signed := oldKeys(p, old, workers)
 	return overBands(p.Bands, workers, func() func(band int) []uint64 {
 		var b againstBand
-		return func(band int) []uint64 { return b.pairs(p, band, old, new) }
+		return func(band int) []uint64 {
+			return b.pairs(p, band, keys[band*len(old):(band+1)*len(old)], signed, new)
+		}
 	})
+}
+
+// oldKeys are the old documents' band keys, band by band (band b's keys
+// are keys[b×len(old):(b+1)×len(old)]), and a bit per document with a
+// signature. Each band's pass then reads 4 bytes a document, in order,
+// instead of a cache line of its signature: the passes were bound by
+// memory. Made by workers goroutines, each over a run of documents.
+func oldKeys(p Params, old [][]uint16, workers int) (keys []uint32, signed []uint64) {
+	n := len(old)
+	keys = make([]uint32, p.Bands*n)
+	signed = make([]uint64, (n+63)/64)
+	workers = max(1, workers)
+	chunk := (n/workers + 63) &^ 63 // whole words of signed to each
+	var wg sync.WaitGroup
+	for lo := 0; lo < n; lo += max(chunk, 64) {
+		hi := min(lo+max(chunk, 64), n)
+		wg.Go(func() {
+			// A block of documents at a time, its keys band by band in
+			// a buffer that stays in cache, then copied out: writing
+			// each document's keys straight to their bands would touch
+			// a page per band for every document.
+			const block = 256
+			buf := make([]uint32, p.Bands*block)
+			r := p.Rows
+			for b0 := lo; b0 < hi; b0 += block {
+				b1 := min(b0+block, hi)
+				clear(buf)
+				for i := b0; i < b1; i++ {
+					sig := old[i]
+					if sig == nil {
+						continue
+					}
+					signed[i>>6] |= 1 << (i & 63)
+					at := i - b0
+					for band := range p.Bands {
+						var k uint64
+						if r == 2 { // the default banding, bandKey inlined
+							k = uint64(sig[2*band])<<16 | uint64(sig[2*band+1])
+						} else {
+							k = bandKey(band, sig[band*r:(band+1)*r]) >> 32
+						}
+						buf[band*block+at] = uint32(k)
+					}
+				}
+				for band := range p.Bands {
+					copy(keys[band*n+b0:band*n+b1], buf[band*block:band*block+b1-b0])
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return keys, signed
 }
 
 // againstBand is one worker's scratch space for CandidatesAgainst.
@@ -35,10 +91,11 @@ type againstBand struct {
 type group struct{ lo, hi, old int32 }
 
 // pairs returns the sorted candidate pairs of one band that involve a new
-// document.
-func (b *againstBand) pairs(p Params, band int, old, new [][]uint16) []uint64 {
+// document; keys are the old documents' keys in the band, signed marks
+// those with a signature.
+func (b *againstBand) pairs(p Params, band int, keys []uint32, signed []uint64, new [][]uint16) []uint64 {
 	r := p.Rows
-	nOld := len(old)
+	nOld := len(keys)
 	b.news = b.news[:0]
 	for j, sig := range new {
 		if sig != nil {
@@ -50,6 +107,9 @@ func (b *againstBand) pairs(p Params, band int, old, new [][]uint16) []uint64 {
 	}
 	b.tmp = slices.Grow(b.tmp[:0], len(b.news))[:len(b.news)]
 	news := radixSort(b.news, b.tmp, 32) // added in order: by key, then document
+	if &news[0] == &b.tmp[0] {
+		b.news, b.tmp = b.tmp, b.news // the scratch below must not be news
+	}
 
 	// The table of new keys, at most half full.
 	b.groups = b.groups[:0]
@@ -94,23 +154,15 @@ func (b *againstBand) pairs(p Params, band int, old, new [][]uint16) []uint64 {
 
 	// The old documents that share a key with a new one, in document order.
 	b.oldRecs = b.oldRecs[:0]
-	for i, sig := range old {
-		if sig == nil {
+	for i, k32 := range keys {
+		key := uint64(k32)
+		h := mixKey(key)
+		if f := h >> (64 - fbits); b.seen[f>>6]&(1<<(f&63)) == 0 || signed[i>>6]&(1<<(i&63)) == 0 {
 			continue
 		}
-		var k uint64
-		if r == 2 { // the default banding, bandKey inlined
-			k = (uint64(sig[2*band])<<16 | uint64(sig[2*band+1])) << 32
-		} else {
-			k = bandKey(band, sig[band*r:(band+1)*r])
-		}
-		h := mixKey(k >> 32)
-		if f := h >> (64 - fbits); b.seen[f>>6]&(1<<(f&63)) == 0 {
-			continue
-		}
-		if g := find(k>>32, h); g >= 0 {
+		if g := find(key, h); g >= 0 {
 			b.groups[g].old++
-			b.oldRecs = append(b.oldRecs, k|uint64(i))
+			b.oldRecs = append(b.oldRecs, key<<32|uint64(i))
 		}
 	}
 	b.tmp = slices.Grow(b.tmp[:0], len(b.oldRecs))[:len(b.oldRecs)]

@@ -100,10 +100,16 @@ func (s *State) Commit(t *Tonight, p Params, keep time.Duration, inputs []Input,
 		}
 		m.Articles += nlive
 	}
-	var tonight []Article
+	tonight := t.New // all of them, unless some left already
 	for i := range t.New {
-		if probe.live(&t.New[i], m.Cutoff) {
-			tonight = append(tonight, t.New[i])
+		if !probe.live(&t.New[i], m.Cutoff) {
+			tonight = nil
+			for i := range t.New {
+				if probe.live(&t.New[i], m.Cutoff) {
+					tonight = append(tonight, t.New[i])
+				}
+			}
+			break
 		}
 	}
 	evicted += len(t.New) - len(tonight)

@@ -1,10 +1,10 @@
 package state
 
-// The state's format on disk, version 1 (FormatVersion). A state directory
+// The state's format on disk, version 2 (FormatVersion). A state directory
 // DIR holds:
 //
 //	DIR/.lock                  the lock (package lock), held by a run from start to end
-//	DIR/CURRENT                one line: "neardup-state 1 gen-N SHA256" — the current
+//	DIR/CURRENT                one line: "neardup-state 2 gen-N SHA256" — the current
 //	                           generation and the SHA-256 (hex) of its MANIFEST
 //	DIR/gen-N/                 generation N, everything one committed night left:
 //	  MANIFEST                 JSON (Manifest): format, parameters, clock and
@@ -114,15 +114,29 @@ func (e *ErrDamaged) Error() string {
 
 func (e *ErrDamaged) Unwrap() error { return e.Err }
 
+// FormatError reports a state written in another format than this
+// neardup's (FormatVersion): by an older or newer neardup. Nothing is read
+// or changed.
+type FormatError struct {
+	Dir    string
+	Format int
+}
+
+func (e *FormatError) Error() string {
+	return fmt.Sprintf("state %s is in format %d, this neardup reads format %d: run the neardup that made it, or start a new state (README, Nightly use)", e.Dir, e.Format, FormatVersion)
+}
+
 // parseCurrent reads CURRENT's line: the generation's name and the
 // MANIFEST's checksum.
 func parseCurrent(b []byte) (gen string, sum string, err error) {
 	f := strings.Fields(string(b))
 	if len(f) != 4 || f[0] != currentMagic || !strings.HasSuffix(string(b), "\n") {
-		return "", "", errors.New("not a state pointer (want \"neardup-state 1 gen-N SHA256\")")
+		return "", "", errors.New("not a state pointer (want \"neardup-state 2 gen-N SHA256\")")
 	}
-	if v, err := strconv.Atoi(f[1]); err != nil || v != FormatVersion {
-		return "", "", fmt.Errorf("format %s: this neardup reads format %d", f[1], FormatVersion)
+	if v, err := strconv.Atoi(f[1]); err != nil {
+		return "", "", fmt.Errorf("format %q is not a number", f[1])
+	} else if v != FormatVersion {
+		return "", "", &FormatError{Format: v}
 	}
 	if _, ok := genNumber(f[2]); !ok {
 		return "", "", fmt.Errorf("%q is not a generation", f[2])

@@ -500,6 +500,11 @@ func (s *State) load() error {
 		return err
 	}
 	gen, sum, err := parseCurrent(cur)
+	var ferr *FormatError
+	if errors.As(err, &ferr) {
+		ferr.Dir = s.Dir
+		return ferr
+	}
 	if err != nil {
 		return &ErrDamaged{Path: curPath, Err: err}
 	}
@@ -821,6 +826,11 @@ func readHistory(dir string) (*Manifest, error) {
 		return nil, err
 	}
 	gen, sum, err := parseCurrent(cur)
+	var ferr *FormatError
+	if errors.As(err, &ferr) {
+		ferr.Dir = dir
+		return nil, ferr
+	}
 	if err != nil {
 		return nil, &ErrDamaged{Path: filepath.Join(dir, currentFile), Err: err}
 	}

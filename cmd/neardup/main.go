@@ -47,7 +47,7 @@ const (
 	exitUsage   = 2
 	exitSkipped = 3
 	exitLocked  = 11 // as restic's "repository is already locked"
-	exitParams  = 12 // --state was made with other parameters
+	exitParams  = 12 // --state was made with other parameters, or in another format
 	exitAlarm   = 13 // --max-rate-change: tonight's dedup rate is far from the recent nights'
 	exitDamaged = 14 // --state is damaged: nothing used or changed
 )
@@ -126,7 +126,7 @@ func run(ctx context.Context, args []string, e env) int {
 	case errors.Is(err, lock.ErrLocked):
 		fmt.Fprintf(e.stderr, "neardup: %v\n", err)
 		return exitLocked
-	case errors.As(err, new(*state.ParamsError)):
+	case errors.As(err, new(*state.ParamsError)), errors.As(err, new(*state.FormatError)):
 		fmt.Fprintf(e.stderr, "neardup: %v\n", err)
 		return exitParams
 	case errors.As(err, new(*state.ErrDamaged)):

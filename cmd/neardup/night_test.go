@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -323,6 +324,18 @@ func TestNightDamagedState(t *testing.T) {
 	}
 	if got := snapshot(t, filepath.Join(out, "current")+"/"); !equalMaps(outBefore, got) {
 		t.Error("a run over a damaged state changed the outputs")
+	}
+	// A state in another format (an older or newer neardup's) is refused
+	// as a parameter is, exit 12, not taken for damage.
+	cur := filepath.Join(st, "CURRENT")
+	orig := files[cur]
+	os.WriteFile(cur, bytes.Replace(orig, []byte("neardup-state 2 "), []byte("neardup-state 1 "), 1), 0o644)
+	if code, _, stderr := neardup(t, "", "run", "-q", "--state", st, "--out", out, nights[2]); code != exitParams || !strings.Contains(stderr, "in format 1, this neardup reads format 2") {
+		t.Errorf("format 1: exit %d: %s", code, stderr)
+	}
+	os.WriteFile(cur, orig, 0o644)
+	if got := snapshot(t, filepath.Join(out, "current")+"/"); !equalMaps(outBefore, got) {
+		t.Error("a run over a state of another format changed the outputs")
 	}
 	// Repaired, the state works again.
 	if code, _, stderr := neardup(t, "", "run", "-q", "--state", st, "--out", out, nights[2]); code != 0 {

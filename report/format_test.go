@@ -1,15 +1,19 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/neardup/neardup/cluster"
 	"github.com/neardup/neardup/corpus"
+	"github.com/neardup/neardup/dedup"
 )
 
 func TestReadClustersChecksSpec(t *testing.T) {
@@ -98,5 +102,37 @@ func TestClusterLineStableIDRoundTrip(t *testing.T) {
 	plain, _ := json.Marshal(ClusterLine{Cluster: 7, Size: 0, Canonical: "x"})
 	if !strings.HasPrefix(string(plain), `{"cluster":7,`) {
 		t.Errorf("a plain run's line: %s", plain)
+	}
+}
+
+// Clusters encodes runs of clusters on two goroutines: over several runs,
+// an odd last one and an empty result, the file is the lines in order,
+// each cluster once, as ReadClusters checks them.
+func TestClustersInOrderAcrossRuns(t *testing.T) {
+	for _, n := range []int{0, 1, 2049, 4096, 9001} {
+		res := &dedup.Result{}
+		for i := range n {
+			a, b := len(res.Docs), len(res.Docs)+1
+			res.Docs = append(res.Docs, dedup.Doc{ID: fmt.Sprintf("a%d", i)}, dedup.Doc{ID: fmt.Sprintf("b%d", i)})
+			res.Clusters = append(res.Clusters, cluster.Cluster{Members: []cluster.Member{
+				{Doc: a, Match: cluster.Match{Jaccard: 1, Containment: 1, Figures: -1, Verified: true, Reason: cluster.Canonical}},
+				{Doc: b, Match: cluster.Match{Jaccard: 0.5, Containment: 0.6, Figures: -1, Verified: true, Reason: cluster.ByJaccard}}}})
+		}
+		var got, want bytes.Buffer
+		if err := Clusters(&got, res); err != nil {
+			t.Fatal(err)
+		}
+		if err := encodeClusters(&want, res, 0, n); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			t.Fatalf("%d clusters: the file differs from the lines encoded in turn", n)
+		}
+		path := filepath.Join(t.TempDir(), ClustersFile)
+		os.WriteFile(path, got.Bytes(), 0o644)
+		lines, err := ReadClusters(path)
+		if err != nil || len(lines) != n {
+			t.Fatalf("%d clusters: read %d, %v", n, len(lines), err)
+		}
 	}
 }

@@ -327,37 +327,35 @@ func clusterLine(res *dedup.Result, i int) ClusterLine {
 
 // Clusters writes clusters.jsonl: one JSON object per cluster, largest
 // first, each described as it is written.
-// Lines are encoded on two goroutines, each a run of clusters with about
-// half the members, and written in order.
+// Lines are encoded on two goroutines, two runs of clusters at a time,
+// and written in order: what is held is two runs' lines, not the file.
 func Clusters(w io.Writer, res *dedup.Result) error {
-	members := 0
-	for _, c := range res.Clusters {
-		members += len(c.Members)
+	const run = 2048 // clusters
+	n := len(res.Clusters)
+	var first, second bytes.Buffer
+	for lo := 0; lo < n; lo += 2 * run {
+		mid, hi := min(lo+run, n), min(lo+2*run, n)
+		first.Reset()
+		second.Reset()
+		var err2 error
+		done := make(chan struct{})
+		go func() {
+			err2 = encodeClusters(&second, res, mid, hi)
+			close(done)
+		}()
+		err := encodeClusters(&first, res, lo, mid)
+		<-done
+		if err := errors.Join(err, err2); err != nil {
+			return err
+		}
+		if _, err := w.Write(first.Bytes()); err != nil {
+			return err
+		}
+		if _, err := w.Write(second.Bytes()); err != nil {
+			return err
+		}
 	}
-	// The clusters are split where the first part has half the members.
-	half, n := 0, 0
-	for half < len(res.Clusters) && 2*n < members {
-		n += len(res.Clusters[half].Members)
-		half++
-	}
-	var second bytes.Buffer
-	var err2 error
-	done := make(chan struct{})
-	go func() {
-		err2 = encodeClusters(&second, res, half, len(res.Clusters))
-		close(done)
-	}()
-	var first bytes.Buffer
-	err := encodeClusters(&first, res, 0, half)
-	<-done
-	if err := errors.Join(err, err2); err != nil {
-		return err
-	}
-	if _, err := w.Write(first.Bytes()); err != nil {
-		return err
-	}
-	_, err = w.Write(second.Bytes())
-	return err
+	return nil
 }
 
 // encodeClusters encodes the lines of clusters lo to hi-1.

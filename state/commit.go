@@ -113,21 +113,25 @@ func (s *State) Commit(t *Tonight, p Params, keep time.Duration, inputs []Input,
 		}
 	}
 	evicted += len(t.New) - len(tonight)
-	if a := t.ahead; a != nil {
-		<-a.done
-		defer os.Remove(a.path) // unless used below
+	// Tonight's segment written ahead is used once, if whole and still
+	// tonight's; otherwise (or on a second try) it is written here.
+	ahead := t.ahead
+	t.ahead = nil
+	if ahead != nil {
+		<-ahead.done
+		defer os.Remove(ahead.path) // unless moved below
 	}
 	if len(tonight) > 0 {
 		name := segName(int(night.Night), m.Generation)
 		var nf File
-		var err error
-		if a := t.ahead; a != nil && a.n == len(tonight) && a.hashes == p.Hashes {
-			nf, err = a.file, a.err
-			if err == nil {
-				err = os.Rename(a.path, filepath.Join(tmp, name))
+		err := errors.New("not written ahead")
+		if a := ahead; a != nil && a.err == nil && a.n == len(tonight) && a.hashes == p.Hashes {
+			if err = os.Rename(a.path, filepath.Join(tmp, name)); err == nil {
+				nf = a.file
 				nf.Name = name
 			}
-		} else {
+		}
+		if err != nil {
 			nf, err = writeSegment(tmp, name, night.Night, p.Hashes, tonight)
 		}
 		if err != nil {
@@ -214,12 +218,14 @@ type ahead struct {
 
 // writeAhead starts writing arts as night's segment.
 func (s *State) writeAhead(night int32, hashes int, arts []Article) *ahead {
-	name := fmt.Sprintf("%sseg-%06d", tmpPrefix, night)
+	// Each its own file: a second Night on the same State writes another.
+	name := fmt.Sprintf("%sseg-%06d-%d", tmpPrefix, night, len(s.aheads)+1)
 	a := &ahead{done: make(chan struct{}), path: filepath.Join(s.Dir, name), hashes: hashes, n: len(arts)}
-	s.ahead = a
+	s.aheads = append(s.aheads, a)
 	go func() {
 		defer close(a.done)
 		a.file, a.err = writeSegment(s.Dir, name, night, hashes, arts)
+		s.hook("ahead")
 	}()
 	return a
 }

@@ -17,6 +17,9 @@ package state
 //	  out/clusters.jsonl, out/drop.txt, out/summary.json
 //	                           the night's outputs, restored by a retry
 //	DIR/.tmp-gen-N/            a generation being written; removed by the next run
+//	DIR/.tmp-seg-NIGHT         tonight's segment, written (synced) while the night's
+//	                           outputs are made, before Commit moves it into
+//	                           .tmp-gen-N; removed by the next run
 //
 // A segment file is:
 //
@@ -61,12 +64,14 @@ package state
 // Integers are little-endian. Nothing else is in a segment: decoding checks
 // that both streams end exactly with the last record.
 //
-// Commit writes generation N+1 under .tmp-gen-N+1 (every file synced), syncs
-// it, renames it to gen-N+1, syncs DIR, writes CURRENT.tmp (synced) and
-// renames it over CURRENT, syncs DIR, and only then removes gen-N. A run
-// killed at any instant leaves CURRENT naming a whole generation; Open
-// removes what a killed run left (.tmp-gen-*, CURRENT.tmp, generations
-// other than the current one). Open checks every checksum before anything
+// Commit writes generation N+1 under .tmp-gen-N+1 (every file synced; the
+// night's segment moved in from .tmp-seg-NIGHT), syncs it, renames it to
+// gen-N+1, syncs DIR, writes CURRENT.tmp (synced) and renames it over
+// CURRENT, syncs DIR, and only then removes gen-N. A run killed at any
+// instant leaves CURRENT naming a whole generation; Open removes what a
+// killed run left (.tmp-gen-*, .tmp-seg-*, CURRENT.tmp, generations other
+// than the current one). Segments are read through a read-only mapping
+// where the system has one: no run changes a segment file once written. Open checks every checksum before anything
 // is used: a damaged state is an *ErrDamaged, never read further.
 
 import (
@@ -288,7 +293,7 @@ func (g *segment) sig(sig []uint16, shingles int32) error {
 	switch {
 	case shingles > 0 && len(sig) == g.hashes:
 		g.sigs = append(g.sigs, sig...)
-	case shingles == 0 && len(sig) == 0:
+	case shingles <= 0 && len(sig) == 0:
 		g.sigs = append(g.sigs, make([]uint16, g.hashes)...)
 	default:
 		return fmt.Errorf("state: a signature of %d values for %d shingles, the segment's is %d", len(sig), shingles, g.hashes)
@@ -346,7 +351,9 @@ func segmentHeader(hdr []byte, size int64) (count, hashes, names int, err error)
 	c := binary.LittleEndian.Uint32(hdr[len(segMagic):])
 	h := binary.LittleEndian.Uint32(hdr[len(segMagic)+4:])
 	n := binary.LittleEndian.Uint64(hdr[len(segMagic)+8:])
-	if rest := uint64(size - int64(segHeader)); uint64(c)*uint64(h)*2 > rest || n > rest-uint64(c)*uint64(h)*2 {
+	// Checked without multiplying first: count × hashes can overflow.
+	rest := uint64(size - int64(segHeader))
+	if c > math.MaxInt32 || h > math.MaxInt32 || (h > 0 && uint64(c) > rest/2/uint64(h)) || n > rest-2*uint64(c)*uint64(h) {
 		return 0, 0, 0, fmt.Errorf("%d signatures of %d values and %d bytes of names do not fit in %d bytes", c, h, n, size)
 	}
 	return int(c), int(h), int(n), nil

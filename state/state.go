@@ -207,9 +207,11 @@ func diffParams(state, flags Params) []string {
 // It holds its articles compactly, as the bytes of their records and an
 // index without pointers for the garbage collector to follow (a million
 // articles would otherwise be millions of objects for it to scan while a
-// night is read): each live article's record, the values matching needs of
-// every article (date, length, canonical, signature), and a table of IDs.
-// Whole articles and evidence are decoded when a night looks at them.
+// night is read): each live article's record (its names and values,
+// decompressed), the values matching needs of every article (date,
+// length, canonical), and a table of IDs; the signatures stay in the
+// segments' mappings until Close. Whole articles and evidence are decoded
+// when a night looks at them.
 type State struct {
 	Dir      string
 	Manifest Manifest // zero Generation: a new state
@@ -223,9 +225,9 @@ type State struct {
 	mu     sync.Mutex // guards cache: evidence is read on several goroutines
 	cache  map[int32]*cluster.Evidence
 
-	lock  *lock.Lock
-	hook  func(point string)
-	ahead *ahead // a segment being written ahead of Commit
+	lock   *lock.Lock
+	hook   func(point string)
+	aheads []*ahead // segments written ahead of Commit
 
 	release func() // unmaps the segments (sigs lie in their mappings)
 }
@@ -415,9 +417,9 @@ func (t *idTable) find(s *State, id string) (int, bool) {
 type Options struct {
 	Wait    time.Duration // how long to wait for another run's lock (0: fail at once with a *lock.LockedError)
 	Command string        // this process, for the lock's holder record
-	// Hook, if set, is called at named points of Commit ("written",
-	// "renamed", "switched", "removed"), for tests that kill the process
-	// there.
+	// Hook, if set, is called at named points of Commit ("ahead": tonight's
+	// segment written ahead, before Commit; "written", "renamed",
+	// "switched", "removed"), for tests that kill the process there.
 	Hook func(point string)
 }
 
@@ -465,7 +467,7 @@ func (s *State) Load() error { return s.load() }
 // did not come is removed, and unmaps the segments: nothing read from the
 // state (but Article's copies) may be used after it.
 func (s *State) Close() error {
-	if a := s.ahead; a != nil {
+	for _, a := range s.aheads {
 		<-a.done
 		os.Remove(a.path)
 	}
@@ -521,7 +523,7 @@ func (s *State) load() error {
 		return &ErrDamaged{Path: mpath, Err: err}
 	}
 	if s.Manifest.Format != FormatVersion {
-		return &ErrDamaged{Path: mpath, Err: fmt.Errorf("format %d: this neardup reads format %d", s.Manifest.Format, FormatVersion)}
+		return &FormatError{Dir: s.Dir, Format: s.Manifest.Format}
 	}
 	for _, o := range s.Manifest.Outputs {
 		if _, err := readChecked(filepath.Join(genDir, outDir, o.Name), o); err != nil {

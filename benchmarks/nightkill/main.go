@@ -87,7 +87,7 @@ func main() {
 
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "case\ttries\tkilled\tthen equal to uninterrupted")
-	points := []string{"state:written", "state:renamed", "state:switched", "state:removed", "written", "linked", "switched", "pruned"}
+	points := []string{"state:ahead", "state:written", "state:renamed", "state:switched", "state:removed", "written", "linked", "switched", "pruned"}
 	before := s.failed
 	for k := range s.nights {
 		for _, at := range points {

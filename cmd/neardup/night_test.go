@@ -644,7 +644,7 @@ func TestKilledNightRecovers(t *testing.T) {
 		}
 	}
 	for k := range nights {
-		for _, at := range []string{"state:written", "state:renamed", "state:switched", "state:removed", "written", "linked", "switched", "pruned"} {
+		for _, at := range []string{"state:ahead", "state:written", "state:renamed", "state:switched", "state:removed", "written", "linked", "switched", "pruned"} {
 			recover(k, []string{"NEARDUP_TEST_KILL_AT=" + at}, nil)
 		}
 	}

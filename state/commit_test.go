@@ -8,25 +8,28 @@ import (
 	"testing"
 	"time"
 
-	"github.com/neardup/neardup/cluster"
-	"github.com/neardup/neardup/corpus"
+	"github.com/spf13/pflag"
+
 	"github.com/neardup/neardup/dedup"
-	"github.com/neardup/neardup/lsh"
-	"github.com/neardup/neardup/shingle"
+	"github.com/neardup/neardup/internal/matchflags"
 )
 
-// nightConfig is the defaults' config over the wire test corpus.
+// nightConfig is `neardup run`'s default config over the wire test
+// corpus, as a night reads it.
 func nightConfig(t *testing.T) dedup.Config {
 	t.Helper()
-	rules := cluster.Rules{Threshold: 0.3, Containment: 0.6, MinRatio: 0.15, Figures: 0.75, VetoBelow: 150, Window: 48 * time.Hour,
-		Subject: 0.02, ShortBelow: 60, ShortWindow: 20 * time.Hour, FigureOrder: 0.6, Lede: 0.15, FurnitureMin: 20}
-	params, err := lsh.NewParams(128, dedup.CandidateThreshold(rules), 1)
+	var o matchflags.Options
+	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
+	o.AddFlags(fs)
+	if err := fs.Parse(nil); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := o.Config("run", []string{"../testdata/wire"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return dedup.Config{Inputs: []string{"../testdata/wire"}, Remember: true,
-		Corpus:  corpus.Options{Fields: corpus.DefaultFields(), MaxBytes: corpus.DefaultMaxBytes},
-		Shingle: shingle.Options{Kind: shingle.Word, N: 3}, LSH: params, Rules: rules, AntiChain: true, Boilerplate: true, Workers: 2}
+	cfg.Remember = true
+	return cfg
 }
 
 // A Commit that fails leaves the previous state, and the same night

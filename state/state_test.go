@@ -42,6 +42,15 @@ func randomArticle(r *rand.Rand, i int) Article {
 	return a
 }
 
+// randomArticles are n random articles.
+func randomArticles(r *rand.Rand, n int) []Article {
+	arts := make([]Article, n)
+	for i := range arts {
+		arts[i] = randomArticle(r, i)
+	}
+	return arts
+}
+
 func mustEncode(t testing.TB, arts []Article) []byte {
 	t.Helper()
 	z, err := encodeSegment(arts)
@@ -53,10 +62,7 @@ func mustEncode(t testing.TB, arts []Article) []byte {
 
 func TestSegmentRoundTrip(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 1))
-	var arts []Article
-	for i := range 300 {
-		arts = append(arts, randomArticle(r, i))
-	}
+	arts := randomArticles(r, 300)
 	got, err := decodeSegment(mustEncode(t, arts))
 	if err != nil {
 		t.Fatal(err)
@@ -69,15 +75,12 @@ func TestSegmentRoundTrip(t *testing.T) {
 	}
 }
 
-// A segment's bytes cut short or changed never decode as articles: zstd's
-// checksum or the record structure catches it (and Open checks SHA-256
-// before decoding in any case).
+// A segment's bytes cut short or changed never decode as articles: the
+// header's bounds, zstd's checksum or the record structure catches it (and
+// Open checks CRC-32C before decoding in any case).
 func TestSegmentDamage(t *testing.T) {
 	r := rand.New(rand.NewPCG(2, 2))
-	var arts []Article
-	for i := range 50 {
-		arts = append(arts, randomArticle(r, i))
-	}
+	arts := randomArticles(r, 50)
 	b := mustEncode(t, arts)
 	for _, n := range []int{0, 4, len(segMagic), len(b) / 2, len(b) - 1} {
 		if _, err := decodeSegment(b[:n]); err == nil {
@@ -196,10 +199,7 @@ func TestMatchKeptAsWritten(t *testing.T) {
 // is refused when written.
 func TestSegmentFile(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 5))
-	var arts []Article
-	for i := range 100 {
-		arts = append(arts, randomArticle(r, i))
-	}
+	arts := randomArticles(r, 100)
 	dir := t.TempDir()
 	f, err := writeSegment(dir, "s.nds", 1, 16, arts)
 	if err != nil {

@@ -166,8 +166,9 @@ Examples:
 Exit codes: 0 success, 1 failure (previous outputs left whole), 2 usage error,
             3 finished but input records were skipped (--on-error=skip),
             11 --out or --state is locked by another neardup (--wait DURATION waits),
-            12 --state was made with other parameters, 13 --max-rate-change alarm
-            (the night was committed), 14 --state is damaged (nothing changed).
+            12 --state was made with other parameters or in another format,
+            13 --max-rate-change alarm (the night was committed),
+            14 --state is damaged (nothing changed).
 
 Environment: GOGC (default here 50) and GOMEMLIMIT tune memory; without
 GOMEMLIMIT, freed memory is returned to the system promptly.

@@ -35,6 +35,10 @@ type Item struct {
 type Member struct {
 	Doc   int
 	Match Match // against the canonical member; Reason "canonical" for itself
+	// Linkage is, with Options.Linkage, the member's mean probability
+	// against the members that joined before it (the canonical first);
+	// -1 otherwise.
+	Linkage float64
 }
 
 // Canonical is the Reason of the canonical member's own Match.
@@ -62,6 +66,16 @@ type Options struct {
 	// even if A and C share nothing; with AntiChain, the members that do
 	// not match the canonical one are clustered again among themselves.
 	AntiChain bool
+
+	// Linkage, when above 0 with AntiChain, judges membership against the
+	// cluster too, not only through the canonical link: the canonical
+	// member first, then, one at a time, the article with the highest mean
+	// probability (Match.P) against the members so far joins, if it is
+	// verified against the canonical member or that mean reaches Linkage
+	// (the model's cut). Write-thrus that match one another join even when
+	// the earliest, the canonical, is their weakest match. The articles
+	// left over cluster again among themselves.
+	Linkage float64
 }
 
 // Result holds the clusters and how many candidate pairs were verified.
@@ -168,18 +182,26 @@ func (b *builder) add(out []Cluster, docs []int) []Cluster {
 		Member
 		id string
 	}
-	ms := []member{{Member{Doc: canon, Match: Match{Jaccard: 1, Containment: 1, Figures: -1, Hours: 0, Verified: true, Reason: Canonical}}, items[ci].ID}}
+	ms := []member{{Member{Doc: canon, Match: Match{Jaccard: 1, Containment: 1, Figures: -1, Hours: 0, P: -1, Verified: true, Reason: Canonical}, Linkage: -1}, items[ci].ID}}
 	var rest []int
-	for i, d := range docs {
-		if i == ci {
-			continue
+	if b.opts.AntiChain && b.opts.Linkage > 0 {
+		joined, left := b.link(docs, ci)
+		for _, j := range joined {
+			ms = append(ms, member{j, b.item(j.Doc).ID})
 		}
-		m := b.opts.Verify(canon, d)
-		if b.opts.AntiChain && !m.Verified {
-			rest = append(rest, d)
-			continue
+		rest = left
+	} else {
+		for i, d := range docs {
+			if i == ci {
+				continue
+			}
+			m := b.opts.Verify(canon, d)
+			if b.opts.AntiChain && !m.Verified {
+				rest = append(rest, d)
+				continue
+			}
+			ms = append(ms, member{Member{Doc: d, Match: m, Linkage: -1}, items[i].ID})
 		}
-		ms = append(ms, member{Member{Doc: d, Match: m}, items[i].ID})
 	}
 	slices.SortFunc(ms[1:], func(x, y member) int {
 		if c := cmp.Compare(y.Match.Jaccard, x.Match.Jaccard); c != 0 {
@@ -198,6 +220,73 @@ func (b *builder) add(out []Cluster, docs []int) []Cluster {
 		out = b.add(out, comp)
 	}
 	return out
+}
+
+// link is Options.Linkage over one component (docs in index order, ci
+// the canonical one's place): the members that join, each with its match
+// against the canonical article and its mean probability against the
+// members before it, and the documents left over, in index order. Ties
+// of the mean go to the earlier document, so the result depends on the
+// component alone.
+func (b *builder) link(docs []int, ci int) ([]Member, []int) {
+	canon := docs[ci]
+	type cand struct {
+		doc   int
+		match Match   // against the canonical
+		sum   float64 // of P against the members so far
+		in    bool
+	}
+	cands := make([]cand, 0, len(docs)-1)
+	for i, d := range docs {
+		if i != ci {
+			m := b.opts.Verify(canon, d)
+			cands = append(cands, cand{doc: d, match: m, sum: joinP(m)})
+		}
+	}
+	var joined []Member
+	for n := 1; ; n++ {
+		best := -1
+		for i := range cands {
+			c := &cands[i]
+			if c.in || !c.match.Verified && c.sum/float64(n) < b.opts.Linkage {
+				continue
+			}
+			if best < 0 || c.sum > cands[best].sum {
+				best = i
+			}
+		}
+		if best < 0 {
+			break
+		}
+		c := &cands[best]
+		c.in = true
+		m := c.match
+		if !m.Verified {
+			m.Reason, m.Verified = ByCluster, true
+		}
+		joined = append(joined, Member{Doc: c.doc, Match: m, Linkage: c.sum / float64(n)})
+		for i := range cands {
+			if !cands[i].in {
+				cands[i].sum += joinP(b.opts.Verify(c.doc, cands[i].doc))
+			}
+		}
+	}
+	var left []int
+	for _, c := range cands {
+		if !c.in {
+			left = append(left, c.doc)
+		}
+	}
+	return joined, left
+}
+
+// joinP is a match's probability for Options.Linkage: 0 where a hard
+// rule (the date window) keeps the two apart.
+func joinP(m Match) float64 {
+	if m.Reason == OutsideWindow || m.P < 0 {
+		return 0
+	}
+	return m.P
 }
 
 // components splits docs into the connected components (of 2+) of the

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -156,5 +157,63 @@ func TestBuildOrdersClusters(t *testing.T) {
 	got := []int{res.Clusters[0].Members[0].Doc, res.Clusters[0].Members[1].Doc, res.Clusters[0].Members[2].Doc}
 	if !slices.Equal(got, []int{0, 2, 1}) {
 		t.Errorf("member order %v, want canonical 0 then a(2), b(1)", got)
+	}
+}
+
+// TestLinkage: write-thrus of one story whose earliest version (the
+// canonical) is each later one's weakest match join by their mean
+// probability against the members; an article that matches only the
+// canonical does not.
+func TestLinkage(t *testing.T) {
+	items := []Item{{ID: "w1", Published: time.Unix(0, 0)}, {ID: "w2", Published: time.Unix(60, 0)},
+		{ID: "w3", Published: time.Unix(120, 0)}, {ID: "w4", Published: time.Unix(180, 0)}, {ID: "stub", Published: time.Unix(240, 0)}}
+	p := map[lsh.Pair]float64{
+		{A: 0, B: 1}: 0.8, {A: 0, B: 2}: 0.6, {A: 0, B: 3}: 0.6, {A: 0, B: 4}: 0.7,
+		{A: 1, B: 2}: 0.95, {A: 1, B: 3}: 0.95, {A: 2, B: 3}: 0.95,
+		{A: 1, B: 4}: 0.1, {A: 2, B: 4}: 0.1, {A: 3, B: 4}: 0.1,
+	}
+	verify := func(a, b int) Match {
+		if a > b {
+			a, b = b, a
+		}
+		v := p[lsh.Pair{A: a, B: b}]
+		return Match{Jaccard: v, P: v, Verified: v >= 0.75, Reason: map[bool]string{true: ByModel, false: BelowCut}[v >= 0.75]}
+	}
+	ids := func(r Result) string {
+		var out []string
+		for _, c := range r.Clusters {
+			var ms []string
+			for _, m := range c.Members {
+				ms = append(ms, items[m.Doc].ID)
+			}
+			out = append(out, strings.Join(ms, "+"))
+		}
+		return strings.Join(out, " ")
+	}
+	pairs := sortedPairs(p)
+	item := func(i int) Item { return items[i] }
+	if got := ids(Build(len(items), item, pairs, Options{Verify: verify, AntiChain: true})); got != "w1+w2 w3+w4" {
+		t.Errorf("canonical link: %s", got)
+	}
+	res := Build(len(items), item, pairs, Options{Verify: verify, AntiChain: true, Linkage: 0.75})
+	if got := ids(res); got != "w1+w2+w3+w4" {
+		t.Errorf("mean linkage: %s, want w1+w2+w3+w4 (the stub matches the canonical alone, under the cut)", got)
+	}
+	for _, m := range res.Clusters[0].Members[1:] {
+		switch items[m.Doc].ID {
+		case "w2":
+			if m.Match.Reason != ByModel || m.Linkage != 0.8 {
+				t.Errorf("w2: %+v, linkage %v", m.Match, m.Linkage)
+			}
+		default:
+			if m.Match.Reason != ByCluster || !m.Match.Verified || m.Linkage < 0.75 {
+				t.Errorf("%s: %+v, linkage %v", items[m.Doc].ID, m.Match, m.Linkage)
+			}
+		}
+	}
+	// The same clusters whatever the order of the candidate pairs.
+	slices.Reverse(pairs)
+	if got := ids(Build(len(items), item, pairs, Options{Verify: verify, AntiChain: true, Linkage: 0.75})); got != "w1+w2+w3+w4" {
+		t.Errorf("reversed pairs: %s", got)
 	}
 }

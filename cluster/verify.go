@@ -198,6 +198,20 @@ type Rules struct {
 	// FollowUpBelow) are a story and its follow-up. Closer pairs are
 	// rewrites, re-ordered ones included, whose lede may have moved. 0: off.
 	Lede float64
+
+	// Model, when not nil, decides in place of the vetoes above: every
+	// piece of evidence they look at is computed, as Features, and a pair
+	// is a copy when the model's probability reaches its cut. Window stays
+	// a hard rule (a user's policy, not a tuned veto), and so does the
+	// furniture test (two pages sharing only furniture); the other vetoes'
+	// thresholds are then unused, but Subject, ShortBelow and FurnitureMin
+	// still say how their evidence is gathered.
+	Model *Model
+
+	// MeanLinkage, with a Model and anti-chaining, lets an article join a
+	// cluster by its mean probability against the members (see
+	// Options.Linkage).
+	MeanLinkage bool
 }
 
 // FollowUpBelow is the Jaccard similarity under which a pair may be a
@@ -221,16 +235,18 @@ const MinTableFigures = 6
 // Match is the evidence for one pair and the verdict: what an editor needs
 // to trust or overrule a merge.
 type Match struct {
-	Jaccard     float64 // Jaccard similarity of the shingle sets: exact when both kept their Set, else estimated
-	Containment float64 // estimated |A∩B| / min(|A|, |B|)
-	Figures     float64 // share of the figures of the article with fewer found in the other; -1: one has none
-	Names       float64 // share of the names of the article with fewer found in the other; -1: one has none
-	Hours       float64 // hours between the publication dates; -1: a date is missing
-	FigureOrder float64 // share of the consecutive figure pairs of the text with fewer figures found in the other; -1: not applied
-	Lede        float64 // estimated Jaccard similarity of the two ledes; -1: not applied
-	Subjects    int     // subject test: rare title words or title figures of each side missing from the other (the fewer of the two); -1: not applied
+	Jaccard     float64            // Jaccard similarity of the shingle sets: exact when both kept their Set, else estimated
+	Containment float64            // estimated |A∩B| / min(|A|, |B|)
+	Figures     float64            // share of the figures of the article with fewer found in the other; -1: one has none
+	Names       float64            // share of the names of the article with fewer found in the other; -1: one has none
+	Hours       float64            // hours between the publication dates; -1: a date is missing
+	FigureOrder float64            // share of the consecutive figure pairs of the text with fewer figures found in the other; -1: not applied
+	Lede        float64            // estimated Jaccard similarity of the two ledes; -1: not applied
+	Subjects    int                // subject test: rare title words or title figures of each side missing from the other (the fewer of the two); -1: not applied
+	P           float64            // with a Model: the probability that the two are one news item; -1: no model
+	Why         [WhyN]Contribution // with a Model: the largest contributions to its log-odds
 	Verified    bool
-	Reason      string // "jaccard" or "containment" when verified; else why not
+	Reason      string // "model", "jaccard" or "containment" when verified; else why not
 }
 
 // Reasons a Match gives.
@@ -247,29 +263,22 @@ const (
 	FigureOrderDiff = "figure tables differ"
 	LedesDiffer     = "ledes differ"
 	FurnitureOnly   = "page furniture only"
+	ByModel         = "model"     // verified: the model's probability reached its cut
+	BelowCut        = "below cut" // the model's probability is under its cut
+	ByCluster       = "cluster"   // joined a cluster by its mean probability against the members (Options.Linkage), though under the cut against the canonical one
 )
 
-// Check verifies the pair a, b.
+// Check verifies the pair a, b: with the rules' Model when it has one,
+// else with the veto stack.
 func (r Rules) Check(a, b *Evidence) Match {
-	sa, sb := a.short(), b.short()
-	m := Match{Jaccard: lsh.Similarity(a.Signature, b.Signature), Figures: shared(sa.Figures, sb.Figures),
-		Names: shared(sa.Names, sb.Names), Hours: -1, Subjects: -1, FigureOrder: -1, Lede: -1}
-	if sa.Set != nil && sb.Set != nil {
-		// Two short articles: exact, where estimates are noisiest and
-		// templated briefs sit closest to the threshold.
-		m.Jaccard = jaccard(sa.Set, sb.Set)
+	if r.Model != nil {
+		return r.decide(a, b)
 	}
+	m, _ := overlap(a, b)
+	sa, sb := a.short(), b.short()
 	small, large := a, b
 	if small.Shingles > large.Shingles {
 		small, large = large, small
-	}
-	if small.Shingles > 0 {
-		// |A∩B| = J·(|A|+|B|)/(1+J), from J = |A∩B| / (|A|+|B|−|A∩B|).
-		inter := m.Jaccard * float64(a.Shingles+b.Shingles) / (1 + m.Jaccard)
-		m.Containment = math.Min(1, inter/float64(small.Shingles))
-	}
-	if a.Published != Undated && b.Published != Undated {
-		m.Hours = math.Abs(float64(a.Published-b.Published)) / 3600
 	}
 	switch {
 	case m.Jaccard >= r.Threshold:
@@ -335,6 +344,53 @@ func (r Rules) Check(a, b *Evidence) Match {
 		return m
 	}
 	m.Verified = true
+	return m
+}
+
+// overlap is the evidence every decision starts from: the Jaccard
+// similarity (exact for two short articles, where estimates are noisiest
+// and templated briefs sit closest to the threshold; else estimated from
+// the signatures), the containment of the smaller in the larger, the
+// hours apart and the figures and names shared, with the other fields
+// marked not applied; and the size of the intersection.
+func overlap(a, b *Evidence) (Match, float64) {
+	sa, sb := a.short(), b.short()
+	m := Match{Jaccard: lsh.Similarity(a.Signature, b.Signature), Figures: shared(sa.Figures, sb.Figures),
+		Names: shared(sa.Names, sb.Names), Hours: -1, Subjects: -1, FigureOrder: -1, Lede: -1, P: -1}
+	if sa.Set != nil && sb.Set != nil {
+		m.Jaccard = jaccard(sa.Set, sb.Set)
+	}
+	inter := 0.0
+	if small := min(a.Shingles, b.Shingles); small > 0 {
+		// |A∩B| = J·(|A|+|B|)/(1+J), from J = |A∩B| / (|A|+|B|−|A∩B|).
+		inter = m.Jaccard * float64(a.Shingles+b.Shingles) / (1 + m.Jaccard)
+		m.Containment = math.Min(1, inter/float64(small))
+	}
+	if a.Published != Undated && b.Published != Undated {
+		m.Hours = math.Abs(float64(a.Published-b.Published)) / 3600
+	}
+	return m, inter
+}
+
+// decide is Check with a Model: the window, then the model's probability
+// against its cut.
+func (r Rules) decide(a, b *Evidence) Match {
+	m, f := r.Evidence(a, b)
+	m.P = r.Model.P(&f)
+	m.Why = r.Model.Why(&f)
+	switch {
+	case r.Window > 0 && m.Hours > r.Window.Hours():
+		m.Reason = OutsideWindow
+	case f[FFurniture] == 1:
+		// Two pages that share nothing but furniture are different pages
+		// by definition; no labelled source has such pairs for the model
+		// to weigh, so the rule stays.
+		m.Reason = FurnitureOnly
+	case m.P >= r.Model.Cut:
+		m.Reason, m.Verified = ByModel, true
+	default:
+		m.Reason = BelowCut
+	}
 	return m
 }
 

@@ -235,7 +235,7 @@ func Cluster(docs []Doc, evidence []cluster.Evidence, rules cluster.Rules, pairs
 		return cluster.Item{ID: d.ID, Published: d.Published, Length: int(d.Length)}
 	}
 	verify := func(a, b int) cluster.Match { return rules.Check(&evidence[a], &evidence[b]) }
-	return cluster.Build(len(docs), item, pairs, cluster.Options{Verify: verify, AntiChain: antiChain})
+	return cluster.Build(len(docs), item, pairs, cluster.Options{Verify: verify, AntiChain: antiChain, Linkage: rules.Linkage()})
 }
 
 // CandidateThreshold is the Jaccard similarity the LSH banding is tuned

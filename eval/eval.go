@@ -268,9 +268,20 @@ type PairLabel struct {
 	Why     string `json:"why,omitempty"`
 }
 
-// LoadPairs reads pair labels.
+// LoadPairs reads pair labels; a label "unsure" is an error.
 func LoadPairs(path string) ([]PairLabel, error) {
+	pairs, unsure, err := LoadPairsUnsure(path)
+	if err == nil && unsure > 0 {
+		err = fmt.Errorf("%s: %d pairs labelled unsure", path, unsure)
+	}
+	return pairs, err
+}
+
+// LoadPairsUnsure reads pair labels, skipping those labelled "unsure"
+// (a reader who could not decide), and returns how many it skipped.
+func LoadPairsUnsure(path string) ([]PairLabel, int, error) {
 	var pairs []PairLabel
+	unsure := 0
 	err := eachLine(path, func(line []byte) error {
 		var rec struct {
 			A, B         json.RawMessage
@@ -288,8 +299,12 @@ func LoadPairs(path string) ([]PairLabel, error) {
 		if err != nil {
 			return err
 		}
+		if rec.Label == "unsure" {
+			unsure++
+			return nil
+		}
 		if rec.Label != "dup" && rec.Label != "distinct" {
-			return fmt.Errorf(`label %q: want "dup" or "distinct"`, rec.Label)
+			return fmt.Errorf(`label %q: want "dup", "distinct" or "unsure"`, rec.Label)
 		}
 		pairs = append(pairs, PairLabel{A: a, B: b, Label: rec.Label, Stratum: rec.Stratum, Why: rec.Why})
 		return nil
@@ -297,7 +312,7 @@ func LoadPairs(path string) ([]PairLabel, error) {
 	if err == nil && len(pairs) == 0 {
 		err = fmt.Errorf("%s: no labelled pairs", path)
 	}
-	return pairs, err
+	return pairs, unsure, err
 }
 
 // StratumScores counts the pairs of one stratum.

@@ -223,7 +223,12 @@ type MatchLine struct {
 	// Reason is "jaccard" or "containment" when the member matches the
 	// canonical one directly; any other value (e.g. "below threshold")
 	// means it joined through another member (only without anti-chaining).
-	Reason      string   `json:"reason"`
+	Reason string `json:"reason"`
+	// P is the match model's probability that the two are one news item,
+	// and Why the largest contributions to its log-odds, by feature
+	// (with a model; --model off: absent).
+	P           *float64 `json:"p,omitempty"`
+	Why         []Reason `json:"why,omitempty"`
 	Jaccard     float64  `json:"jaccard"`
 	Containment float64  `json:"containment"`
 	Figures     *float64 `json:"figures_shared,omitempty"` // share of the figures of the article with fewer found in the other
@@ -244,9 +249,25 @@ type MatchLine struct {
 	PublishedBefore bool `json:"published_before_canonical,omitempty"`
 }
 
+// Reason is one kind of evidence's contribution to a model's log-odds
+// (cluster.Groups): positive for a copy, negative against.
+type Reason struct {
+	Evidence     string  `json:"evidence"`
+	Contribution float64 `json:"contribution"`
+}
+
 // NewMatchLine turns a cluster.Match into its output form.
 func NewMatchLine(m cluster.Match) *MatchLine {
 	ml := &MatchLine{Reason: m.Reason, Jaccard: Round4(m.Jaccard), Containment: Round4(m.Containment)}
+	if m.P >= 0 {
+		p := Round4(m.P)
+		ml.P = &p
+		for _, c := range m.Why {
+			if c.Group >= 0 {
+				ml.Why = append(ml.Why, Reason{Evidence: c.Name(), Contribution: math.Round(float64(c.Value)*100) / 100})
+			}
+		}
+	}
 	if m.Figures >= 0 {
 		f := Round4(m.Figures)
 		ml.Figures = &f

@@ -119,7 +119,17 @@
 
   function why(m) {
     if (!m) return "";
-    var parts = ["matched the canonical by " + m.reason, "Jaccard " + m.jaccard.toFixed(2), "containment " + m.containment.toFixed(2)];
+    var parts = [];
+    if (m.p != null) {
+      var by = m.reason === "cluster" ? "joined the cluster by its mean probability against the members" : "matched the canonical";
+      parts.push(by + ": probability " + pct(m.p));
+      (m.why || []).forEach(function (w) {
+        parts.push(w.evidence + " " + (w.contribution > 0 ? "+" : "\u2212") + Math.abs(w.contribution).toFixed(1));
+      });
+    } else {
+      parts.push("matched the canonical by " + m.reason);
+    }
+    parts.push("Jaccard " + m.jaccard.toFixed(2), "containment " + m.containment.toFixed(2));
     if (m.figures_shared != null) parts.push("figures shared " + pct(m.figures_shared));
     if (m.names_shared != null) parts.push("names shared " + pct(m.names_shared));
     if (m.hours_apart != null) parts.push(m.hours_apart.toFixed(1) + " h apart");

@@ -88,6 +88,8 @@ type Parameters struct {
 	FigureOrder float64 `json:"figure_order"`
 	Lede        float64 `json:"lede"`
 	Furniture   int     `json:"furniture"`
+	Model       string  `json:"model"` // the match model's hash (cluster.Rules.ModelID), or "off": the veto stack
+	MeanLinkage bool    `json:"mean_linkage"`
 	AntiChain   bool    `json:"anti_chain"`
 	Boilerplate bool    `json:"boilerplate"`
 	Seed        int64   `json:"seed"`
@@ -164,6 +166,8 @@ func NewSummary(version string, cfg dedup.Config, res *dedup.Result) *Summary {
 			FigureOrder: res.Rules.FigureOrder,
 			Lede:        res.Rules.Lede,
 			Furniture:   res.Rules.FurnitureMin,
+			Model:       res.Rules.ModelID(),
+			MeanLinkage: res.Rules.MeanLinkage,
 			AntiChain:   cfg.AntiChain,
 			Boilerplate: cfg.Boilerplate,
 			Seed:        cfg.LSH.Seed,

@@ -355,6 +355,7 @@ func (s *State) Night(cfg dedup.Config, res *dedup.Result, clock time.Time, keep
 		built := cluster.Build(len(rest), func(i int) cluster.Item { return item(rest[i]) }, lp, cluster.Options{
 			Verify:    func(a, b int) cluster.Match { return check(rest[a], rest[b]) },
 			AntiChain: cfg.AntiChain,
+			Linkage:   cfg.Rules.Linkage(),
 		})
 		for _, c := range built.Clusters {
 			for i := range c.Members {

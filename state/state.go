@@ -150,6 +150,8 @@ type Params struct {
 	FigureOrder float64 `json:"figure_order"`
 	Lede        float64 `json:"lede"`
 	Furniture   int     `json:"furniture"`
+	Model       string  `json:"model"` // cluster.Rules.ModelID: the match model's hash, or "off"
+	Linkage     bool    `json:"mean_linkage"`
 }
 
 // AlgorithmVersion numbers how neardup signs articles and gathers their
@@ -171,6 +173,7 @@ func ParamsOf(cfg dedup.Config) Params {
 		Threshold: r.Threshold, Containment: r.Containment, MinRatio: r.MinRatio, Figures: r.Figures, Names: r.Names,
 		VetoBelow: r.VetoBelow, Window: r.Window.String(), Subject: r.Subject, ShortBelow: r.ShortBelow,
 		ShortWindow: r.ShortWindow.String(), FigureOrder: r.FigureOrder, Lede: r.Lede, Furniture: r.FurnitureMin,
+		Model: r.ModelID(), Linkage: r.MeanLinkage,
 	}
 }
 
@@ -181,6 +184,13 @@ type ParamsError struct {
 }
 
 func (e *ParamsError) Error() string {
+	for _, d := range e.Diffs {
+		if strings.HasPrefix(d, "model:") {
+			return fmt.Sprintf("state %s was made with another match model (%s): its decisions would not mix with this model's; "+
+				"run with the state's model (--model FILE, whose hash summary.json records; --model off for the veto stack), or start a new state "+
+				"and let the nights rebuild it (README, Nightly use)", e.Dir, strings.Join(e.Diffs, "; "))
+		}
+	}
 	return fmt.Sprintf("state %s was made with other parameters (%s): its signatures and decisions would not mix with these; "+
 		"run with the state's parameters, or start a new state (README, Nightly use)", e.Dir, strings.Join(e.Diffs, "; "))
 }

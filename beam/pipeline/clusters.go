@@ -86,7 +86,7 @@ func (f *buildFn) ProcessElement(label uint64, members func(*Member) bool, edges
 		return cluster.Item{ID: d.ID, Published: d.Published, Length: int(d.Length)}
 	}
 	verify := func(a, b int) cluster.Match { return rules.Check(&evidence[a], &evidence[b]) }
-	res := cluster.Build(len(ms), item, pairs, cluster.Options{Verify: verify, AntiChain: f.AntiChain})
+	res := cluster.Build(len(ms), item, pairs, cluster.Options{Verify: verify, AntiChain: f.AntiChain, Linkage: rules.Linkage()})
 	if len(res.Clusters) == 0 {
 		return nil
 	}

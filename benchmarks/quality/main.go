@@ -14,7 +14,6 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -23,6 +22,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/neardup/neardup/internal/labelsets"
 )
 
 // config is one row: a name and the flags that differ from the defaults.
@@ -31,7 +32,7 @@ type config struct {
 	args []string
 }
 
-var peerBaseline = []string{"--signature", "minhash", "--shingle", "word:5", "--threshold", "0.5", "--containment", "0",
+var peerBaseline = []string{"--model", "off", "--signature", "minhash", "--shingle", "word:5", "--threshold", "0.5", "--containment", "0",
 	"--figures", "0", "--names", "0", "--window", "off", "--anti-chain=false", "--boilerplate=false",
 	"--subject", "0", "--short-window", "off", "--figure-order", "0", "--lede", "0", "--furniture", "0"}
 
@@ -41,26 +42,13 @@ var issue7 = []string{"--names", "0.85", "--subject", "0", "--short-window", "of
 
 var configs = []config{
 	{"plain MinHash-LSH: library signatures, word 5-grams, Jaccard ≥ 0.5, nothing else (issue 2 defaults, peers' region)", peerBaseline},
-	{"**neardup defaults**", nil},
-	{"defaults with the library's MinHash signatures", []string{"--signature", "minhash"}},
-	{"defaults, LSH tuned for Jaccard 0.11 (64 × 2 bands)", []string{"--candidate-threshold", "0.11"}},
-	{"defaults, containment off", []string{"--containment", "0"}},
-	{"defaults, figures veto off", []string{"--figures", "0"}},
-	{"the defaults before issue 11: names veto 0.85, no subject, short-window, figure-order, lede or furniture test", issue7},
-	{"defaults, names veto on (0.85)", []string{"--names", "0.85"}},
-	{"defaults, subject test off", []string{"--subject", "0"}},
-	{"defaults, short-item window off", []string{"--short-window", "off"}},
-	{"defaults, figure-order test off", []string{"--figure-order", "0"}},
-	{"defaults, lede test off", []string{"--lede", "0"}},
-	{"defaults, furniture test off", []string{"--furniture", "0"}},
-	{"defaults, figures veto and subject test off", []string{"--figures", "0", "--subject", "0"}},
-	{"defaults, vetoes on long articles too (--veto-below 0)", []string{"--veto-below", "0"}},
-	{"defaults, window off", []string{"--window", "off"}},
-	{"defaults, anti-chaining off", []string{"--anti-chain=false"}},
-	{"defaults, boilerplate kept", []string{"--boilerplate=false"}},
-	{"defaults with word 4-grams", []string{"--shingle", "word:4"}},
-	{"defaults with word 5-grams", []string{"--shingle", "word:5"}},
-	{"defaults with Jaccard threshold 0.5", []string{"--threshold", "0.5"}},
+	{"**neardup defaults: the match model** (model/default.json)", nil},
+	{"the model, clusters by mean linkage (--linkage mean)", []string{"--linkage", "mean"}},
+	{"the model, anti-chaining off", []string{"--anti-chain=false"}},
+	{"the veto stack the model replaced, at its defaults (--model off)", []string{"--model", "off"}},
+	{"the veto stack before issue 11: names veto 0.85, no subject, short-window, figure-order, lede or furniture test", append([]string{"--model", "off"}, issue7...)},
+	{"the veto stack, lede test off (--model off --lede 0)", []string{"--model", "off", "--lede", "0"}},
+	{"the veto stack, anti-chaining off", []string{"--model", "off", "--anti-chain=false"}},
 }
 
 type scores struct {
@@ -113,6 +101,8 @@ func main() {
 		{"testdata/briefs — look-alike briefs (gold clusters)", "testdata/briefs.gold.jsonl", "testdata/briefs/", "--gold"},
 		{"Reuters-21578 pairs-dev — 150 dup / 145 distinct pairs labelled by reading", filepath.Join(reuters, "pairs-dev.jsonl"),
 			filepath.Join(reuters, "reuters21578.jsonl"), "--pairs"},
+		{"multi-outlet-2018 — 240 candidate pairs of 680 scraped web pages, labelled by reading (benchmarks/labels/multi-outlet.jsonl: 113 dup / 127 distinct)",
+			"benchmarks/labels/multi-outlet.jsonl", filepath.Join(*shared, "data/multi-outlet-2018/corpus.jsonl"), "--pairs"},
 	}
 	// The benchmark generator's planted clusters, 10,000 articles.
 	genDir, err := os.MkdirTemp("", "quality-gen")
@@ -195,63 +185,23 @@ func table(bin, title, flagName, labels, input string) {
 // (Overall ≥ 3.5), and reports how many of those a run merges.
 func semeval(bin, path string) {
 	fmt.Printf("### SemEval-2022 Task 8 — %s\n\n", "pairs rated different stories (Overall ≥ 3.5): a precision set")
-	f, err := os.Open(path)
+	dir, err := os.MkdirTemp("", "semeval")
+	check(err)
+	defer os.RemoveAll(dir)
+	corpus, pairs, articles, n, err := labelsets.SemEval(path, dir)
 	if err != nil {
 		fmt.Printf("Skipped: %v\n\n", err)
 		return
 	}
-	defer f.Close()
-	dir, err := os.MkdirTemp("", "semeval")
-	check(err)
-	defer os.RemoveAll(dir)
-	corpus, err := os.Create(filepath.Join(dir, "semeval.jsonl"))
-	check(err)
-	pairs, err := os.Create(filepath.Join(dir, "different.jsonl"))
-	check(err)
-	seen := map[string]bool{}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 16<<20)
-	n := 0
-	for sc.Scan() {
-		var r struct {
-			PairID    string  `json:"pair_id"`
-			Augmented bool    `json:"augmented_translation"`
-			Overall   float64 `json:"Overall"`
-		}
-		var raw map[string]any
-		check(json.Unmarshal(sc.Bytes(), &raw))
-		check(json.Unmarshal(sc.Bytes(), &r))
-		if r.Augmented {
-			continue
-		}
-		ids := strings.SplitN(r.PairID, "_", 2)
-		if len(ids) != 2 || ids[0] == ids[1] {
-			continue
-		}
-		for i, key := range []string{"text1", "text2"} {
-			if !seen[ids[i]] {
-				seen[ids[i]] = true
-				text, _ := raw[key].(string)
-				check(json.NewEncoder(corpus).Encode(map[string]string{"id": ids[i], "text": text}))
-			}
-		}
-		if r.Overall >= 3.5 {
-			n++
-			check(json.NewEncoder(pairs).Encode(map[string]string{"a": ids[0], "b": ids[1], "label": "distinct", "stratum": "overall>=3.5"}))
-		}
-	}
-	check(sc.Err())
-	check(corpus.Close())
-	check(pairs.Close())
-	fmt.Printf("%d articles, %d pairs rated different. Built by `go run ./benchmarks/quality` from %s; the command below runs on the files it writes.\n\n", len(seen), n, path)
+	fmt.Printf("%d articles, %d pairs rated different. Built by `go run ./benchmarks/quality` from %s; the command below runs on the files it writes.\n\n", articles, n, path)
 	fmt.Println("| configuration | different pairs merged | command |")
 	fmt.Println("|---|---|---|")
-	for _, c := range []config{configs[0], configs[1]} {
+	for _, c := range []config{configs[0], configs[1], configs[4]} {
 		args := append([]string{"eval", "--pairs", "different.jsonl", "--json"}, c.args...)
 		args = append(args, "semeval.jsonl")
 		full := append([]string{}, args...)
-		full[2] = filepath.Join(dir, "different.jsonl")
-		full[len(full)-1] = filepath.Join(dir, "semeval.jsonl")
+		full[2] = pairs
+		full[len(full)-1] = corpus
 		p := run(bin, full).Pairs
 		fmt.Printf("| %s | %.1f%% (%d/%d) | `neardup %s` |\n", c.name, 100*p.DistinctRate, p.DistinctMerged, p.Distinct, strings.Join(quote(args), " "))
 	}

@@ -260,11 +260,13 @@ func strconvQuote(s string) string {
 func TestNightlyReportInBrowser(t *testing.T) {
 	bin := chromiumPath(t)
 	dir := t.TempDir()
-	canon := wire(t, "000_r3_sputnik_added", "<i>a0</i>", "2026-11-24T10:00:00Z")
+	// Copies within hours of the canonical (the match model weighs time
+	// apart), night 2's clock on the 25th.
+	canon := wire(t, "000_r3_sputnik_added", "<i>a0</i>", "2026-11-24T22:30:00Z")
 	nights := []string{filepath.Join(dir, "n1", "feed.jsonl"), filepath.Join(dir, "n2", "feed.jsonl")}
-	writeNight(t, nights[0], canon, wire(t, "000_r1_afp_trimmed", "a1", "2026-11-24T11:00:00Z"))
-	writeNight(t, nights[1], wire(t, "000_r2_reordered", "a2", "2026-11-24T09:00:00Z"),
-		wire(t, "000_d995efe7b01a9663", "a3", "2026-11-25T08:00:00Z"))
+	writeNight(t, nights[0], canon, wire(t, "000_r1_afp_trimmed", "a1", "2026-11-24T23:00:00Z"))
+	writeNight(t, nights[1], wire(t, "000_r2_reordered", "a2", "2026-11-24T21:00:00Z"),
+		wire(t, "000_d995efe7b01a9663", "a3", "2026-11-25T00:30:00Z"))
 	st, out := filepath.Join(dir, "state"), filepath.Join(dir, "out")
 	page := filepath.Join(out, "report.html")
 	for i, n := range nights {

@@ -1,16 +1,20 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/pflag"
 
+	"github.com/neardup/neardup/cluster"
 	"github.com/neardup/neardup/dedup"
 	"github.com/neardup/neardup/eval"
 	"github.com/neardup/neardup/internal/matchflags"
@@ -57,6 +61,8 @@ type evalOptions struct {
 	audit, auditSheet     string
 	auditTop              int
 	auditSample           float64
+	uncertain             int
+	uncertainSheet        string
 }
 
 func (o *evalOptions) addFlags(fs *pflag.FlagSet) {
@@ -75,6 +81,8 @@ func (o *evalOptions) addFlags(fs *pflag.FlagSet) {
 	fs.IntVar(&o.auditTop, "audit-top", 30, "--audit: report the purity of the `N` largest clusters")
 	fs.Float64Var(&o.auditSample, "audit-sample", 1, "--audit: the `SHARE` of drop.txt sampled, by a hash of the member ID (the same members every run)")
 	fs.StringVar(&o.auditSheet, "audit-sheet", "", "--audit: write the sampled and top pairs still unlabelled to the Markdown `FILE`, with titles and texts, for reading")
+	fs.IntVar(&o.uncertain, "uncertain", 200, "--uncertain-sheet: how many pairs, the `N` nearest the model's cut")
+	fs.StringVar(&o.uncertainSheet, "uncertain-sheet", "", "write the candidate pairs the model is least sure of (nearest its cut, not yet in --pairs) to the Markdown `FILE`, with titles and texts, for reading and neardup fit")
 	o.Options.AddFlags(fs)
 }
 
@@ -116,8 +124,11 @@ func evalCmd(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	if o.gold == "" && o.pairs == "" && o.audit == "" {
-		return usagef("eval: give --gold FILE, --pairs FILE, --audit FILE or several")
+	if o.gold == "" && o.pairs == "" && o.audit == "" && o.uncertainSheet == "" {
+		return usagef("eval: give --gold FILE, --pairs FILE, --audit FILE, --uncertain-sheet FILE or several")
+	}
+	if o.uncertainSheet != "" && (o.clusters != "" || o.sweep || o.uncertain < 1 || o.Model == "off") {
+		return usagef("eval: --uncertain-sheet needs a run with a model (INPUT, not --clusters or --sweep; not --model off) and --uncertain N ≥ 1")
 	}
 	if !(o.auditSample > 0 && o.auditSample <= 1) {
 		return usagef("eval: --audit-sample %v: want a share in (0, 1]", o.auditSample)
@@ -145,8 +156,12 @@ func evalCmd(ctx context.Context, args []string, e env) error {
 		}
 	}
 	if o.pairs != "" {
-		if pairs, err = eval.LoadPairs(o.pairs); err != nil {
+		var unsure int
+		if pairs, unsure, err = eval.LoadPairsUnsure(o.pairs); err != nil {
 			return fmt.Errorf("eval: --pairs: %w", err)
+		}
+		if unsure > 0 {
+			fmt.Fprintf(e.stderr, "eval: --pairs: %d pairs labelled unsure skipped\n", unsure)
 		}
 	}
 	if o.clusters != "" {
@@ -177,13 +192,21 @@ func evalCmd(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	cfg.Stdin = e.stdin
-	cfg.KeepText = o.auditSheet != ""
+	cfg.KeepText = o.auditSheet != "" || o.uncertainSheet != ""
 	if o.sweep {
 		return sweep(ctx, e, &o, cfg, gold, pairs)
 	}
 	res, err := dedup.Run(ctx, cfg)
 	if err != nil {
 		return err
+	}
+	if o.uncertainSheet != "" {
+		if err := writeUncertainSheet(o.uncertainSheet, o.uncertain, cfg, res, pairs); err != nil {
+			return fmt.Errorf("eval: --uncertain-sheet: %w", err)
+		}
+		if gold == nil && pairs == nil && o.audit == "" {
+			return nil
+		}
 	}
 	rep := score(&o, gold, pairs, eval.ResultAssignment(res), res)
 	params := report.NewSummary(version, cfg, res).Parameters
@@ -202,6 +225,36 @@ func evalCmd(ctx context.Context, args []string, e env) error {
 		}
 	}
 	return printEval(e.stdout, &o, rep)
+}
+
+// writeUncertainSheet writes the n candidate pairs of res whose model
+// probability is nearest the cut (ties by the pair's IDs), leaving out the
+// pairs labelled already, as a reading sheet in --audit-sheet's form.
+func writeUncertainSheet(path string, n int, cfg dedup.Config, res *dedup.Result, labelled []eval.PairLabel) error {
+	done := map[[2]string]bool{}
+	for _, p := range labelled {
+		done[[2]string{p.A, p.B}], done[[2]string{p.B, p.A}] = true, true
+	}
+	type near struct {
+		a, b string
+		d    float64
+	}
+	var all []near
+	cut := res.Rules.Model.Cut
+	for _, p := range dedup.Candidates(cfg.LSH, res.Evidence, cfg.Workers, nil) {
+		a, b := res.Docs[p.A].ID, res.Docs[p.B].ID
+		if m := res.Check(p.A, p.B); m.P >= 0 && !done[[2]string{a, b}] && m.Reason != cluster.OutsideWindow {
+			all = append(all, near{a, b, math.Abs(m.P - cut)})
+		}
+	}
+	slices.SortFunc(all, func(x, y near) int {
+		return cmp.Or(cmp.Compare(x.d, y.d), strings.Compare(x.a, y.a), strings.Compare(x.b, y.b))
+	})
+	var sheet []eval.AuditPair
+	for _, p := range all[:min(n, len(all))] {
+		sheet = append(sheet, eval.AuditPair{Canonical: p.a, Member: p.b})
+	}
+	return writeAuditSheet(path, res, sheet)
 }
 
 // writeAuditSheet writes the pairs to read, one Markdown block each: the
@@ -384,6 +437,13 @@ func printPairs(w io.Writer, what string, ps []pairDetail, limit int) {
 
 func describeMatch(m *report.MatchLine) string {
 	var b strings.Builder
+	if m.P != nil {
+		fmt.Fprintf(&b, "p %.2f", *m.P)
+		for _, w := range m.Why {
+			fmt.Fprintf(&b, " (%s %+.1f)", w.Evidence, w.Contribution)
+		}
+		b.WriteString(", ")
+	}
 	fmt.Fprintf(&b, "jaccard %.2f, containment %.2f", m.Jaccard, m.Containment)
 	if m.Figures != nil {
 		fmt.Fprintf(&b, ", figures shared %.2f", *m.Figures)

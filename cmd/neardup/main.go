@@ -6,6 +6,8 @@
 //	neardup run [flags] INPUT...
 //	neardup eval (--gold FILE | --pairs FILE) [flags] (--clusters FILE | INPUT...)
 //	neardup report --out DIR [flags] [INPUT...]
+//	neardup history --state DIR
+//	neardup fit -o MODEL SPEC
 //	neardup help [COMMAND]
 //	neardup version
 //
@@ -156,6 +158,7 @@ Usage:
   neardup report --out DIR [INPUT...]
                                  (re)build the editors' HTML report of a run
   neardup history --state DIR    the nights a nightly state remembers
+  neardup fit -o MODEL SPEC      fit the match decision to labels (run --model)
   neardup help [COMMAND]         show help
   neardup version                print the version
 
@@ -191,6 +194,8 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return reportCmd(ctx, rest, e)
 	case "history":
 		return historyCmd(ctx, rest, e)
+	case "fit":
+		return fitCmd(ctx, rest, e)
 	case "version", "--version":
 		fmt.Fprintln(e.stdout, "neardup", version)
 		return nil
@@ -206,6 +211,9 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		}
 		if len(rest) > 0 && rest[0] == "history" {
 			return historyCmd(ctx, []string{"--help"}, e)
+		}
+		if len(rest) > 0 && rest[0] == "fit" {
+			return fitCmd(ctx, []string{"--help"}, e)
 		}
 		fmt.Fprint(e.stdout, mainHelp)
 		return nil

@@ -218,8 +218,10 @@ func clusterIDs(t *testing.T, input string, args ...string) string {
 	return strings.Join(groups, " ")
 }
 
-// TestLevers: each news-aware lever, switched off, changes what the
-// briefs in testdata/briefs become — so each one is shown to do its job.
+// TestLevers: each news-aware lever of the veto stack (--model off),
+// switched off, changes what the briefs in testdata/briefs become — so
+// each one is shown to do its job; the default model keeps the same
+// clusters as the stack's defaults.
 func TestLevers(t *testing.T) {
 	defaults := "earn-orcas+earn-orcas-corr port-lede+port-full"
 	tests := []struct {
@@ -240,10 +242,13 @@ func TestLevers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := clusterIDs(t, briefsDir, tt.args...); got != tt.want {
+			if got := clusterIDs(t, briefsDir, append([]string{"--model", "off"}, tt.args...)...); got != tt.want {
 				t.Errorf("clusters %q, want %q", got, tt.want)
 			}
 		})
+	}
+	if got := clusterIDs(t, briefsDir); got != defaults {
+		t.Errorf("default model: clusters %q, want %q", got, defaults)
 	}
 }
 
@@ -259,8 +264,9 @@ func TestEval(t *testing.T) {
 		`{"a": "div-harrow", "b": "div-pellam", "label": "distinct", "stratum": "template", "why": "two companies"}`,
 		`{"a": "grain-wk18", "b": "grain-wk19", "label": "distinct", "stratum": "template"}`,
 	}, "\n")), 0o644)
-	// With containment off the cut copy is a miss, listed with its evidence.
-	code, stdout, _ = neardup(t, "", "eval", "--pairs", pairs, "--containment", "0", "--json", briefsDir)
+	// With the veto stack's containment off the cut copy is a miss, listed
+	// with its evidence.
+	code, stdout, _ = neardup(t, "", "eval", "--pairs", pairs, "--model", "off", "--containment", "0", "--json", briefsDir)
 	var rep struct {
 		Pairs struct {
 			DupRecall float64 `json:"dup_recall"`

@@ -54,15 +54,17 @@ func writeNight(t *testing.T, path string, recs ...wireRecord) {
 // threeNights writes the two wire stories over three nights: story A's
 // fullest version and one rewrite on night 1; on night 2 a rewrite
 // published before A's canonical (a late feed) and another, and story B;
-// on night 3 B's three rewrites.
+// on night 3 B's three rewrites. (The trimmed rewrites are dated within
+// hours of their canonical: the match model weighs time apart, and a
+// heavily trimmed copy a day later is under its cut.)
 func threeNights(t *testing.T, dir string) []string {
 	a0 := wire(t, "000_r3_sputnik_added", "a0", "2026-11-24T10:00:00Z")
 	a1 := wire(t, "000_r1_afp_trimmed", "a1", "2026-11-24T11:00:00Z")
 	a2 := wire(t, "000_r2_reordered", "a2", "2026-11-24T09:00:00Z")
-	a3 := wire(t, "000_d995efe7b01a9663", "a3", "2026-11-25T08:00:00Z")
+	a3 := wire(t, "000_d995efe7b01a9663", "a3", "2026-11-24T14:00:00Z")
 	b0 := wire(t, "002_b85c2fa3f61deca6", "b0", "2026-11-25T10:00:00Z")
-	b1 := wire(t, "002_r1_afp_trimmed", "b1", "2026-11-26T01:00:00Z")
-	b2 := wire(t, "002_r2_reordered", "b2", "2026-11-26T02:00:00Z")
+	b1 := wire(t, "002_r1_afp_trimmed", "b1", "2026-11-25T11:00:00Z")
+	b2 := wire(t, "002_r2_reordered", "b2", "2026-11-25T12:00:00Z")
 	b3 := wire(t, "002_r3_added", "b3", "2026-11-26T03:00:00Z")
 	nights := []string{filepath.Join(dir, "n1", "feed.jsonl"), filepath.Join(dir, "n2", "feed.jsonl"), filepath.Join(dir, "n3", "feed.jsonl")}
 	writeNight(t, nights[0], a0, a1)

@@ -7,6 +7,7 @@ package matchflags
 
 import (
 	"fmt"
+	"os"
 	"runtime"
 	"slices"
 	"strconv"
@@ -19,6 +20,7 @@ import (
 	"github.com/neardup/neardup/corpus"
 	"github.com/neardup/neardup/dedup"
 	"github.com/neardup/neardup/lsh"
+	"github.com/neardup/neardup/model"
 	"github.com/neardup/neardup/shingle"
 )
 
@@ -74,11 +76,21 @@ type Options struct {
 	OnError     string
 	MaxBytes    int
 	Fields      corpus.Fields
+	Model       string // the model file; "": the embedded default; "off": the veto stack
+	Linkage     string // "canonical" or "mean" (cluster.Rules.MeanLinkage)
 }
+
+// Levers are the flags of the veto stack (and its evidence), used with
+// --model off: with a model, the model file holds their weights. They are
+// hidden from --help, kept so that the stack can be run side by side.
+var Levers = []string{"threshold", "containment", "containment-min-ratio", "figures", "names", "veto-below", "subject",
+	"short-window", "short-below", "figure-order", "lede", "furniture", "anti-chain"}
 
 // AddFlags defines the flags on fs, with their defaults.
 func (o *Options) AddFlags(fs *pflag.FlagSet) {
 	def := corpus.DefaultFields()
+	fs.StringVar(&o.Model, "model", "", "the match decision: a model `FILE` written by neardup fit (default: the embedded one; off: the hand-set vetoes, whose flags are then read)")
+	fs.StringVar(&o.Linkage, "linkage", "canonical", "cluster membership: canonical (every member matches the canonical article) or mean (also an article whose mean probability against the members reaches the cut; with a model)")
 	fs.StringVar(&o.Shingle, "shingle", defaultShingle, "shingles: word:N (word n-grams) or char:N (character n-grams)")
 	fs.BoolVar(&o.FoldAccents, "fold-accents", false, "ignore accents: é and e compare equal")
 	fs.Float64Var(&o.Threshold, "threshold", defaultThreshold, "estimated Jaccard similarity at which two articles are copies (0-1)")
@@ -108,6 +120,9 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.Fields.Text, "text-field", def.Text, "JSONL key / CSV column of the body text")
 	fs.StringVar(&o.Fields.Source, "source-field", def.Source, "JSONL key / CSV column of the source")
 	fs.StringVar(&o.Fields.Date, "date-field", def.Date, "JSONL key / CSV column of the date (RFC 3339 or YYYY-MM-DD)")
+	for _, name := range Levers {
+		fs.MarkHidden(name)
+	}
 }
 
 // Config validates the options and turns them into a pipeline config;
@@ -144,6 +159,29 @@ func (o *Options) Config(cmd string, inputs []string) (dedup.Config, error) {
 	}{{"--containment", o.Containment}, {"--containment-min-ratio", o.MinRatio}, {"--figures", o.Figures}, {"--names", o.Names}, {"--subject", o.Subject}, {"--figure-order", o.FigureOrder}, {"--lede", o.Lede}, {"--candidate-threshold", o.Candidates}} {
 		if !(v.v >= 0 && v.v <= 1) {
 			return cfg, usagef("%s: %s %v: want a number from 0 to 1", cmd, v.name, v.v)
+		}
+	}
+	switch o.Linkage {
+	case "canonical":
+	case "mean":
+		rules.MeanLinkage = true
+		if o.Model == "off" {
+			return cfg, usagef("%s: --linkage mean weighs the model's probabilities: not with --model off", cmd)
+		}
+	default:
+		return cfg, usagef("%s: --linkage %q: want canonical or mean", cmd, o.Linkage)
+	}
+	switch o.Model {
+	case "off":
+	case "":
+		rules.Model = model.Default()
+	default:
+		data, err := os.ReadFile(o.Model)
+		if err != nil {
+			return cfg, usagef("%s: --model: %v", cmd, err)
+		}
+		if rules.Model, err = cluster.ParseModel(data); err != nil {
+			return cfg, usagef("%s: --model %s: %v", cmd, o.Model, err)
 		}
 	}
 	candidates := o.Candidates

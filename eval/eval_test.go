@@ -142,6 +142,15 @@ func TestLoaders(t *testing.T) {
 	if _, err := eval.LoadPairs(write("p2.jsonl", `{"a": "1", "b": "2", "label": "same"}`)); err == nil || !strings.Contains(err.Error(), "p2.jsonl:1: label") {
 		t.Errorf("LoadPairs bad label: %v", err)
 	}
+	// A reader's "unsure" is skipped and counted by LoadPairsUnsure, an
+	// error for LoadPairs.
+	unsure := write("p3.jsonl", `{"a": "1", "b": "2", "label": "unsure"}`+"\n"+`{"a": "1", "b": "3", "label": "distinct"}`)
+	if pairs, n, err := eval.LoadPairsUnsure(unsure); err != nil || n != 1 || len(pairs) != 1 || pairs[0].B != "3" {
+		t.Errorf("LoadPairsUnsure: %v, %d, %v", pairs, n, err)
+	}
+	if _, err := eval.LoadPairs(unsure); err == nil || !strings.Contains(err.Error(), "1 pairs labelled unsure") {
+		t.Errorf("LoadPairs with an unsure label: %v", err)
+	}
 	if _, err := eval.LoadClusters(write("c2.jsonl", `{"id": "a"}`)); err == nil || !strings.Contains(err.Error(), "c2.jsonl:1: not a clusters.jsonl line") {
 		t.Errorf("LoadClusters bad line: %v", err)
 	}

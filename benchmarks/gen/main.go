@@ -43,8 +43,15 @@
 // -dup-share, -heavy and -followups are shares of all articles: the
 // remainder, 1 - dup-share - heavy - followups, are new stories. -pairs
 // writes labels for neardup eval --pairs: every rewrite and heavy rewrite
-// with its origin ("dup", strata "rewrite" and "heavy rewrite") and every
+// with its origin ("dup", strata "rewrite" and "heavy rewrite"), every
+// re-send of a templated brief with it ("dup", stratum "re-send") and every
 // follow-up with the story it reuses ("distinct", stratum "follow-up").
+//
+//   - -templates: the share of new stories that are templated briefs
+//     (templates.go): 24 skeletons of common words, each filed for other
+//     companies and figures, every filing its own gold cluster; a brief's
+//     copies are re-sends within three hours, half of them with one figure
+//     corrected under a "CORRECTED -" headline. Drawn only when above 0.
 //
 // # Nights
 //
@@ -110,6 +117,8 @@ const (
 	kindRewrite  = "rewrite"
 	kindHeavy    = "heavy rewrite"
 	kindFollowUp = "follow-up"
+	kindTemplate = "templated brief"
+	kindResend   = "re-send"
 )
 
 type article struct {
@@ -278,6 +287,7 @@ type options struct {
 	pairs     string
 	nights    int
 	late      float64
+	templates float64
 	nightsDir string
 	// Which of -out and -late were given, for -nights-dir and -late's
 	// rules.
@@ -291,6 +301,7 @@ func (o *options) addFlags(fs *flag.FlagSet) {
 	fs.Float64Var(&o.dupShare, "dup-share", 0.3, "share of articles that are rewrites of another")
 	fs.Float64Var(&o.followUps, "followups", 0, "share of articles that are follow-up stories reusing 20-45% of an earlier one's sentences (gold: their own cluster)")
 	fs.Float64Var(&o.heavy, "heavy", 0, "share of articles that are heavy rewrites of another: 15-30% of sentences cut, 10-25% added, 5-10% of words changed, paragraphs moved (gold: the other's cluster)")
+	fs.Float64Var(&o.templates, "templates", 0, "share of new stories that are templated briefs: a skeleton of the same words filed for another company and figures (gold: each its own item), copied only by re-sends and one-figure corrections")
 	fs.StringVar(&o.out, "out", "corpus.jsonl", "corpus JSONL to write")
 	fs.StringVar(&o.gold, "gold", "gold.jsonl", "gold clusters JSONL to write")
 	fs.StringVar(&o.pairs, "pairs", "", "also write pair labels (JSONL a, b, label, stratum, why) for neardup eval --pairs")
@@ -343,6 +354,8 @@ func (o options) validate() error {
 		return errors.New("-nights-dir needs -nights")
 	case o.lateSet && o.nights == 0:
 		return errors.New("-late needs -nights")
+	case o.templates < 0 || o.templates > 1:
+		return fmt.Errorf("-templates %g: a share, want 0 to 1", o.templates)
 	case o.late < 0 || o.late >= 1:
 		return fmt.Errorf("-late %g: a share, want 0 or more and under 1", o.late)
 	}
@@ -370,12 +383,21 @@ func generate(o options) ([]*article, int) {
 		pFollow = o.followUps / (1 - pCopy)
 	}
 	var arts, followable []*article
+	var families []template
 	stories := 0
 	for len(arts) < o.n {
 		var origin *article
 		if pFollow > 0 && len(followable) > 0 && g.rng.Float64() < pFollow {
 			origin = g.followUp(followable[g.rng.IntN(len(followable))])
 			origin.story = stories
+		} else if o.templates > 0 && g.rng.Float64() < o.templates {
+			if families == nil {
+				for range templateFamilies {
+					families = append(families, g.newTemplate())
+				}
+			}
+			origin = &article{story: stories, when: g.storyDate(), kind: kindTemplate}
+			origin.Title, origin.paras = g.templated(families[g.rng.IntN(len(families))])
 		} else {
 			origin = &article{paras: g.story(), story: stories, when: g.storyDate(), kind: kindStory}
 			origin.Title = g.title()
@@ -385,13 +407,15 @@ func generate(o options) ([]*article, int) {
 		}
 		arts = append(arts, origin)
 		stories++
-		if pFollow > 0 && sentences(origin.paras) >= 3 {
+		if pFollow > 0 && sentences(origin.paras) >= 3 && origin.kind != kindTemplate {
 			followable = append(followable, origin)
 		}
 		// Rewrites: geometric count with the mean that gives dupShare + heavy.
 		for len(arts) < o.n && g.rng.Float64() < pCopy {
 			var r *article
-			if o.heavy > 0 && g.rng.Float64() < o.heavy/pCopy {
+			if origin.kind == kindTemplate {
+				r = g.resend(origin)
+			} else if o.heavy > 0 && g.rng.Float64() < o.heavy/pCopy {
 				if paras, note := g.heavyRewrite(origin.paras); paras != nil {
 					r = &article{paras: paras, story: origin.story, Title: g.title(),
 						when: g.copyDate(origin.when), kind: kindHeavy, note: note}
@@ -559,13 +583,16 @@ func run(o options, stderr io.Writer) error {
 	} else {
 		fmt.Fprintf(stderr, "gen: %d articles, %d stories, gold clusters in %s\n", len(arts), stories, o.gold)
 	}
-	if o.followUps > 0 || o.heavy > 0 || o.pairs != "" {
+	if o.followUps > 0 || o.heavy > 0 || o.templates > 0 || o.pairs != "" {
 		count := map[string]int{}
 		for _, a := range arts {
 			count[a.kind]++
 		}
 		fmt.Fprintf(stderr, "gen: %d new stories, %d follow-ups, %d rewrites, %d heavy rewrites", count[kindStory], count[kindFollowUp],
 			count[kindRewrite], count[kindHeavy])
+		if o.templates > 0 {
+			fmt.Fprintf(stderr, ", %d templated briefs, %d re-sends", count[kindTemplate], count[kindResend])
+		}
 		if o.pairs != "" {
 			fmt.Fprintf(stderr, "; pair labels in %s", o.pairs)
 		}

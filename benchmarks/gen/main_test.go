@@ -624,3 +624,43 @@ func TestParseArgs(t *testing.T) {
 		}
 	}
 }
+
+// TestTemplates: templated briefs of one skeleton are their own items;
+// their re-sends share their cluster, and the pairs say so.
+func TestTemplates(t *testing.T) {
+	o := options{n: 600, seed: 3, vocab: 5000, dupShare: 0.3, templates: 0.5}
+	arts, _ := generate(o)
+	bySkeleton := map[string]map[int]bool{} // the first sentence without its company and figures → stories
+	resends := 0
+	for _, a := range arts {
+		switch a.kind {
+		case kindTemplate:
+			first := strings.Fields(a.paras[0][0])
+			key := strings.Join(first[2:], " ")
+			for _, w := range first {
+				if w != "" && w[0] >= '0' && w[0] <= '9' {
+					key = strings.ReplaceAll(key, w, "#")
+				}
+			}
+			if bySkeleton[key] == nil {
+				bySkeleton[key] = map[int]bool{}
+			}
+			bySkeleton[key][a.story] = true
+		case kindResend:
+			resends++
+			if a.origin == nil || a.origin.kind != kindTemplate || a.story != a.origin.story ||
+				a.when.Sub(a.origin.when) < 0 || a.when.Sub(a.origin.when) >= 3*time.Hour {
+				t.Fatalf("re-send %+v of %+v", a, a.origin)
+			}
+		}
+	}
+	shared := 0
+	for _, stories := range bySkeleton {
+		if len(stories) > 1 {
+			shared++
+		}
+	}
+	if shared == 0 || resends == 0 {
+		t.Errorf("%d skeletons filed for several items, %d re-sends: want both", shared, resends)
+	}
+}

@@ -1,11 +1,18 @@
 // Package cluster verifies candidate pairs and groups documents into
 // clusters of copies of the same story, each with one canonical member.
 //
-// Rules.Check verifies a pair from its Evidence (signatures, set sizes,
-// figures, dates; never text) and explains the verdict in a Match. Build
-// joins verified pairs with union-find: a cluster is a connected component
-// of verified pairs, optionally split so that every member is verified
-// against the canonical one (Options.AntiChain). The canonical member of a cluster is the one with the
+// Rules.Evidence turns what is known of a pair (signatures, set sizes,
+// figures, dates; never text) into Features; Rules.Check decides with a
+// Model over them (the calibrated probability against its cut), or with
+// the veto stack when the rules have none, and explains the verdict in a
+// Match (for a model, the largest contributions by kind of evidence).
+// Build joins verified pairs with union-find: a cluster is a connected
+// component of verified pairs, optionally split so that every member is
+// verified against the canonical one (Options.AntiChain), or fits the
+// cluster by its mean probability (Options.Linkage). The codec stores
+// Evidence for the nightly state and the Beam pipeline; Vocabulary and
+// Furniture are the corpus counts some evidence is weighed by. The
+// canonical member of a cluster is the one with the
 // earliest publication date (undated documents come after dated ones), then
 // the longest text, then the smallest ID: the first, fullest version of the
 // story. Every member's Match is reported against the canonical one.

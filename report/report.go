@@ -263,7 +263,7 @@ func NewMatchLine(m cluster.Match) *MatchLine {
 		p := Round4(m.P)
 		ml.P = &p
 		for _, c := range m.Why {
-			if c.Group >= 0 {
+			if c.Group >= 0 && c.Value != 0 { // a match read back from a nightly state keeps P, not Why
 				ml.Why = append(ml.Why, Reason{Evidence: c.Name(), Contribution: math.Round(float64(c.Value)*100) / 100})
 			}
 		}

@@ -1,10 +1,10 @@
 package state
 
-// The state's format on disk, version 2 (FormatVersion). A state directory
+// The state's format on disk, version 3 (FormatVersion). A state directory
 // DIR holds:
 //
 //	DIR/.lock                  the lock (package lock), held by a run from start to end
-//	DIR/CURRENT                one line: "neardup-state 2 gen-N SHA256" — the current
+//	DIR/CURRENT                one line: "neardup-state 3 gen-N SHA256" — the current
 //	                           generation and the SHA-256 (hex) of its MANIFEST
 //	DIR/gen-N/                 generation N, everything one committed night left:
 //	  MANIFEST                 JSON (Manifest): format, parameters, clock and
@@ -50,9 +50,10 @@ package state
 //
 //	length                     uvarint: bytes of matched text
 //	night                      uvarint: the night it arrived
-//	match (canonical not empty)  6 uint16: Jaccard, Containment, Figures, Names,
-//	                           FigureOrder, Lede as they are written out, in
-//	                           ten-thousandths (0xFFFF: -1, not applied);
+//	match (canonical not empty)  7 uint16: Jaccard, Containment, Figures, Names,
+//	                           FigureOrder, Lede and the model's P as they are
+//	                           written out, in ten-thousandths (0xFFFF: -1, not
+//	                           applied; P was added in format 3);
 //	                           uint32 Hours in hundredths (0xFFFFFFFF: -1);
 //	                           uvarint Subjects+1, byte Verified
 //	text hash                  uint32 (dedup.TextHash)
@@ -92,7 +93,7 @@ import (
 )
 
 // FormatVersion is the version of the state format above.
-const FormatVersion = 2
+const FormatVersion = 3
 
 const (
 	currentFile  = "CURRENT"
@@ -136,7 +137,7 @@ func (e *FormatError) Error() string {
 func parseCurrent(b []byte) (gen string, sum string, err error) {
 	f := strings.Fields(string(b))
 	if len(f) != 4 || f[0] != currentMagic || !strings.HasSuffix(string(b), "\n") {
-		return "", "", errors.New("not a state pointer (want \"neardup-state 2 gen-N SHA256\")")
+		return "", "", fmt.Errorf("not a state pointer (want \"neardup-state %d gen-N SHA256\")", FormatVersion)
 	}
 	if v, err := strconv.Atoi(f[1]); err != nil {
 		return "", "", fmt.Errorf("format %q is not a number", f[1])
@@ -188,7 +189,7 @@ func appendArticle(names, values []byte, a *Article) ([]byte, []byte) {
 	dst = binary.AppendUvarint(dst, uint64(uint32(a.Night)))
 	if a.Canonical != "" {
 		m := &a.Match
-		for _, f := range []float64{m.Jaccard, m.Containment, m.Figures, m.Names, m.FigureOrder, m.Lede} {
+		for _, f := range []float64{m.Jaccard, m.Containment, m.Figures, m.Names, m.FigureOrder, m.Lede, m.P} {
 			v := uint16(0xFFFF)
 			if f >= 0 {
 				v = uint16(math.Round(min(f, 1) * 1e4))
@@ -435,11 +436,11 @@ func decodeSegment(z []byte) ([]Article, error) {
 
 var errRecord = errors.New("malformed record")
 
-// matchFixed is the fixed part of a stored match: six uint16 and a uint32.
+// matchFixed is the fixed part of a stored match: seven uint16 and a uint32.
 // A match is kept as precise as the outputs write it (report.Round4, hours
 // to hundredths): what a later night lists of a member is what its own
 // night wrote.
-const matchFixed = 6*2 + 4
+const matchFixed = 7*2 + 4
 
 // span is a field's bytes in a record: b[off:off+n].
 type span struct{ off, n uint32 }
@@ -536,20 +537,23 @@ func (r *record) matchOf(names, values []byte) cluster.Match {
 		return m
 	}
 	at := values[r.match:]
-	for i, f := range []*float64{&m.Jaccard, &m.Containment, &m.Figures, &m.Names, &m.FigureOrder, &m.Lede} {
+	for i, f := range []*float64{&m.Jaccard, &m.Containment, &m.Figures, &m.Names, &m.FigureOrder, &m.Lede, &m.P} {
 		*f = -1
 		if v := binary.LittleEndian.Uint16(at[2*i:]); v != 0xFFFF {
 			*f = float64(v) / 1e4
 		}
 	}
 	m.Hours = -1
-	if v := binary.LittleEndian.Uint32(at[12:]); v != 0xFFFFFFFF {
+	if v := binary.LittleEndian.Uint32(at[14:]); v != 0xFFFFFFFF {
 		m.Hours = float64(v) / 100
 	}
 	at = at[matchFixed:]
 	v, k := binary.Uvarint(at)
 	m.Subjects = int(v) - 1
 	m.Verified = at[k] == 1
+	for i := range m.Why {
+		m.Why[i].Group = -1 // not stored: the probability is, its explanation was written on its own night
+	}
 	m.Reason = string(r.reason.of(names))
 	return m
 }

@@ -23,7 +23,13 @@ func randomArticle(r *rand.Rand, i int) Article {
 		// Stored as precise as the outputs write them (ten-thousandths).
 		share := func() float64 { return float64(r.IntN(10001)) / 1e4 }
 		a.Match = cluster.Match{Jaccard: share(), Containment: share(), Figures: -1, Names: share(), Hours: 3.25,
-			FigureOrder: -1, Lede: 0.5, Subjects: r.IntN(3) - 1, Verified: true, Reason: cluster.ByContainment}
+			FigureOrder: -1, Lede: 0.5, Subjects: r.IntN(3) - 1, P: share(), Verified: true, Reason: cluster.ByModel}
+		for i := range a.Match.Why {
+			a.Match.Why[i].Group = -1 // not stored
+		}
+		if r.IntN(2) == 0 {
+			a.Match.P, a.Match.Reason = -1, cluster.ByContainment // the veto stack's
+		}
 	}
 	if r.IntN(2) == 0 {
 		a.Words = []uint32{r.Uint32(), r.Uint32()}
@@ -179,7 +185,7 @@ func TestMatchKeptAsWritten(t *testing.T) {
 		a := randomArticle(r, 0)
 		a.Canonical = "c"
 		a.Match = cluster.Match{Jaccard: r.Float64(), Containment: r.Float64(), Figures: r.Float64()*2 - 1, Names: -1,
-			Hours: r.Float64() * 100, FigureOrder: r.Float64(), Lede: -1, Subjects: -1, Reason: "jaccard", Verified: true}
+			Hours: r.Float64() * 100, FigureOrder: r.Float64(), Lede: -1, Subjects: -1, P: r.Float64(), Reason: "model", Verified: true}
 		got, err := decodeSegment(mustEncode(t, []Article{a}))
 		if err != nil {
 			t.Fatal(err)
@@ -187,7 +193,7 @@ func TestMatchKeptAsWritten(t *testing.T) {
 		m, w := got[0].Match, a.Match
 		round4 := func(x float64) float64 { return math.Round(x*1e4) / 1e4 }
 		if round4(m.Jaccard) != round4(w.Jaccard) || round4(m.Containment) != round4(w.Containment) || round4(m.FigureOrder) != round4(w.FigureOrder) ||
-			math.Round(m.Hours*100) != math.Round(w.Hours*100) || m.Names != -1 || m.Lede != -1 || (w.Figures < 0) != (m.Figures < 0) {
+			math.Round(m.Hours*100) != math.Round(w.Hours*100) || m.Names != -1 || m.Lede != -1 || (w.Figures < 0) != (m.Figures < 0) || round4(m.P) != round4(w.P) {
 			t.Fatalf("stored %+v, read %+v", w, m)
 		}
 	}

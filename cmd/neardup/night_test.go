@@ -117,6 +117,12 @@ func TestNightsDecideOnceWithStableIDs(t *testing.T) {
 		var got []string
 		for _, l := range readNightClusters(t, out) {
 			got = append(got, memberSummary(l))
+			for _, m := range l.Members[1:] {
+				// A member stored on an earlier night keeps its probability.
+				if m.Match == nil || m.Match.P == nil || *m.Match.P < 0.5 {
+					t.Errorf("night %d: member %s's match has no probability: %+v", i+1, m.ID, m.Match)
+				}
+			}
 		}
 		if strings.Join(got, "\n") != strings.Join(want[i].clusters, "\n") {
 			t.Errorf("night %d clusters:\n%s\nwant\n%s", i+1, strings.Join(got, "\n"), strings.Join(want[i].clusters, "\n"))
@@ -331,8 +337,8 @@ func TestNightDamagedState(t *testing.T) {
 	// as a parameter is, exit 12, not taken for damage.
 	cur := filepath.Join(st, "CURRENT")
 	orig := files[cur]
-	os.WriteFile(cur, bytes.Replace(orig, []byte("neardup-state 2 "), []byte("neardup-state 1 "), 1), 0o644)
-	if code, _, stderr := neardup(t, "", "run", "-q", "--state", st, "--out", out, nights[2]); code != exitParams || !strings.Contains(stderr, "in format 1, this neardup reads format 2") {
+	os.WriteFile(cur, bytes.Replace(orig, []byte("neardup-state 3 "), []byte("neardup-state 2 "), 1), 0o644)
+	if code, _, stderr := neardup(t, "", "run", "-q", "--state", st, "--out", out, nights[2]); code != exitParams || !strings.Contains(stderr, "in format 2, this neardup reads format 3") {
 		t.Errorf("format 1: exit %d: %s", code, stderr)
 	}
 	os.WriteFile(cur, orig, 0o644)

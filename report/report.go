@@ -227,7 +227,10 @@ type MatchLine struct {
 	// P is the match model's probability that the two are one news item,
 	// and Why the largest contributions to its log-odds, by feature
 	// (with a model; --model off: absent).
-	P           *float64 `json:"p,omitempty"`
+	P *float64 `json:"p,omitempty"`
+	// Linkage is, for a member that joined by --linkage mean (reason
+	// "cluster"), its mean probability against the members before it.
+	Linkage     *float64 `json:"cluster_p,omitempty"`
 	Why         []Reason `json:"why,omitempty"`
 	Jaccard     float64  `json:"jaccard"`
 	Containment float64  `json:"containment"`
@@ -335,6 +338,10 @@ func clusterLine(res *dedup.Result, i int) ClusterLine {
 		}
 		if m.Match.Reason != cluster.Canonical {
 			ml.Match = NewMatchLine(m.Match)
+			if m.Linkage >= 0 && m.Match.Reason == cluster.ByCluster {
+				l := Round4(m.Linkage)
+				ml.Match.Linkage = &l
+			}
 			ml.Match.PublishedBefore = !d.Published.IsZero() && !canon.Published.IsZero() && d.Published.Before(canon.Published)
 		}
 		if res.Nights != nil {

@@ -121,8 +121,8 @@
     if (!m) return "";
     var parts = [];
     if (m.p != null) {
-      var by = m.reason === "cluster" ? "joined the cluster by its mean probability against the members" : "matched the canonical";
-      parts.push(by + ": probability " + pct(m.p));
+      parts.push("matched the canonical: probability " + pct(m.p));
+      if (m.cluster_p != null) parts.push("joined the cluster by its mean probability against the members, " + pct(m.cluster_p));
       (m.why || []).forEach(function (w) {
         parts.push(w.evidence + " " + (w.contribution > 0 ? "+" : "\u2212") + Math.abs(w.contribution).toFixed(1));
       });

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/neardup/neardup/cluster"
+	"github.com/neardup/neardup/dedup"
 	"github.com/neardup/neardup/report"
 )
 
@@ -59,5 +61,30 @@ func TestFormatDate(t *testing.T) {
 	}
 	if report.Round4(0.671875) != 0.6719 {
 		t.Errorf("Round4(0.671875) = %v", report.Round4(0.671875))
+	}
+}
+
+// TestMatchLineOfModel: a member matched by the model shows its
+// probability and explanation; one that joined by mean linkage also its
+// mean probability against the members; one read back from a nightly
+// state (no explanation kept) no empty explanation.
+func TestMatchLineOfModel(t *testing.T) {
+	why := [cluster.WhyN]cluster.Contribution{{Group: 0, Value: 8.5}, {Group: 1, Value: -2.25}, {Group: -1}}
+	res := &dedup.Result{
+		Docs: []dedup.Doc{{ID: "a", Length: 100}, {ID: "b"}, {ID: "c"}},
+		Clusters: []cluster.Cluster{{Members: []cluster.Member{
+			{Doc: 0, Match: cluster.Match{Reason: cluster.Canonical}, Linkage: -1},
+			{Doc: 1, Match: cluster.Match{Reason: cluster.ByModel, P: 0.91, Why: why, Verified: true}, Linkage: 0.91},
+			{Doc: 2, Match: cluster.Match{Reason: cluster.ByCluster, P: 0.6, Verified: true, Why: [cluster.WhyN]cluster.Contribution{{Group: 0}, {Group: 0}, {Group: 0}}}, Linkage: 0.8},
+		}}},
+	}
+	lines := report.ClusterLines(res)
+	b, c := lines[0].Members[1].Match, lines[0].Members[2].Match
+	if b.P == nil || *b.P != 0.91 || len(b.Why) != 2 || b.Why[0] != (report.Reason{Evidence: "overlap", Contribution: 8.5}) ||
+		b.Why[1].Evidence != "lede" || b.Linkage != nil {
+		t.Errorf("model match: %+v", b)
+	}
+	if c.P == nil || c.Linkage == nil || *c.Linkage != 0.8 || len(c.Why) != 0 {
+		t.Errorf("mean-linkage match: %+v", c)
 	}
 }

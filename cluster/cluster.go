@@ -238,16 +238,17 @@ func (b *builder) add(out []Cluster, docs []int) []Cluster {
 func (b *builder) link(docs []int, ci int) ([]Member, []int) {
 	canon := docs[ci]
 	type cand struct {
-		doc   int
-		match Match   // against the canonical
-		sum   float64 // of P against the members so far
-		in    bool
+		doc    int
+		match  Match   // against the canonical
+		sum    float64 // of P against the members so far
+		in     bool
+		barred bool // a hard rule (the window, furniture) keeps it from the canonical or a member
 	}
 	cands := make([]cand, 0, len(docs)-1)
 	for i, d := range docs {
 		if i != ci {
 			m := b.opts.Verify(canon, d)
-			cands = append(cands, cand{doc: d, match: m, sum: joinP(m)})
+			cands = append(cands, cand{doc: d, match: m, sum: joinP(m), barred: hardApart(m)})
 		}
 	}
 	var joined []Member
@@ -255,7 +256,7 @@ func (b *builder) link(docs []int, ci int) ([]Member, []int) {
 		best := -1
 		for i := range cands {
 			c := &cands[i]
-			if c.in || !c.match.Verified && c.sum/float64(n) < b.opts.Linkage {
+			if c.in || c.barred || !c.match.Verified && c.sum/float64(n) < b.opts.Linkage {
 				continue
 			}
 			if best < 0 || c.sum > cands[best].sum {
@@ -273,8 +274,10 @@ func (b *builder) link(docs []int, ci int) ([]Member, []int) {
 		}
 		joined = append(joined, Member{Doc: c.doc, Match: m, Linkage: c.sum / float64(n)})
 		for i := range cands {
-			if !cands[i].in {
-				cands[i].sum += joinP(b.opts.Verify(c.doc, cands[i].doc))
+			if !cands[i].in && !cands[i].barred {
+				m := b.opts.Verify(c.doc, cands[i].doc)
+				cands[i].sum += joinP(m)
+				cands[i].barred = hardApart(m)
 			}
 		}
 	}
@@ -288,13 +291,19 @@ func (b *builder) link(docs []int, ci int) ([]Member, []int) {
 }
 
 // joinP is a match's probability for Options.Linkage: 0 where a hard
-// rule (the date window) keeps the two apart.
+// rule keeps the two apart.
 func joinP(m Match) float64 {
-	if m.Reason == OutsideWindow || m.P < 0 {
+	if hardApart(m) || m.P < 0 {
 		return 0
 	}
 	return m.P
 }
+
+// hardApart reports whether a rule the model does not weigh keeps the two
+// apart: the date window, or two pages sharing only furniture. An article
+// so kept from the canonical one or from any member never joins by
+// Options.Linkage.
+func hardApart(m Match) bool { return m.Reason == OutsideWindow || m.Reason == FurnitureOnly }
 
 // components splits docs into the connected components (of 2+) of the
 // verified edges between them, each in index order.

@@ -217,3 +217,26 @@ func TestLinkage(t *testing.T) {
 		t.Errorf("reversed pairs: %s", got)
 	}
 }
+
+// TestLinkageKeepsHardRules: an article the date window keeps from one
+// member never joins, though it matches the canonical one.
+func TestLinkageKeepsHardRules(t *testing.T) {
+	items := []Item{{ID: "a", Published: time.Unix(0, 0)}, {ID: "b", Published: time.Unix(60, 0)}, {ID: "c", Published: time.Unix(120, 0)}}
+	verify := func(x, y int) Match {
+		if x > y {
+			x, y = y, x
+		}
+		switch [2]int{x, y} {
+		case [2]int{0, 1}:
+			return Match{P: 0.9, Verified: true, Reason: ByModel}
+		case [2]int{0, 2}:
+			return Match{P: 0.9, Verified: true, Reason: ByModel}
+		}
+		return Match{P: 0.99, Reason: OutsideWindow} // b and c
+	}
+	pairs := []lsh.Pair{{A: 0, B: 1}, {A: 0, B: 2}, {A: 1, B: 2}}
+	res := Build(len(items), func(i int) Item { return items[i] }, pairs, Options{Verify: verify, AntiChain: true, Linkage: 0.75})
+	if len(res.Clusters) != 1 || len(res.Clusters[0].Members) != 2 || res.Clusters[0].Members[1].Doc != 1 {
+		t.Errorf("clusters %+v: want a+b, c kept out by the window against b", res.Clusters)
+	}
+}

@@ -203,9 +203,11 @@ type Rules struct {
 	// piece of evidence they look at is computed, as Features, and a pair
 	// is a copy when the model's probability reaches its cut. Window stays
 	// a hard rule (a user's policy, not a tuned veto), and so does the
-	// furniture test (two pages sharing only furniture); the other vetoes'
-	// thresholds are then unused, but Subject, ShortBelow and FurnitureMin
-	// still say how their evidence is gathered.
+	// furniture test (two pages sharing only furniture). The other vetoes'
+	// thresholds no longer decide alone, but they still gather the
+	// evidence: each veto's verdict at them is a feature (FSimilar ...
+	// FShortApart), and Subject, ShortBelow and FurnitureMin say how the
+	// subject, short-item and furniture evidence is read.
 	Model *Model
 
 	// MeanLinkage, with a Model and anti-chaining, lets an article join a

@@ -3,15 +3,17 @@
 //
 // A training set is a list of sources, each a corpus and labels read by
 // people: pair labels in the --pairs format (dup, distinct; unsure
-// skipped) or gold clusters (every pair inside a cluster is dup, every LSH
-// candidate pair across two clusters distinct). Samples reads a source
-// through the pipeline's read stage, so that its features are those a run
-// computes (its corpus counts included). Fit is L2-regularised logistic
-// regression by Newton's method, each source weighing the same whatever
-// its size, so that no single corpus decides; ChooseCut picks the lowest
-// probability cut at which no training source merges more than a share of
-// its distinct pairs. LeaveOneOut fits on all sources but one and scores
-// the one left out.
+// skipped) or gold clusters (every pair inside a cluster is dup, every
+// pair across two clusters distinct: all of them in a small corpus, the
+// LSH candidates in a large one). Samples reads a source through the
+// pipeline's read stage, so that its features are those a run computes
+// (its corpus counts included). Fit is L2-regularised logistic regression
+// by Newton's method, each source weighing the square root of its size
+// (at least MinWeight), half to its dup and half to its distinct pairs,
+// so that no single corpus decides; ChooseCut picks the cut of least cost
+// over the sources, each weighing the same (copies missed plus a merge
+// cost times distinct pairs merged). LeaveOneOut fits on all sources but
+// one and scores the one left out.
 //
 // Default is the model embedded in the binary (default.json), written by
 // `go run ./benchmarks/train`.
@@ -48,6 +50,7 @@ type Sample struct {
 	A, B   string // the articles' IDs
 	Source int    // index of its source
 	Veto   bool   // the veto stack's verdict (Rules.Check without a model), the baseline
+	Hard   bool   // a rule the model does not weigh keeps the two apart (the window, furniture): never a copy
 }
 
 // Options are the fitting parameters.

@@ -22,9 +22,10 @@ type Source struct {
 
 // Read is what Samples found in one source.
 type Read struct {
-	Samples  []Sample
-	Missing  int // labelled pairs with an article not in the corpus (or without words)
-	Articles int
+	Samples   []Sample
+	Missing   int // labelled pairs with an article not in the corpus (or without words)
+	Conflicts int // pairs labelled twice, the second time otherwise: the first label is kept
+	Articles  int
 }
 
 // AllPairsBelow is the corpus size under which a gold source gives every
@@ -48,12 +49,15 @@ func Samples(ctx context.Context, src Source, index int) (Read, error) {
 	out := Read{Articles: len(res.Docs)}
 	vetoes := res.Rules
 	vetoes.Model = nil
+	window := res.Rules.Window.Hours()
 	add := func(a, b int, dup bool) {
-		_, f := res.Rules.Evidence(&res.Evidence[a], &res.Evidence[b])
+		m, f := res.Rules.Evidence(&res.Evidence[a], &res.Evidence[b])
 		veto := vetoes.Check(&res.Evidence[a], &res.Evidence[b]).Verified
-		out.Samples = append(out.Samples, Sample{F: f, Dup: dup, A: res.Docs[a].ID, B: res.Docs[b].ID, Source: index, Veto: veto})
+		hard := window > 0 && m.Hours > window || f[cluster.FFurniture] == 1
+		out.Samples = append(out.Samples, Sample{F: f, Dup: dup, A: res.Docs[a].ID, B: res.Docs[b].ID, Source: index, Veto: veto, Hard: hard})
 	}
 	seen := map[[2]int]bool{}
+	label := map[[2]int]string{}
 	for _, p := range src.Pairs {
 		a, okA := byID[p.A]
 		b, okB := byID[p.B]
@@ -63,9 +67,12 @@ func Samples(ctx context.Context, src Source, index int) (Read, error) {
 		}
 		k := [2]int{min(a, b), max(a, b)}
 		if seen[k] {
+			if label[k] != p.Label {
+				out.Conflicts++
+			}
 			continue
 		}
-		seen[k] = true
+		seen[k], label[k] = true, p.Label
 		add(a, b, p.Label == "dup")
 	}
 	if src.Gold != nil {
@@ -144,7 +151,7 @@ func Score(m *cluster.Model, samples []Sample) Rates {
 		s := &samples[i]
 		pass := s.Veto
 		if m != nil {
-			pass = m.P(&s.F) >= m.Cut
+			pass = !s.Hard && m.P(&s.F) >= m.Cut
 		}
 		if s.Dup {
 			r.Dup++
@@ -169,15 +176,22 @@ func Score(m *cluster.Model, samples []Sample) Rates {
 func ChooseCut(w [cluster.NFeatures]float64, bias float64, samples []Sample, mergeCost float64) float64 {
 	m := &cluster.Model{Weights: w, Bias: bias}
 	type counts struct{ dup, distinct []float64 }
-	bySource := map[int]*counts{}
+	var bySource []*counts // by source index, so that the costs add up in one order
 	for i := range samples {
 		s := &samples[i]
+		for len(bySource) <= s.Source {
+			bySource = append(bySource, nil)
+		}
 		c := bySource[s.Source]
 		if c == nil {
 			c = &counts{}
 			bySource[s.Source] = c
 		}
-		if p := m.P(&s.F); s.Dup {
+		p := m.P(&s.F)
+		if s.Hard {
+			p = -1 // never passes: a hard rule keeps the two apart
+		}
+		if s.Dup {
 			c.dup = append(c.dup, p)
 		} else {
 			c.distinct = append(c.distinct, p)
@@ -197,6 +211,9 @@ func ChooseCut(w [cluster.NFeatures]float64, bias float64, samples []Sample, mer
 		cut := float64(k) / 100
 		cost := 0.0
 		for _, c := range bySource {
+			if c == nil {
+				continue
+			}
 			if len(c.dup) > 0 {
 				cost += 1 - share(c.dup, cut)
 			}

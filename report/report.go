@@ -338,7 +338,7 @@ func clusterLine(res *dedup.Result, i int) ClusterLine {
 		}
 		if m.Match.Reason != cluster.Canonical {
 			ml.Match = NewMatchLine(m.Match)
-			if m.Linkage >= 0 && m.Match.Reason == cluster.ByCluster {
+			if m.Linkage > 0 && m.Match.Reason == cluster.ByCluster { // 0: not known (a member stored on an earlier night)
 				l := Round4(m.Linkage)
 				ml.Match.Linkage = &l
 			}

@@ -384,7 +384,7 @@ func (s *State) Night(cfg dedup.Config, res *dedup.Result, clock time.Time, keep
 			}
 		}
 		for _, c := range gainedOrder {
-			members := []cluster.Member{{Doc: c, Match: cluster.Match{Jaccard: 1, Containment: 1, Figures: -1, Verified: true, Reason: cluster.Canonical}}}
+			members := []cluster.Member{{Doc: c, Match: cluster.Match{Jaccard: 1, Containment: 1, Figures: -1, P: -1, Verified: true, Reason: cluster.Canonical}, Linkage: -1}}
 			for _, i := range storedMembers[int32(c)] {
 				members = append(members, cluster.Member{Doc: i, Match: s.match(i)})
 			}

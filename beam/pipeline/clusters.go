@@ -97,7 +97,7 @@ func (f *buildFn) ProcessElement(label uint64, members func(*Member) bool, edges
 	for _, cl := range res.Clusters {
 		var out Cluster
 		for _, m := range cl.Members {
-			out.Members = append(out.Members, ClusterMember{Doc: m.Doc, Match: m.Match})
+			out.Members = append(out.Members, ClusterMember{Doc: m.Doc, Match: m.Match, Linkage: m.Linkage})
 		}
 		c.Clusters = append(c.Clusters, out)
 	}

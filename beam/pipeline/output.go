@@ -130,7 +130,7 @@ func gather(res *dedup.Result, components func(*Component) bool) {
 		for _, cl := range comp.Clusters {
 			members := make([]cluster.Member, len(cl.Members))
 			for i, m := range cl.Members {
-				members[i] = cluster.Member{Doc: offset + m.Doc, Match: m.Match}
+				members[i] = cluster.Member{Doc: offset + m.Doc, Match: m.Match, Linkage: m.Linkage}
 			}
 			res.Clusters = append(res.Clusters, cluster.Cluster{Members: members})
 		}

@@ -162,6 +162,7 @@ type Cluster struct {
 
 // ClusterMember is a cluster.Member in a form a runner can encode.
 type ClusterMember struct {
-	Doc   int
-	Match cluster.Match
+	Doc     int
+	Match   cluster.Match
+	Linkage float64
 }

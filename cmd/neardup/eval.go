@@ -136,6 +136,9 @@ func evalCmd(ctx context.Context, args []string, e env) error {
 	if o.auditSheet != "" && (o.audit == "" || o.clusters != "") {
 		return usagef("eval: --audit-sheet needs --audit and a run (INPUT, not --clusters): it reads the articles' texts")
 	}
+	if o.sweep && o.Model != "off" {
+		return usagef("eval: --sweep varies the veto stack's thresholds: give --model off (with a model, fit one to labels: neardup fit)")
+	}
 	if o.audit != "" && o.sweep {
 		return usagef("eval: --audit looks at one run's clusters: not with --sweep")
 	}
@@ -243,7 +246,7 @@ func writeUncertainSheet(path string, n int, cfg dedup.Config, res *dedup.Result
 	cut := res.Rules.Model.Cut
 	for _, p := range dedup.Candidates(cfg.LSH, res.Evidence, cfg.Workers, nil) {
 		a, b := res.Docs[p.A].ID, res.Docs[p.B].ID
-		if m := res.Check(p.A, p.B); m.P >= 0 && !done[[2]string{a, b}] && m.Reason != cluster.OutsideWindow {
+		if m := res.Check(p.A, p.B); m.P >= 0 && !done[[2]string{a, b}] && m.Reason != cluster.OutsideWindow && m.Reason != cluster.FurnitureOnly {
 			all = append(all, near{a, b, math.Abs(m.P - cut)})
 		}
 	}
@@ -348,9 +351,9 @@ func printEval(w io.Writer, o *evalOptions, rep *evalReport) error {
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	if p := rep.Parameters; p != nil {
-		fmt.Fprintf(tw, "settings: shingle %s, hashes %d, bands %d x rows %d, threshold %g, containment %g (min ratio %g), figures %g, names %g, veto below %d, window %s, "+
+		fmt.Fprintf(tw, "settings: model %s (mean linkage %v), shingle %s, hashes %d, bands %d x rows %d, threshold %g, containment %g (min ratio %g), figures %g, names %g, veto below %d, window %s, "+
 			"subject %g, short window %s (below %d words), figure order %g, lede %g, furniture %d, anti-chain %v\n",
-			p.Shingle, p.Hashes, p.Bands, p.Rows, p.Threshold, p.Containment, p.MinRatio, p.Figures, p.Names, p.VetoBelow, p.Window,
+			p.Model, p.MeanLinkage, p.Shingle, p.Hashes, p.Bands, p.Rows, p.Threshold, p.Containment, p.MinRatio, p.Figures, p.Names, p.VetoBelow, p.Window,
 			p.Subject, p.ShortWindow, p.ShortBelow, p.FigureOrder, p.Lede, p.Furniture, p.AntiChain)
 	}
 	if g := rep.Gold; g != nil {

@@ -30,8 +30,11 @@ SPEC is JSON naming two or more sources, paths relative to SPEC's folder:
                {"name": "wire", "gold": "wire.gold.jsonl", "input": ["wire/"]}]}
 pairs are --pairs label files (dup, distinct; unsure skipped and counted);
 gold clusters give every pair inside a cluster as dup and every candidate
-pair across two as distinct. Each source weighs the square root of its
-size, half to its dup pairs and half to its distinct ones.
+pair across two as distinct (only the LSH candidates, in corpora of more
+than 2,000 articles). Each source weighs the square root of its size (at
+least that of 100 pairs), half to its dup pairs and half to its distinct
+ones. The articles are read with the levers' defaults, as neardup run reads
+them for the model; lever flags, --model and --linkage are refused.
 
 The embedded default model is fitted so by 'go run ./benchmarks/train'.
 
@@ -61,8 +64,14 @@ func fitCmd(ctx context.Context, args []string, e env) error {
 	if o.out == "" || fs.NArg() != 1 {
 		return usagef("fit: want -o MODEL and one SPEC")
 	}
-	if !(o.mergeCost > 0) || !(o.l2 >= 0) {
-		return usagef("fit: want --merge-cost > 0 and --l2 ≥ 0")
+	if !(o.mergeCost > 0) || !(o.l2 > 0) {
+		return usagef("fit: want --merge-cost > 0 and --l2 > 0 (features that never fire leave the system singular without a penalty)")
+	}
+	if o.Model != "" || o.Linkage != "canonical" {
+		return usagef("fit: --model and --linkage are for running with a model, not fitting one")
+	}
+	if lever := o.LeverGiven(); lever != "" {
+		return usagef("fit: --%s is a lever of the veto stack: a model is fitted on the evidence the levers' defaults gather, the same that neardup run gives it", lever)
 	}
 	// Fitting reads evidence, not decisions: the articles are read with
 	// the veto stack's configuration (its levers say how evidence is
@@ -85,6 +94,11 @@ func fitCmd(ctx context.Context, args []string, e env) error {
 	if o.samples != "" {
 		if err := report.WriteFileAtomic(o.samples, func(w io.Writer) error { return model.WriteSamples(w, sources, t.Read) }); err != nil {
 			return fmt.Errorf("fit: --samples: %w", err)
+		}
+	}
+	for i, r := range t.Read {
+		if r.Conflicts > 0 {
+			fmt.Fprintf(e.stderr, "fit: source %s: %d pairs labelled twice, differently: the first label kept\n", sources[i].Name, r.Conflicts)
 		}
 	}
 	if unsure > 0 {

@@ -296,8 +296,12 @@ func TestEval(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "dup recall       1.0000") {
 		t.Errorf("eval --clusters: exit %d\n%s", code, stdout)
 	}
-	// A sweep prints one row per setting and the best one.
-	code, stdout, _ = neardup(t, "", "eval", "--sweep", "--gold", "../../testdata/briefs.gold.jsonl", "--pairs", pairs,
+	// A sweep of the veto stack's thresholds prints one row per setting
+	// and the best one; with a model it is refused.
+	if code, _, stderr := neardup(t, "", "eval", "--sweep", "--gold", "../../testdata/briefs.gold.jsonl", briefsDir); code != exitUsage || !strings.Contains(stderr, "--model off") {
+		t.Errorf("eval --sweep with the model: exit %d: %s", code, stderr)
+	}
+	code, stdout, _ = neardup(t, "", "eval", "--sweep", "--model", "off", "--gold", "../../testdata/briefs.gold.jsonl", "--pairs", pairs,
 		"--sweep-shingle", "word:3,word:5", "--sweep-threshold", "0.3,0.6", briefsDir)
 	if code != 0 || strings.Count(stdout, "\nword:") != 4 || !strings.Contains(stdout, "best by ARI") ||
 		!strings.Contains(stdout, "best dup recall with at most 5.0% distinct merged") {
@@ -690,7 +694,10 @@ func TestFurniture(t *testing.T) {
 	if got := clusterIDs(t, in); got != "page-00-copy+page-00" {
 		t.Errorf("defaults: clusters %q, want only the copy with its page", got)
 	}
-	if got := clusterIDs(t, in, "--furniture", "0"); !strings.Contains(got, "page-01") {
+	if got := clusterIDs(t, in, "--model", "off"); got != "page-00-copy+page-00" {
+		t.Errorf("the veto stack: clusters %q, want only the copy with its page", got)
+	}
+	if got := clusterIDs(t, in, "--model", "off", "--furniture", "0"); !strings.Contains(got, "page-01") {
 		t.Errorf("--furniture 0: clusters %q: the pages should merge on the notice alone (the test would not test anything)", got)
 	}
 }

@@ -76,8 +76,21 @@ func TestFitAndRunWithModel(t *testing.T) {
 	if code, _, stderr := neardup(t, "", "run", "-q", "--out", t.TempDir(), "--model", bad, briefsDir); code != exitUsage || !strings.Contains(stderr, `unknown feature "colour"`) {
 		t.Errorf("a bad model: exit %d: %s", code, stderr)
 	}
-	if code, _, stderr := neardup(t, "", "run", "-q", "--out", t.TempDir(), "--model", "off", "--linkage", "mean", briefsDir); code != exitUsage {
-		t.Errorf("--linkage mean with --model off: exit %d: %s", code, stderr)
+	for _, args := range [][]string{
+		{"--model", "off", "--linkage", "mean"},     // mean linkage weighs probabilities
+		{"--linkage", "mean", "--anti-chain=false"}, // and judges against the cluster, which plain union-find has not
+		{"--figures", "0.5"},                        // a lever would move the model's features
+		{"--model", file, "--lede", "0"},
+	} {
+		if code, _, stderr := neardup(t, "", append(append([]string{"run", "-q", "--out", t.TempDir()}, args...), briefsDir)...); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d: %s", args, code, exitUsage, stderr)
+		}
+	}
+	if code, _, stderr := neardup(t, "", "fit", "-o", filepath.Join(dir, "x.json"), "--figures", "0.5", spec); code != exitUsage || !strings.Contains(stderr, "lever") {
+		t.Errorf("fit with a lever: exit %d: %s", code, stderr)
+	}
+	if code, _, _ := neardup(t, "", "run", "-q", "--out", t.TempDir(), "--model", "off", "--figures", "0.5", briefsDir); code != 0 {
+		t.Errorf("a lever with --model off: exit %d", code)
 	}
 
 	// A nightly state made with one model refuses another (exit 12), and

@@ -255,9 +255,9 @@ func TestNightRefusals(t *testing.T) {
 	before := snapshot(t, st)
 
 	// Other parameters: exit 12, naming what differs.
-	code, _, stderr := neardup(t, "", "run", "-q", "--state", st, "--out", out, "--threshold", "0.5", nights[1])
-	if code != exitParams || !strings.Contains(stderr, "threshold: state 0.3, flags 0.5") {
-		t.Errorf("other threshold: exit %d: %s", code, stderr)
+	code, _, stderr := neardup(t, "", "run", "-q", "--state", st, "--out", out, "--shingle", "word:4", nights[1])
+	if code != exitParams || !strings.Contains(stderr, "shingle: state word:3, flags word:4") {
+		t.Errorf("other shingles: exit %d: %s", code, stderr)
 	}
 	// Locked by another run: exit 11 at once, naming the holder.
 	l, err := lock.Acquire(context.Background(), filepath.Join(st, ".lock"), 0, "neardup run (test)")

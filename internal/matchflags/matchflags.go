@@ -78,18 +78,23 @@ type Options struct {
 	Fields      corpus.Fields
 	Model       string // the model file; "": the embedded default; "off": the veto stack
 	Linkage     string // "canonical" or "mean" (cluster.Rules.MeanLinkage)
+
+	changed func(name string) bool // whether a flag was given (set by AddFlags)
 }
 
-// Levers are the flags of the veto stack (and its evidence), used with
-// --model off: with a model, the model file holds their weights. They are
-// hidden from --help, kept so that the stack can be run side by side.
+// Levers are the flags of the veto stack (and of how its evidence is
+// gathered), read with --model off. A model was fitted on features
+// gathered at their defaults (each veto's verdict among them), so with a
+// model they are refused rather than let move its features; --anti-chain
+// is clustering policy and stays open. They are hidden from --help, kept
+// so that the stack can be run side by side.
 var Levers = []string{"threshold", "containment", "containment-min-ratio", "figures", "names", "veto-below", "subject",
 	"short-window", "short-below", "figure-order", "lede", "furniture", "anti-chain"}
 
 // AddFlags defines the flags on fs, with their defaults.
 func (o *Options) AddFlags(fs *pflag.FlagSet) {
 	def := corpus.DefaultFields()
-	fs.StringVar(&o.Model, "model", "", "the match decision: a model `FILE` written by neardup fit (default: the embedded one; off: the hand-set vetoes, whose flags are then read)")
+	fs.StringVar(&o.Model, "model", "", "the match decision: a model `FILE` written by neardup fit (default: the embedded one; off: the hand-set veto stack, whose lever flags are read only then)")
 	fs.StringVar(&o.Linkage, "linkage", "canonical", "cluster membership: canonical (every member matches the canonical article) or mean (also an article whose mean probability against the members reaches the cut; with a model)")
 	fs.StringVar(&o.Shingle, "shingle", defaultShingle, "shingles: word:N (word n-grams) or char:N (character n-grams)")
 	fs.BoolVar(&o.FoldAccents, "fold-accents", false, "ignore accents: é and e compare equal")
@@ -123,6 +128,21 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 	for _, name := range Levers {
 		fs.MarkHidden(name)
 	}
+	o.changed = func(name string) bool { return fs.Changed(name) }
+}
+
+// LeverGiven names the first veto lever given on the command line that a
+// model would not read as it was fitted, or "".
+func (o *Options) LeverGiven() string {
+	if o.changed == nil {
+		return ""
+	}
+	for _, name := range Levers {
+		if name != "anti-chain" && o.changed(name) {
+			return name
+		}
+	}
+	return ""
 }
 
 // Config validates the options and turns them into a pipeline config;
@@ -161,12 +181,19 @@ func (o *Options) Config(cmd string, inputs []string) (dedup.Config, error) {
 			return cfg, usagef("%s: %s %v: want a number from 0 to 1", cmd, v.name, v.v)
 		}
 	}
+	if lever := o.LeverGiven(); lever != "" && o.Model != "off" {
+		return cfg, usagef("%s: --%s is a lever of the veto stack: the match model was fitted on the evidence its defaults gather; "+
+			"give --model off to decide with the levers, or fit a model (neardup fit)", cmd, lever)
+	}
 	switch o.Linkage {
 	case "canonical":
 	case "mean":
 		rules.MeanLinkage = true
 		if o.Model == "off" {
 			return cfg, usagef("%s: --linkage mean weighs the model's probabilities: not with --model off", cmd)
+		}
+		if !o.AntiChain {
+			return cfg, usagef("%s: --linkage mean judges membership against the cluster: not with --anti-chain=false (plain union-find)", cmd)
 		}
 	default:
 		return cfg, usagef("%s: --linkage %q: want canonical or mean", cmd, o.Linkage)

@@ -57,6 +57,8 @@ func fitCmd(ctx context.Context, args []string, e env) error {
 		fs.Float64Var(&o.l2, "l2", model.DefaultOptions.L2, "L2 penalty on the weights")
 		fs.Float64Var(&o.mergeCost, "merge-cost", model.DefaultOptions.MergeCost, "the cut weighs a distinct pair merged as `N` dup pairs missed (shares of each source's pairs)")
 		o.Options.AddFlags(fs)
+		fs.MarkHidden("model") // refused: for running with a model
+		fs.MarkHidden("linkage")
 	})
 	if err != nil {
 		return err

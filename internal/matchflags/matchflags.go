@@ -95,7 +95,7 @@ var Levers = []string{"threshold", "containment", "containment-min-ratio", "figu
 func (o *Options) AddFlags(fs *pflag.FlagSet) {
 	def := corpus.DefaultFields()
 	fs.StringVar(&o.Model, "model", "", "the match decision: a model `FILE` written by neardup fit (default: the embedded one; off: the hand-set veto stack, whose lever flags are read only then)")
-	fs.StringVar(&o.Linkage, "linkage", "canonical", "cluster membership: canonical (every member matches the canonical article) or mean (also an article whose mean probability against the members reaches the cut; with a model)")
+	fs.StringVar(&o.Linkage, "linkage", "canonical", "cluster membership `MODE`: canonical (every member matches the canonical article) or mean (also an article whose mean probability against the members reaches the cut; with a model)")
 	fs.StringVar(&o.Shingle, "shingle", defaultShingle, "shingles: word:N (word n-grams) or char:N (character n-grams)")
 	fs.BoolVar(&o.FoldAccents, "fold-accents", false, "ignore accents: é and e compare equal")
 	fs.Float64Var(&o.Threshold, "threshold", defaultThreshold, "estimated Jaccard similarity at which two articles are copies (0-1)")
@@ -104,7 +104,7 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 	fs.Float64Var(&o.Figures, "figures", defaultFigures, "veto for short articles (see --veto-below): the share of the figures (numbers, English number words) of the article with fewer that the other must have too (0: off)")
 	fs.Float64Var(&o.Names, "names", defaultNames, "veto: share of names (capitalised words) the article with fewer must share with the other (0: off)")
 	fs.IntVar(&o.VetoBelow, "veto-below", defaultVetoBelow, "the figures and names vetoes apply when the shorter article has fewer shingles than this; figure order, the short-item window, the subject and furniture tests when both have (0: always)")
-	fs.StringVar(&o.Window, "window", defaultWindow, "veto: dated articles further apart than this are not copies (e.g. 36h, 3d; off)")
+	fs.StringVar(&o.Window, "window", defaultWindow, "dated articles further apart than this are never copies, whatever the model says (e.g. 36h, 3d; off)")
 	fs.Float64Var(&o.Subject, "subject", defaultSubject, "veto for short articles (see --veto-below): a title word used by at most this share of them, or a title figure, names the subject; each title naming one the other article never mentions: different items (0: off)")
 	fs.StringVar(&o.ShortWindow, "short-window", defaultShortWindow, "veto: short items (see --short-below) further apart than this are not copies (off: --window alone)")
 	fs.IntVar(&o.ShortBelow, "short-below", defaultShortBelow, "--short-window applies when the shorter text has at most this many words")

@@ -138,7 +138,7 @@ func head(s string) string {
 // TestSameAsCLIOnTestdata: the bundled corpora, with the defaults and with
 // every lever off.
 func TestSameAsCLIOnTestdata(t *testing.T) {
-	off := strings.Fields("--shingle word:5 --threshold 0.5 --containment 0 --figures 0 --names 0 --window off --anti-chain=false --boilerplate=false --subject 0 --short-window off --figure-order 0 --lede 0 --furniture 0")
+	off := strings.Fields("--model off --shingle word:5 --threshold 0.5 --containment 0 --figures 0 --names 0 --window off --anti-chain=false --boilerplate=false --subject 0 --short-window off --figure-order 0 --lede 0 --furniture 0")
 	for _, tc := range []struct {
 		name   string
 		flags  []string
@@ -149,6 +149,8 @@ func TestSameAsCLIOnTestdata(t *testing.T) {
 		{"briefs", nil, []string{"../../testdata/briefs/"}, 2},
 		{"both, levers off", off, []string{"../../testdata/briefs/briefs.jsonl", "../../testdata/wire"}, 3},
 		{"char shingles", []string{"--shingle", "char:5"}, []string{"../../testdata/wire/"}, 2},
+		{"the veto stack", []string{"--model", "off"}, []string{"../../testdata/briefs/"}, 2},
+		{"mean linkage", []string{"--linkage", "mean"}, []string{"../../testdata/wire/"}, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := config(t, tc.flags, tc.inputs...)

@@ -42,7 +42,8 @@ Examples:
   neardup eval --gold testdata/wire.gold.jsonl testdata/wire/
   neardup eval --gold gold.jsonl --clusters out/clusters.jsonl --json
   neardup eval --pairs pairs-dev.jsonl corpus.jsonl
-  neardup eval --sweep --pairs pairs-dev.jsonl --sweep-threshold 0.3,0.4,0.5 corpus.jsonl
+  neardup eval --sweep --model off --pairs pairs-dev.jsonl --sweep-threshold 0.3,0.4,0.5 corpus.jsonl
+  neardup eval --uncertain 200 --uncertain-sheet to-read.md corpus.jsonl
 
 Flags:
 `

@@ -460,7 +460,7 @@ func TestHelp(t *testing.T) {
 		}
 	}
 	code, stdout, _ = neardup(t, "", "run", "--help")
-	for _, want := range []string{"Examples:", "--shingle", "--threshold", "--on-error", "--id-field", "-j, --jobs", "--wait DURATION", "DIR/current", "--state DIR", "--keep", "--night DATE", "--max-rate-change"} {
+	for _, want := range []string{"Examples:", "--shingle", "--model FILE", "--on-error", "--id-field", "-j, --jobs", "--wait DURATION", "DIR/current", "--state DIR", "--keep", "--night DATE", "--max-rate-change"} {
 		if code != 0 || !strings.Contains(stdout, want) {
 			t.Errorf("neardup run --help: exit %d, lacks %q", code, want)
 		}

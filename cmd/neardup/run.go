@@ -47,7 +47,8 @@ a header row naming the fields).
 Examples:
   neardup run --out out/ testdata/wire/
   neardup run --out out/ --html out/report.html testdata/wire/
-  neardup run --out out/ --shingle char:5 --threshold 0.6 articles.csv
+  neardup run --out out/ --shingle char:3 articles.csv
+  neardup run --out out/ --model our-model.json feed.jsonl
   neardup run --out out/ --on-error=skip --text-field body feed.jsonl.gz
   zcat feed.jsonl.gz | neardup run -q --out out/ -
   neardup run -q --state /var/lib/neardup --keep 7d --out /srv/dedup feed/

@@ -107,14 +107,19 @@ func Sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
 // Contribution is one kind of evidence's share of a pair's log-odds:
 // the sum of weight × value over its features (Groups).
 type Contribution struct {
-	Group int8 // index into Groups; -1: none
-	Value float32
+	Group   int8 // index into Groups; -1: none
+	Unknown bool // the evidence could not be measured (no figures, no lede, a long article): its "missing" feature's weight alone
+	Value   float32
 }
 
-// Name is the evidence's name ("" for none).
+// Name is the evidence's name ("" for none), "… not measured" when the
+// contribution is that of the evidence being absent.
 func (c Contribution) Name() string {
 	if c.Group < 0 {
 		return ""
+	}
+	if c.Unknown {
+		return Groups[c.Group].Name + " not measured"
 	}
 	return Groups[c.Group].Name
 }
@@ -127,19 +132,20 @@ func (c Contribution) Name() string {
 type Group struct {
 	Name     string
 	Features []int
+	Missing  int // the feature that says the evidence is absent; -1: none
 }
 
 // Groups are the kinds of evidence Why reports, each feature in one.
 var Groups = []Group{
-	{"overlap", []int{FJaccard, FContainment, FContainmentLarger, FLengthRatio, FSimilar}},
-	{"lede", []int{FLede, FLedeMissing, FFollowUp, FLedeVeto}},
-	{"subject", []int{FSubjects, FTitleFigures, FSubjectMissing, FSubjectVeto}},
-	{"figures", []int{FFigures, FFiguresMissing, FFiguresVeto}},
-	{"names", []int{FNames, FNamesMissing}},
-	{"figure order", []int{FFigureOrder, FFigureOrderMissing, FOrderVeto}},
-	{"time apart", []int{FHours, FShortHours, FShortApart}},
-	{"kind", []int{FFlash, FShortPair, FStoryPair}},
-	{"furniture", []int{FFurniture}},
+	{"overlap", []int{FJaccard, FContainment, FContainmentLarger, FLengthRatio, FSimilar}, -1},
+	{"lede", []int{FLede, FLedeMissing, FFollowUp, FLedeVeto}, FLedeMissing},
+	{"subject", []int{FSubjects, FTitleFigures, FSubjectMissing, FSubjectVeto}, FSubjectMissing},
+	{"figures", []int{FFigures, FFiguresMissing, FFiguresVeto}, FFiguresMissing},
+	{"names", []int{FNames, FNamesMissing}, FNamesMissing},
+	{"figure order", []int{FFigureOrder, FFigureOrderMissing, FOrderVeto}, FFigureOrderMissing},
+	{"time apart", []int{FHours, FShortHours, FShortApart}, -1},
+	{"kind", []int{FFlash, FShortPair, FStoryPair}, -1},
+	{"furniture", []int{FFurniture}, -1},
 }
 
 // Why are the largest contributions to the decision by kind of evidence,
@@ -152,7 +158,7 @@ func (m *Model) Why(f *Features) [WhyN]Contribution {
 		for _, i := range group.Features {
 			v += m.Weights[i] * f[i]
 		}
-		all[g] = Contribution{Group: int8(g), Value: float32(v)}
+		all[g] = Contribution{Group: int8(g), Value: float32(v), Unknown: group.Missing >= 0 && f[group.Missing] == 1}
 	}
 	slices.SortStableFunc(all, func(a, b Contribution) int {
 		return cmp.Compare(math.Abs(float64(b.Value)), math.Abs(float64(a.Value)))

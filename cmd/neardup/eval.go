@@ -205,7 +205,7 @@ func evalCmd(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	if o.uncertainSheet != "" {
-		if err := writeUncertainSheet(o.uncertainSheet, o.uncertain, cfg, res, pairs); err != nil {
+		if err := writeUncertainSheet(o.uncertainSheet, o.uncertain, cfg, res, pairs, e.stderr); err != nil {
 			return fmt.Errorf("eval: --uncertain-sheet: %w", err)
 		}
 		if gold == nil && pairs == nil && o.audit == "" {
@@ -223,7 +223,7 @@ func evalCmd(ctx context.Context, args []string, e env) error {
 		}
 		rep.Audit, rep.AuditFile = &a, o.audit
 		if o.auditSheet != "" {
-			if err := writeAuditSheet(o.auditSheet, res, a.Unlabelled); err != nil {
+			if err := writeAuditSheet(o.auditSheet, "Cluster audit", res, a.Unlabelled); err != nil {
 				return fmt.Errorf("eval: --audit-sheet: %w", err)
 			}
 		}
@@ -234,7 +234,7 @@ func evalCmd(ctx context.Context, args []string, e env) error {
 // writeUncertainSheet writes the n candidate pairs of res whose model
 // probability is nearest the cut (ties by the pair's IDs), leaving out the
 // pairs labelled already, as a reading sheet in --audit-sheet's form.
-func writeUncertainSheet(path string, n int, cfg dedup.Config, res *dedup.Result, labelled []eval.PairLabel) error {
+func writeUncertainSheet(path string, n int, cfg dedup.Config, res *dedup.Result, labelled []eval.PairLabel, stderr io.Writer) error {
 	done := map[[2]string]bool{}
 	for _, p := range labelled {
 		done[[2]string{p.A, p.B}], done[[2]string{p.B, p.A}] = true, true
@@ -258,20 +258,24 @@ func writeUncertainSheet(path string, n int, cfg dedup.Config, res *dedup.Result
 	for _, p := range all[:min(n, len(all))] {
 		sheet = append(sheet, eval.AuditPair{Canonical: p.a, Member: p.b})
 	}
-	return writeAuditSheet(path, res, sheet)
+	if err := writeAuditSheet(path, fmt.Sprintf("The pairs nearest the model's cut (%.2f)", cut), res, sheet); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "eval: wrote the %d candidate pairs nearest the cut to %s (%d asked; %d candidate pairs not labelled yet)\n", len(sheet), path, n, len(all))
+	return nil
 }
 
 // writeAuditSheet writes the pairs to read, one Markdown block each: the
 // canonical article (A) and the member (B), titles, dates and texts, and
 // no similarity figures, so that the reader's label is a reading.
-func writeAuditSheet(path string, res *dedup.Result, pairs []eval.AuditPair) error {
+func writeAuditSheet(path, title string, res *dedup.Result, pairs []eval.AuditPair) error {
 	byID := make(map[string]int, len(res.Docs))
 	for i, d := range res.Docs {
 		byID[d.ID] = i
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Cluster audit: %d pairs to read\n\nFor each pair, is B the same news item as A? Write one line per pair:\n"+
-		"`{\"a\": \"A's ID\", \"b\": \"B's ID\", \"label\": \"dup\" or \"distinct\", \"why\": \"your reason\"}`\n\n", len(pairs))
+	fmt.Fprintf(&b, "# %s: %d pairs to read\n\nFor each pair, is B the same news item as A? Write one line per pair:\n"+
+		"`{\"a\": \"A's ID\", \"b\": \"B's ID\", \"label\": \"dup\" or \"distinct\", \"why\": \"your reason\"}`\n\n", title, len(pairs))
 	for _, p := range pairs {
 		fmt.Fprintf(&b, "## PAIR a=%s b=%s\n", p.Canonical, p.Member)
 		for _, side := range []struct{ name, id string }{{"A", p.Canonical}, {"B", p.Member}} {

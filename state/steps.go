@@ -1,0 +1,486 @@
+package state
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/neardup/neardup/cluster"
+	"github.com/neardup/neardup/dedup"
+	"github.com/neardup/neardup/lsh"
+)
+
+// night is one night being decided (State.Night), step by step: each
+// method below is one step, in the order Night calls them, reading what
+// the steps before it left in the struct. Documents are numbered across
+// the state and tonight: the state's 0..nOld-1, tonight's j at nOld+j.
+type night struct {
+	s   *State
+	cfg dedup.Config
+	res *dedup.Result // tonight's articles (dedup.Read with Config.Remember)
+	t   *Tonight      // what the night decides
+
+	nOld  int
+	isNew []bool  // by tonight's article: matched and remembered tonight
+	dates []int64 // the new articles' publication dates, for the clock
+
+	rules    cluster.Rules // with the counts over the state and tonight
+	pairs    []lsh.Pair    // candidates: (stored or tonight's, tonight's)
+	verified int
+	uf       *unionFind // stored canonicals and tonight's, joined by verified pairs
+	edges    []lsh.Pair // verified pairs of two of tonight's
+	groups   map[int]*group
+	order    []int // the groups' roots, in the order of their first article of tonight
+
+	assigned    map[int]int           // tonight's member → its canonical
+	matches     map[int]cluster.Match // tonight's member → its match
+	clusters    []cluster.Cluster     // the clusters that gained a member tonight
+	gained      map[int][]cluster.Member
+	gainedOrder []int // stored canonicals that gained members, in the order they did
+}
+
+// group is tonight's articles and the stored canonicals that verified
+// pairs join.
+type group struct {
+	olds, news []int
+}
+
+func (s *State) newNight(cfg dedup.Config, res *dedup.Result, key string) *night {
+	n := &night{s: s, cfg: cfg, res: res, t: &Tonight{Night: Night{Key: key, Read: res.Stats.Read}}, nOld: s.Len()}
+	if last := s.Last(); last != nil {
+		n.t.Night.Night = last.Night + 1
+	} else {
+		n.t.Night.Night = 1
+	}
+	return n
+}
+
+// classify finds which of tonight's articles are new: an ID the state
+// has is counted as already there (same text) or changed (other text),
+// and an article without words cannot match and is not remembered.
+func (n *night) classify() {
+	s, res, t := n.s, n.res, n.t
+	n.isNew = make([]bool, len(res.Docs))
+	for j := range res.Docs {
+		d := &res.Docs[j]
+		if i, ok := s.find(d.ID); ok {
+			if s.recs[i].textHash == res.TextHashes[j] {
+				t.Night.Already++
+			} else {
+				t.Night.Changed++
+				if len(t.Changed) < MaxChanged {
+					t.Changed = append(t.Changed, d.ID)
+				}
+			}
+			continue
+		}
+		if res.Evidence[j].Shingles == 0 {
+			continue
+		}
+		n.isNew[j] = true
+		if p := res.Evidence[j].Published; p != cluster.Undated {
+			n.dates = append(n.dates, p)
+		} else {
+			t.Night.Undated++
+		}
+	}
+}
+
+// setClock sets the night's clock: --night when given, else the latest
+// new publication date at most MaxAhead after their lower median; never
+// before the last night's.
+func (n *night) setClock(clock time.Time) {
+	t := n.t
+	latest := n.s.Manifest.Clock
+	if !clock.IsZero() {
+		latest = max(latest, clock.Unix())
+	} else if len(n.dates) > 0 {
+		dates := slices.Clone(n.dates)
+		slices.Sort(dates)
+		limit := dates[(len(dates)-1)/2] + int64(MaxAhead/time.Second) // the lower median
+		for _, p := range dates {
+			if p <= limit {
+				latest = max(latest, p)
+			} else {
+				t.Night.Ahead++
+			}
+		}
+	}
+	t.Night.Clock = latest
+	if latest != 0 { // 0: no dated article yet, and no --night
+		t.Night.Date = time.Unix(latest, 0).UTC().Format(time.DateOnly)
+	}
+}
+
+// leaveTooOld keeps, unmatched and unremembered, tonight's articles
+// already older than keep at the night's clock: they would be decided and
+// forgotten at once, and decided again if sent again.
+func (n *night) leaveTooOld(keep time.Duration) {
+	cutoff := n.s.cutoffAt(n.t.Night.Clock, keep)
+	for j := range n.res.Docs {
+		if !n.isNew[j] {
+			continue
+		}
+		if p := n.res.Evidence[j].Published; p != cluster.Undated && p < cutoff {
+			n.isNew[j] = false
+			n.t.Night.TooOld++
+			continue
+		}
+		n.t.Night.New++
+	}
+}
+
+// count sets the rules' corpus counts over the state and tonight's new
+// articles.
+func (n *night) count() {
+	s, res := n.s, n.res
+	rules := n.cfg.Rules
+	if rules.Threshold == 0 {
+		rules.Threshold = n.cfg.LSH.Threshold
+	}
+	counts := dedup.NewCorpusCounts(rules)
+	var words, sentences []uint32
+	for i := range s.recs {
+		if s.recs[i].short && (rules.Subject > 0 || rules.FurnitureMin > 0) {
+			b := s.rec(i)
+			r, _ := scanRecord(s.namesOf(i), b)
+			words = r.wordsOf(b, words[:0])
+			about, sent, err := cluster.CountsOf(b[r.evidence:], sentences[:0])
+			if err != nil {
+				panic("state: evidence checked at load no longer reads: " + err.Error())
+			}
+			sentences = sent
+			counts.AddCounted(words, about, sentences)
+		}
+	}
+	for j := range res.Docs {
+		if n.isNew[j] {
+			counts.AddStored(res.Words[j], &res.Evidence[j])
+		}
+	}
+	n.rules = counts.Rules(rules)
+}
+
+// canon is a stored article's canonical: itself if kept, -1 when its
+// canonical has left the state (found at load).
+func (n *night) canon(i int) int32 { return n.s.recs[i].canon }
+
+func (n *night) workers() int {
+	if n.cfg.Workers <= 0 {
+		return 2
+	}
+	return n.cfg.Workers
+}
+
+// candidates finds the pairs one LSH index over the stored canonicals and
+// tonight's new articles would give that involve tonight's.
+func (n *night) candidates() {
+	oldSigs := make([][]uint16, n.nOld)
+	for i := range n.s.recs {
+		if n.canon(i) >= 0 {
+			oldSigs[i] = n.s.signature(i)
+		}
+	}
+	newSigs := make([][]uint16, len(n.res.Docs))
+	for j := range n.res.Docs {
+		if n.isNew[j] {
+			newSigs[j] = n.res.Evidence[j].Signature
+		}
+	}
+	n.pairs = lsh.CandidatesAgainst(n.cfg.LSH, oldSigs, newSigs, n.workers())
+}
+
+// evidence is document k's evidence (a stored one's with its signature in
+// the state's mapping).
+func (n *night) evidence(k int) *cluster.Evidence {
+	if k < n.nOld {
+		return n.s.evidence(k)
+	}
+	return &n.res.Evidence[k-n.nOld]
+}
+
+// item is what clustering needs of document k.
+func (n *night) item(k int) cluster.Item {
+	if k < n.nOld {
+		return cluster.Item{ID: n.s.idOf(k), Published: n.s.published(k), Length: int(n.s.recs[k].length)}
+	}
+	d := &n.res.Docs[k-n.nOld]
+	return cluster.Item{ID: d.ID, Published: d.Published, Length: int(d.Length)}
+}
+
+// check verifies documents a and b; a long stored article's evidence is
+// made on the stack.
+func (n *night) check(a, b int) cluster.Match {
+	var ea, eb cluster.Evidence
+	pa, pb := &ea, &eb
+	if a < n.nOld {
+		pa = n.s.evidenceInto(a, pa)
+	} else {
+		pa = &n.res.Evidence[a-n.nOld]
+	}
+	if b < n.nOld {
+		pb = n.s.evidenceInto(b, pb)
+	} else {
+		pb = &n.res.Evidence[b-n.nOld]
+	}
+	return n.rules.Check(pa, pb)
+}
+
+// verify checks the candidates on every worker at once (the rules only
+// read), then joins the verified ones in order: a stored article through
+// its canonical.
+func (n *night) verify() {
+	pairs, workers := n.pairs, n.workers()
+	ok := make([]bool, len(pairs))
+	var wg sync.WaitGroup
+	chunk := (len(pairs) + workers - 1) / workers
+	for lo := 0; lo < len(pairs); lo += chunk {
+		wg.Go(func() {
+			for i := lo; i < min(lo+chunk, len(pairs)); i++ {
+				ok[i] = n.check(pairs[i].A, pairs[i].B).Verified
+			}
+		})
+	}
+	wg.Wait()
+	n.uf = newUnionFind()
+	for i, p := range pairs {
+		a := p.A
+		if a < n.nOld {
+			a = int(n.canon(a))
+		}
+		if !ok[i] {
+			continue
+		}
+		n.verified++
+		n.uf.union(a, p.B)
+		if p.A >= n.nOld {
+			n.edges = append(n.edges, p)
+		}
+	}
+}
+
+// group gathers tonight's articles and the stored canonicals joined by
+// verified pairs, in the order of their first article of tonight.
+func (n *night) group() {
+	n.groups = map[int]*group{}
+	for j := range n.res.Docs {
+		if !n.isNew[j] {
+			continue
+		}
+		r := n.uf.find(n.nOld + j)
+		g := n.groups[r]
+		if g == nil {
+			g = &group{}
+			n.groups[r] = g
+			n.order = append(n.order, r)
+		}
+		g.news = append(g.news, n.nOld+j)
+	}
+	for _, p := range n.pairs {
+		if p.A < n.nOld && n.canon(p.A) >= 0 {
+			c := int(n.canon(p.A))
+			if g := n.groups[n.uf.find(c)]; g != nil && !slices.Contains(g.olds, c) {
+				g.olds = append(g.olds, c)
+			}
+		}
+	}
+}
+
+// assign decides each group: its stored canonicals, best first
+// (cluster.Prefer), take the tonight's articles that verify against them
+// (all of them without anti-chaining); the rest cluster among themselves
+// as a plain run clusters (cluster.Build).
+func (n *night) assign() {
+	edgesOf := map[int][]lsh.Pair{} // the verified pairs of two of tonight's, by group
+	for _, e := range n.edges {
+		r := n.uf.find(e.A)
+		edgesOf[r] = append(edgesOf[r], e)
+	}
+	n.assigned, n.matches, n.gained = map[int]int{}, map[int]cluster.Match{}, map[int][]cluster.Member{}
+	for _, r := range n.order {
+		g := n.groups[r]
+		if len(g.olds)+len(g.news) < 2 {
+			continue
+		}
+		slices.SortFunc(g.olds, func(a, b int) int { return cluster.Prefer(n.item(a), n.item(b)) })
+		rest := g.news
+		for _, c := range g.olds {
+			rest = n.takeInto(c, rest)
+		}
+		if len(rest) >= 2 {
+			n.buildAmong(rest, edgesOf[r])
+		}
+	}
+}
+
+// takeInto gives the stored canonical c those of tonight's docs that
+// verify against it (all of them without anti-chaining) and returns the
+// others.
+func (n *night) takeInto(c int, docs []int) []int {
+	var left []int
+	for _, d := range docs {
+		m := n.check(c, d)
+		if !m.Verified && n.cfg.AntiChain {
+			left = append(left, d)
+			continue
+		}
+		n.assigned[d], n.matches[d] = c, m
+		if _, ok := n.gained[c]; !ok {
+			n.gainedOrder = append(n.gainedOrder, c)
+		}
+		n.gained[c] = append(n.gained[c], cluster.Member{Doc: d, Match: m})
+	}
+	return left
+}
+
+// buildAmong clusters tonight's docs that no stored cluster took, over
+// the verified pairs among them, as a plain run would.
+func (n *night) buildAmong(rest []int, edges []lsh.Pair) {
+	local := map[int]int{}
+	for i, d := range rest {
+		local[d] = i
+	}
+	var lp []lsh.Pair
+	for _, e := range edges {
+		a, okA := local[e.A]
+		b, okB := local[e.B]
+		if okA && okB {
+			lp = append(lp, lsh.Pair{A: a, B: b})
+		}
+	}
+	built := cluster.Build(len(rest), func(i int) cluster.Item { return n.item(rest[i]) }, lp, cluster.Options{
+		Verify:    func(a, b int) cluster.Match { return n.check(rest[a], rest[b]) },
+		AntiChain: n.cfg.AntiChain,
+		Linkage:   n.cfg.Rules.Linkage(),
+	})
+	for _, c := range built.Clusters {
+		for i := range c.Members {
+			c.Members[i].Doc = rest[c.Members[i].Doc]
+		}
+		canonical := c.Members[0].Doc
+		for _, m := range c.Members[1:] {
+			n.assigned[m.Doc], n.matches[m.Doc] = canonical, m.Match
+		}
+		n.clusters = append(n.clusters, c)
+	}
+}
+
+// storedClusters adds the stored clusters that gained members tonight:
+// the canonical, its stored members, tonight's; then orders all clusters
+// as a plain run does (largest first, then by canonical ID).
+func (n *night) storedClusters() {
+	if len(n.gainedOrder) > 0 {
+		storedMembers := map[int32][]int{}
+		for _, c := range n.gainedOrder {
+			storedMembers[int32(c)] = nil
+		}
+		for i := range n.s.recs {
+			if c := n.canon(i); c >= 0 && c != int32(i) {
+				if l, ok := storedMembers[c]; ok {
+					storedMembers[c] = append(l, i)
+				}
+			}
+		}
+		for _, c := range n.gainedOrder {
+			members := []cluster.Member{{Doc: c, Match: cluster.Match{Jaccard: 1, Containment: 1, Figures: -1, P: -1, Verified: true, Reason: cluster.Canonical}, Linkage: -1}}
+			for _, i := range storedMembers[int32(c)] {
+				members = append(members, cluster.Member{Doc: i, Match: n.s.match(i)})
+			}
+			members = append(members, n.gained[c]...)
+			ids := make(map[int]string, len(members))
+			for _, m := range members {
+				ids[m.Doc] = n.item(m.Doc).ID
+			}
+			slices.SortFunc(members[1:], func(x, y cluster.Member) int {
+				if c := cmp.Compare(y.Match.Jaccard, x.Match.Jaccard); c != 0 {
+					return c
+				}
+				return strings.Compare(ids[x.Doc], ids[y.Doc])
+			})
+			n.clusters = append(n.clusters, cluster.Cluster{Members: members})
+		}
+	}
+	canonIDs := make(map[int]string, len(n.clusters))
+	for _, c := range n.clusters {
+		canonIDs[c.Canonical()] = n.item(c.Canonical()).ID
+	}
+	slices.SortFunc(n.clusters, func(x, y cluster.Cluster) int {
+		if c := cmp.Compare(len(y.Members), len(x.Members)); c != 0 {
+			return c
+		}
+		return strings.Compare(canonIDs[x.Canonical()], canonIDs[y.Canonical()])
+	})
+}
+
+// remember makes tonight's new articles as the state keeps them, with
+// their decisions, and starts writing their segment ahead of Commit.
+func (n *night) remember() {
+	t, res := n.t, n.res
+	t.New = make([]Article, 0, t.Night.New)
+	for j := range res.Docs {
+		if !n.isNew[j] {
+			continue
+		}
+		d := &res.Docs[j]
+		a := Article{ID: d.ID, Title: d.Title, Source: d.Source, Length: d.Length, Night: t.Night.Night,
+			TextHash: res.TextHashes[j], Words: res.Words[j], Evidence: res.Evidence[j]}
+		if c, ok := n.assigned[n.nOld+j]; ok {
+			a.Canonical, a.Match = n.item(c).ID, n.matches[n.nOld+j]
+			t.Night.Duplicates++
+		}
+		t.New = append(t.New, a)
+	}
+	if len(t.New) > 0 {
+		t.ahead = n.s.writeAhead(t.Night.Night, n.cfg.LSH.Hashes, t.New)
+	}
+	t.Night.Clusters = len(n.clusters)
+	if t.Night.New > 0 {
+		t.Night.Rate = float64(t.Night.Duplicates) / float64(t.Night.New)
+	}
+}
+
+// outputs makes the Result the night's outputs are written from: the
+// clusters' documents only, renumbered, with the night each arrived.
+func (n *night) outputs() *dedup.Result {
+	s, res, t := n.s, n.res, n.t
+	out := &dedup.Result{Rules: n.rules, Stats: res.Stats, Skips: res.Skips, Unspaced: res.Unspaced, Workers: res.Workers,
+		Candidates: len(n.pairs), Verified: n.verified, Stages: res.Stages, Night: t.Night.Night,
+		NightDates: map[int32]string{t.Night.Night: t.Night.Date}}
+	for _, nt := range s.Manifest.Nights {
+		out.NightDates[nt.Night] = nt.Date
+	}
+	index := map[int]int{}
+	for ci := range n.clusters {
+		c := &n.clusters[ci]
+		for mi := range c.Members {
+			k := c.Members[mi].Doc
+			if _, ok := index[k]; !ok {
+				index[k] = len(out.Docs)
+				if k < n.nOld {
+					out.Docs = append(out.Docs, s.doc(k))
+					out.Nights = append(out.Nights, s.recs[k].night)
+					if res.Texts != nil {
+						out.Texts = append(out.Texts, "") // the state keeps no texts
+					}
+				} else {
+					out.Docs = append(out.Docs, res.Docs[k-n.nOld])
+					out.Nights = append(out.Nights, t.Night.Night)
+					if res.Texts != nil {
+						out.Texts = append(out.Texts, res.Texts[k-n.nOld])
+					}
+				}
+				e := *n.evidence(k)
+				if k < n.nOld {
+					e.Signature = slices.Clone(e.Signature) // the state's lies in its mapping until Close
+				}
+				out.Evidence = append(out.Evidence, e)
+			}
+			c.Members[mi].Doc = index[k]
+		}
+		out.ClusterIDs = append(out.ClusterIDs, out.Docs[c.Members[0].Doc].ID)
+	}
+	out.Clusters = n.clusters
+	return out
+}

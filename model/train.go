@@ -3,6 +3,7 @@ package model
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 
@@ -83,7 +84,7 @@ func Samples(ctx context.Context, src Source, index int) (Read, error) {
 				members[c] = append(members[c], i)
 			}
 		}
-		for _, c := range slices.Sorted(mapsKeys(members)) {
+		for _, c := range slices.Sorted(maps.Keys(members)) {
 			ms := members[c]
 			for x := range ms {
 				for y := x + 1; y < len(ms); y++ {
@@ -113,16 +114,6 @@ func Samples(ctx context.Context, src Source, index int) (Read, error) {
 		}
 	}
 	return out, nil
-}
-
-func mapsKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // Rates are a model's pair decisions on labelled samples.

@@ -8,33 +8,115 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/neardup/neardup/report"
 )
 
-// Commit makes tonight part of the state as one step (format.go): its
-// articles added, the articles older than keep evicted (by the nights'
-// clock: Cutoff = max(the last cutoff, tonight's clock − keep)), segments
-// with fewer than half their records left rewritten, its record
-// (with inputs and seconds, both for people) appended, and its outputs
-// kept for a retry (seconds are rounded to milliseconds). keep must be positive. On return without error the new
-// generation is current; on error the previous one still is.
+// A commit is decided, then applied. plan decides, without touching a
+// file, what the next generation holds: its manifest, which of the current
+// segments are kept whole (linked), rewritten with their live records or
+// dropped, and which of tonight's articles still live at the new cutoff.
+// Commit applies a plan: it stages the generation's files, then switches
+// CURRENT to it (format.go).
+
+// segmentAction is what a commit does with one of the current segments.
+type segmentAction int
+
+const (
+	dropSegment    segmentAction = iota // no live record left: not carried
+	keepSegment                         // half its records or more live: linked as it is
+	rewriteSegment                      // fewer: rewritten with its live records
+)
+
+// segmentPlan is one current segment's fate.
+type segmentPlan struct {
+	File   File
+	Action segmentAction
+	Live   []int // rewriteSegment: the live records, as indices into s.recs
+	NLive  int
+}
+
+// commitPlan is what a commit writes.
+type commitPlan struct {
+	Manifest Manifest      // the next generation's, Segments and Outputs filled in by apply
+	Segments []segmentPlan // the current segments, in order
+	Tonight  []Article     // tonight's articles that live at the new cutoff
+	Evicted  int           // stored and new articles that leave
+}
+
+// plan decides the commit of tonight at keep (positive): the new
+// manifest's clock and cutoff (Cutoff = max(the last cutoff, tonight's
+// clock − keep)), the segments' fates, tonight's live articles.
+func (s *State) plan(t *Tonight, p Params, keep time.Duration, inputs []Input) commitPlan {
+	m := s.Manifest
+	m.Format, m.Params, m.Keep = FormatVersion, p, report.FormatDuration(keep)
+	m.Generation++
+	m.Clock = max(m.Clock, t.Night.Clock)
+	m.Cutoff = s.Manifest.cutoffAt(t.Night.Clock, keep)
+	night := t.Night
+	night.Inputs = inputs
+	m.Nights = append(slices.Clone(m.Nights), night)
+	m.Segments, m.Outputs, m.Articles = nil, nil, 0
+
+	pl := commitPlan{}
+	at := 0
+	for si, f := range s.Manifest.Segments {
+		// s.recs holds each segment's live articles, in order.
+		sp := segmentPlan{File: f}
+		lo := at
+		for at < len(s.recs) && s.recs[at].seg == int32(si) {
+			if m.liveSlot(&s.recs[at], m.Cutoff) {
+				sp.Live = append(sp.Live, at)
+			}
+			at++
+		}
+		sp.NLive = len(sp.Live)
+		pl.Evicted += at - lo - sp.NLive
+		switch {
+		case sp.NLive == 0:
+			sp.Action, sp.Live = dropSegment, nil
+		case 2*sp.NLive >= f.Articles:
+			sp.Action, sp.Live = keepSegment, nil
+		default:
+			sp.Action = rewriteSegment
+		}
+		m.Articles += sp.NLive
+		pl.Segments = append(pl.Segments, sp)
+	}
+	pl.Tonight = t.New // all of them, unless some left already
+	if slices.ContainsFunc(t.New, func(a Article) bool { return !m.live(&a, m.Cutoff) }) {
+		pl.Tonight = nil
+		for i := range t.New {
+			if m.live(&t.New[i], m.Cutoff) {
+				pl.Tonight = append(pl.Tonight, t.New[i])
+			}
+		}
+	}
+	pl.Evicted += len(t.New) - len(pl.Tonight)
+	m.Articles += len(pl.Tonight)
+	pl.Manifest = m
+	return pl
+}
+
+// Commit makes tonight part of the state as one step: it applies the
+// plan (its articles added, the articles older than keep evicted,
+// segments with fewer than half their records left rewritten), appends
+// the night's record (with inputs and seconds, both for people, seconds
+// rounded to milliseconds) and keeps its outputs for a retry. keep must
+// be positive. On return without error the new generation is current
+// (s.Manifest is its manifest; s's articles stay the previous
+// generation's: a state is committed once, then closed); on error the
+// previous one still is.
 func (s *State) Commit(t *Tonight, p Params, keep time.Duration, inputs []Input, outputs []Output, seconds map[string]float64) error {
 	if keep <= 0 {
 		return errors.New("state: keep must be positive")
 	}
 	start := time.Now()
-	m := s.Manifest
-	m.Format, m.Params, m.Keep = FormatVersion, p, report.FormatDuration(keep)
-	m.Generation++
+	pl := s.plan(t, p, keep, inputs)
+	m := &pl.Manifest
 	gen := genName(m.Generation)
-	m.Clock = max(m.Clock, t.Night.Clock)
-	m.Cutoff = s.cutoffAt(t.Night.Clock, keep)
-	night := t.Night
-	night.Inputs = inputs
-	m.Nights = append(append([]Night(nil), m.Nights...), night)
-
 	tmp := filepath.Join(s.Dir, tmpPrefix+gen)
 	if err := os.RemoveAll(tmp); err != nil {
 		return err
@@ -48,99 +130,12 @@ func (s *State) Commit(t *Tonight, p Params, keep time.Duration, inputs []Input,
 			os.RemoveAll(tmp)
 		}
 	}()
-	// A probe of the new manifest's nights for live(): tonight's clock is
-	// known to it.
-	probe := &State{Manifest: m}
-
-	// Segments: kept (linked), rewritten with their live articles, or
-	// gone; then tonight's.
-	oldGen := filepath.Join(s.Dir, genName(s.Manifest.Generation))
-	m.Segments = nil
-	m.Articles = 0
-	evicted := 0
-	at := 0
-	for si, f := range s.Manifest.Segments {
-		// s.recs holds each segment's live articles, in order.
-		lo := at
-		for at < len(s.recs) && s.recs[at].seg == int32(si) {
-			at++
-		}
-		nlive := 0
-		for i := lo; i < at; i++ {
-			if probe.liveSlot(&s.recs[i], m.Cutoff) {
-				nlive++
-			}
-		}
-		evicted += at - lo - nlive
-		switch {
-		case nlive == 0:
-			continue
-		case 2*nlive >= f.Articles:
-			if err := linkOrCopy(filepath.Join(oldGen, f.Name), filepath.Join(tmp, f.Name)); err != nil {
-				return err
-			}
-			m.Segments = append(m.Segments, f)
-		default:
-			// Rewritten: the live records' bytes, as they are, and their
-			// signatures.
-			g := newSegment(nlive, s.hashes)
-			for i := lo; i < at; i++ {
-				if probe.liveSlot(&s.recs[i], m.Cutoff) {
-					if err := g.addRecord(s.namesOf(i), s.rec(i), s.signature(i), s.recs[i].shingles); err != nil {
-						return err
-					}
-				}
-			}
-			nf, err := writeSynced(tmp, segName(int(f.Night), m.Generation), g.file()...)
-			if err != nil {
-				return err
-			}
-			nf.Night, nf.Articles = f.Night, nlive
-			m.Segments = append(m.Segments, nf)
-		}
-		m.Articles += nlive
+	if err := s.stageSegments(tmp, &pl); err != nil {
+		return err
 	}
-	tonight := t.New // all of them, unless some left already
-	for i := range t.New {
-		if !probe.live(&t.New[i], m.Cutoff) {
-			tonight = nil
-			for i := range t.New {
-				if probe.live(&t.New[i], m.Cutoff) {
-					tonight = append(tonight, t.New[i])
-				}
-			}
-			break
-		}
+	if err := s.stageTonight(tmp, t, &pl, p.Hashes); err != nil {
+		return err
 	}
-	evicted += len(t.New) - len(tonight)
-	// Tonight's segment written ahead is used once, if whole and still
-	// tonight's; otherwise (or on a second try) it is written here.
-	ahead := t.ahead
-	t.ahead = nil
-	if ahead != nil {
-		<-ahead.done
-		defer os.Remove(ahead.path) // unless moved below
-	}
-	if len(tonight) > 0 {
-		name := segName(int(night.Night), m.Generation)
-		var nf File
-		err := errors.New("not written ahead")
-		if a := ahead; a != nil && a.err == nil && a.n == len(tonight) && a.hashes == p.Hashes {
-			if err = os.Rename(a.path, filepath.Join(tmp, name)); err == nil {
-				nf = a.file
-				nf.Name = name
-			}
-		}
-		if err != nil {
-			nf, err = writeSegment(tmp, name, night.Night, p.Hashes, tonight)
-		}
-		if err != nil {
-			return err
-		}
-		m.Segments = append(m.Segments, nf)
-		m.Articles += len(tonight)
-	}
-	m.Outputs = nil
 	for _, o := range outputs {
 		f, err := writeSynced(filepath.Join(tmp, outDir), o.Name, o.Data)
 		if err != nil {
@@ -152,7 +147,7 @@ func (s *State) Commit(t *Tonight, p Params, keep time.Duration, inputs []Input,
 		return err
 	}
 	last := &m.Nights[len(m.Nights)-1]
-	last.Evicted, last.State = evicted, m.Articles
+	last.Evicted, last.State = pl.Evicted, m.Articles
 	for _, f := range m.Segments {
 		last.StateBytes += f.Bytes
 	}
@@ -174,15 +169,99 @@ func (s *State) Commit(t *Tonight, p Params, keep time.Duration, inputs []Input,
 		return err
 	}
 	s.hook("written")
-	if err := os.Rename(tmp, filepath.Join(s.Dir, gen)); err != nil {
+	if err := s.switchTo(tmp, gen, mb); err != nil {
+		ok = !errors.Is(err, errNotRenamed)
 		return err
 	}
 	ok = true
+	s.Manifest = *m
+	return nil
+}
+
+// stageSegments carries the current segments into the staged generation
+// tmp as the plan says: linked, rewritten with their live records (their
+// bytes as they are, and their signatures) or left behind.
+func (s *State) stageSegments(tmp string, pl *commitPlan) error {
+	oldGen := filepath.Join(s.Dir, genName(s.Manifest.Generation))
+	m := &pl.Manifest
+	for _, sp := range pl.Segments {
+		switch sp.Action {
+		case keepSegment:
+			if err := linkOrCopy(filepath.Join(oldGen, sp.File.Name), filepath.Join(tmp, sp.File.Name)); err != nil {
+				return err
+			}
+			m.Segments = append(m.Segments, sp.File)
+		case rewriteSegment:
+			g := newSegment(sp.NLive, s.hashes)
+			for _, i := range sp.Live {
+				if err := g.addRecord(s.namesOf(i), s.rec(i), s.signature(i), s.recs[i].shingles); err != nil {
+					return err
+				}
+			}
+			nf, err := writeSynced(tmp, segName(int(sp.File.Night), m.Generation), g.file()...)
+			if err != nil {
+				return err
+			}
+			nf.Night, nf.Articles = sp.File.Night, sp.NLive
+			m.Segments = append(m.Segments, nf)
+		}
+	}
+	return nil
+}
+
+// stageTonight writes tonight's live articles as the staged generation's
+// last segment. The segment written ahead is used once, if whole and
+// still tonight's; otherwise (or on a second try) it is written here.
+func (s *State) stageTonight(tmp string, t *Tonight, pl *commitPlan, hashes int) error {
+	ahead := t.ahead
+	t.ahead = nil
+	if ahead != nil {
+		<-ahead.done
+		defer os.Remove(ahead.path) // unless moved below
+	}
+	if len(pl.Tonight) == 0 {
+		return nil
+	}
+	m := &pl.Manifest
+	night := t.Night.Night
+	name := segName(int(night), m.Generation)
+	var nf File
+	err := errors.New("not written ahead")
+	if a := ahead; a != nil && a.err == nil && a.n == len(pl.Tonight) && a.hashes == hashes {
+		if err = os.Rename(a.path, filepath.Join(tmp, name)); err == nil {
+			nf = a.file
+			nf.Name = name
+		}
+	}
+	if err != nil {
+		nf, err = writeSegment(tmp, name, night, hashes, pl.Tonight)
+	}
+	if err != nil {
+		return err
+	}
+	m.Segments = append(m.Segments, nf)
+	return nil
+}
+
+// errNotRenamed: the staged generation was not renamed into place, and
+// is to be removed.
+var errNotRenamed = errors.New("state: generation not renamed")
+
+// switchTo renames the staged generation tmp into place as gen and points
+// CURRENT at it (its line carrying the manifest's checksum), then removes
+// the previous generation. An error wrapping errNotRenamed leaves the
+// staged files to remove; any other leaves the new generation in place
+// for the next Open to judge by CURRENT.
+func (s *State) switchTo(tmp, gen string, manifest []byte) error {
+	oldGen := filepath.Join(s.Dir, genName(s.Manifest.Generation))
+	if err := os.Rename(tmp, filepath.Join(s.Dir, gen)); err != nil {
+		return fmt.Errorf("%w: %w", errNotRenamed, err)
+	}
 	if err := report.SyncDir(s.Dir); err != nil {
 		return err
 	}
 	s.hook("renamed")
-	if _, err := writeSynced(s.Dir, currentFile+".tmp", currentLine(gen, mb)); err != nil {
+	if _, err := writeSynced(s.Dir, currentFile+".tmp", currentLine(gen, manifest)); err != nil {
 		return err
 	}
 	if err := os.Rename(filepath.Join(s.Dir, currentFile+".tmp"), filepath.Join(s.Dir, currentFile)); err != nil {
@@ -198,7 +277,6 @@ func (s *State) Commit(t *Tonight, p Params, keep time.Duration, inputs []Input,
 		os.RemoveAll(oldGen)
 	}
 	s.hook("removed")
-	s.Manifest = m
 	return nil
 }
 

@@ -100,3 +100,93 @@ func TestSegmentHeaderOverflow(t *testing.T) {
 func putU32(b []byte, v uint32) {
 	b[0], b[1], b[2], b[3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
 }
+
+// commitNight reads arts as a night, decides and commits it into s, and
+// opens the state again, as the next night's run does.
+func commitNight(t *testing.T, s *State, keep time.Duration, arts ...map[string]string) *State {
+	t.Helper()
+	cfg, res := readNight(t, arts...)
+	if err := s.Commit(s.Night(cfg, res, time.Time{}, keep), ParamsOf(cfg), keep, nil, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	dir := s.Dir
+	s.Close()
+	s, err := Open(context.Background(), dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// plan decides a commit's segments without touching a file: a segment
+// whose articles all left is dropped, one with fewer than half left is
+// rewritten with its live records, one with half or more is kept whole;
+// tonight's articles all stay; Commit then applies exactly that.
+func TestCommitPlan(t *testing.T) {
+	keep := 7 * 24 * time.Hour
+	s, err := Open(context.Background(), t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { s.Close() }()
+	w := func(name, id, date string) map[string]string { return wireArticle(t, name, id, date) }
+	s = commitNight(t, s, keep, w("000_d995efe7b01a9663", "n1a", "2026-11-01T08:00:00Z"), w("002_b85c2fa3f61deca6", "n1b", "2026-11-01T09:00:00Z"))
+	s = commitNight(t, s, keep, w("000_r1_afp_trimmed", "n2a", "2026-11-02T08:00:00Z"), w("002_r1_afp_trimmed", "n2b", "2026-11-02T09:00:00Z"),
+		w("000_r2_reordered", "n2c", "2026-11-05T09:00:00Z"))
+	s = commitNight(t, s, keep, w("002_r2_reordered", "n3a", "2026-11-06T08:00:00Z"), w("000_r3_sputnik_added", "n3b", "2026-11-06T09:00:00Z"))
+
+	cfg, res := readNight(t, w("002_r3_added", "n4a", "2026-11-09T12:00:00Z"))
+	tonight := s.Night(cfg, res, time.Time{}, keep)
+	if tonight.ahead != nil {
+		<-tonight.ahead.done // tonight's segment, written ahead
+	}
+	before := s.Manifest
+	files := func() []string {
+		var names []string
+		filepath.WalkDir(s.Dir, func(p string, _ os.DirEntry, _ error) error { names = append(names, p); return nil })
+		return names
+	}
+	listed := files()
+	pl := s.plan(tonight, ParamsOf(cfg), keep, nil)
+	if got := files(); strings.Join(got, "\n") != strings.Join(listed, "\n") {
+		t.Errorf("plan changed the state's files:\n%v\nthen\n%v", listed, got)
+	}
+	if s.Manifest.Generation != before.Generation || len(s.Manifest.Nights) != len(before.Nights) {
+		t.Errorf("plan changed the current manifest")
+	}
+	want := []segmentAction{dropSegment, rewriteSegment, keepSegment}
+	if len(pl.Segments) != len(want) {
+		t.Fatalf("%d segments planned, want %d", len(pl.Segments), len(want))
+	}
+	for i, sp := range pl.Segments {
+		if sp.Action != want[i] {
+			t.Errorf("segment %d (%s): action %d, want %d", i, sp.File.Name, sp.Action, want[i])
+		}
+	}
+	if n := pl.Segments[1].NLive; n != 1 || len(pl.Segments[1].Live) != 1 || s.idOf(pl.Segments[1].Live[0]) != "n2c" {
+		t.Errorf("the rewritten segment keeps %d records %v, want n2c alone", n, pl.Segments[1].Live)
+	}
+	cutoff := time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC).Unix()
+	if pl.Manifest.Cutoff != cutoff || pl.Evicted != 4 || len(pl.Tonight) != 1 || pl.Manifest.Articles != 4 {
+		t.Errorf("cutoff %d (want %d), %d evicted (want 4), %d of tonight, %d articles (want 1, 4)",
+			pl.Manifest.Cutoff, cutoff, pl.Evicted, len(pl.Tonight), pl.Manifest.Articles)
+	}
+	if err := s.Commit(tonight, ParamsOf(cfg), keep, nil, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	dir := s.Dir
+	s.Close()
+	if s, err = Open(context.Background(), dir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for i := range s.Len() {
+		ids = append(ids, s.idOf(i))
+	}
+	if got := strings.Join(ids, " "); got != "n2c n3a n3b n4a" {
+		t.Errorf("committed state holds %s, want n2c n3a n3b n4a", got)
+	}
+	if last := s.Last(); last.Evicted != 4 || last.State != 4 {
+		t.Errorf("night record: %d evicted, %d in the state; want 4, 4", last.Evicted, last.State)
+	}
+}

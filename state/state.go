@@ -618,7 +618,7 @@ func (s *State) load() error {
 	s.recs = make([]slot, 0, n)
 	for _, p := range parts {
 		for _, r := range p.recs {
-			if s.liveSlot(&r, s.Manifest.Cutoff) {
+			if s.Manifest.liveSlot(&r, s.Manifest.Cutoff) {
 				s.recs = append(s.recs, r)
 			}
 		}
@@ -735,37 +735,45 @@ func (s *State) tidy(current string) error {
 
 // live reports whether an article stays with this cutoff: published (or,
 // undated, arrived on a night whose clock is) at or after it.
-func (s *State) live(a *Article, cutoff int64) bool {
-	return s.liveAt(a.Evidence.Published, a.Night, cutoff)
+// The nights' clock, on the manifest that holds it: which articles are
+// live, and where a commit's cutoff falls.
+
+// live reports whether an article is still in the state at cutoff.
+func (m *Manifest) live(a *Article, cutoff int64) bool {
+	return m.liveAt(a.Evidence.Published, a.Night, cutoff)
 }
 
-func (s *State) liveSlot(r *slot, cutoff int64) bool { return s.liveAt(r.published, r.night, cutoff) }
+func (m *Manifest) liveSlot(r *slot, cutoff int64) bool {
+	return m.liveAt(r.published, r.night, cutoff)
+}
 
-func (s *State) liveAt(published int64, night int32, cutoff int64) bool {
+// liveAt: a dated article lives while published at or after cutoff; an
+// undated one while the clock of the night it arrived on is.
+func (m *Manifest) liveAt(published int64, night int32, cutoff int64) bool {
 	if published != cluster.Undated {
 		return published >= cutoff
 	}
-	return s.nightClock(night) >= cutoff
+	return m.nightClock(night) >= cutoff
 }
 
 // nightClock is a committed night's clock (that of the last night for a
 // night not found, which cannot happen in a sound state).
-func (s *State) nightClock(night int32) int64 {
-	i, ok := slices.BinarySearchFunc(s.Manifest.Nights, night, func(n Night, k int32) int { return cmp.Compare(n.Night, k) })
+func (m *Manifest) nightClock(night int32) int64 {
+	i, ok := slices.BinarySearchFunc(m.Nights, night, func(n Night, k int32) int { return cmp.Compare(n.Night, k) })
 	if ok {
-		return s.Manifest.Nights[i].Clock
+		return m.Nights[i].Clock
 	}
-	return s.Manifest.Clock
+	return m.Clock
 }
 
 // cutoffAt is the cutoff a commit at this clock applies: articles
 // published before it leave. It never moves back.
-func (s *State) cutoffAt(clock int64, keep time.Duration) int64 {
-	prev := s.Manifest.Cutoff
-	if s.Manifest.Generation == 0 {
+func (m *Manifest) cutoffAt(clock int64, keep time.Duration) int64 {
+	prev := m.Cutoff
+	if m.Generation == 0 {
 		prev = math.MinInt64
 	}
-	return max(prev, max(s.Manifest.Clock, clock)-int64(keep/time.Second))
+	return max(prev, max(m.Clock, clock)-int64(keep/time.Second))
 }
 
 // CheckParams fails with a *ParamsError when the state was made with other

@@ -118,7 +118,7 @@ func (n *night) setClock(clock time.Time) {
 // already older than keep at the night's clock: they would be decided and
 // forgotten at once, and decided again if sent again.
 func (n *night) leaveTooOld(keep time.Duration) {
-	cutoff := n.s.cutoffAt(n.t.Night.Clock, keep)
+	cutoff := n.s.Manifest.cutoffAt(n.t.Night.Clock, keep)
 	for j := range n.res.Docs {
 		if !n.isNew[j] {
 			continue

@@ -36,6 +36,7 @@ import (
 
 	"github.com/neardup/neardup/internal/matchflags"
 	"github.com/neardup/neardup/lock"
+	"github.com/neardup/neardup/nightly"
 	"github.com/neardup/neardup/state"
 )
 
@@ -134,7 +135,7 @@ func run(ctx context.Context, args []string, e env) int {
 	case errors.As(err, new(*state.ErrDamaged)):
 		fmt.Fprintf(e.stderr, "neardup: %v\n", err)
 		return exitDamaged
-	case errors.As(err, new(*rateAlarm)):
+	case errors.As(err, new(*nightly.RateAlarm)):
 		fmt.Fprintf(e.stderr, "neardup: alarm: %v\n", err)
 		return exitAlarm
 	case errors.As(err, &ue), errors.As(err, &me):

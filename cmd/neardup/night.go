@@ -3,23 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"hash"
-	"hash/crc32"
 	"io"
-	"slices"
-	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/pflag"
 
-	"github.com/neardup/neardup/corpus"
 	"github.com/neardup/neardup/dedup"
 	"github.com/neardup/neardup/internal/matchflags"
+	"github.com/neardup/neardup/nightly"
 	"github.com/neardup/neardup/report"
 	"github.com/neardup/neardup/state"
 )
@@ -73,185 +68,50 @@ func (o *nightOptions) check() error {
 	return nil
 }
 
-// rateAlarm reports a dedup rate far from the recent nights': exit 13,
-// after the night was committed.
-type rateAlarm struct {
-	rate, median, limit float64
-	nights              int
-}
-
-func (a *rateAlarm) Error() string {
-	return fmt.Sprintf("tonight's dedup rate %.1f %% is %.1f points from the median of the last %d nights (%.1f %%), more than --max-rate-change %.1f points: "+
-		"check the feed and the parser; the night was committed", 100*a.rate, 100*abs(a.rate-a.median), a.nights, 100*a.median, 100*a.limit)
-}
-
-func abs(x float64) float64 { return max(x, -x) }
-
-// runNight is run --state: read tonight, decide it against the state,
-// commit the state, then switch the outputs in (a run killed between the
-// two is a retry next time, which restores the outputs from the state).
+// runNight is run --state: one night over the state (package nightly),
+// printed.
 func runNight(ctx context.Context, o *runOptions, cfg dedup.Config, set *report.Set, htmlName string, bar *progress, e env) error {
-	start := time.Now()
-	st, err := state.Lock(ctx, o.state, state.Options{Wait: o.wait, Command: "neardup run", Hook: testStateKillHook()})
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	// The state loads while tonight's input is read: its checks come
-	// first, before anything is decided or written.
-	var loaded time.Duration
-	loading := make(chan error, 1)
-	go func() {
-		err := st.Load()
-		loaded = time.Since(start)
-		loading <- err
-	}()
-	params := state.ParamsOf(cfg)
-
-	var files []string
-	cfg.Corpus.OnFile = func(path string) { files = append(files, path) }
-	var stdin *hashingReader
-	if slices.Contains(cfg.Inputs, "-") && cfg.Stdin != nil {
-		stdin = &hashingReader{r: cfg.Stdin, h: crc32.New(crc32.MakeTable(crc32.Castagnoli))}
-		cfg.Stdin = stdin
-	}
-	cfg.Remember = true
-	res, err := dedup.Read(ctx, cfg)
-	bar.finish()
-	if lerr := <-loading; lerr != nil {
-		return lerr
-	}
-	if err := st.CheckParams(params); err != nil {
-		return err
-	}
-	if err != nil {
-		return err
-	}
-	if res.Stats.Read == 0 {
-		return fmt.Errorf("no articles read (%d files, %d records skipped): outputs and state left as they were", res.Stats.Files, res.Stats.SkippedTotal())
-	}
-	res.Stages = append([]dedup.Stage{{Name: "load_state (while reading)", Seconds: loaded.Seconds()}}, res.Stages...)
-	// The inputs' checksums, for the night's record, while it is decided.
-	type hashed struct {
-		inputs []state.Input
-		err    error
-	}
-	hashing := make(chan hashed, 1)
-	go func() {
-		ins, err := state.HashInputs(files)
-		hashing <- hashed{ins, err}
-	}()
-	t := st.Night(cfg, res, o.nightTime, o.keepDur)
-	h := <-hashing
-	if t.Retry {
-		outs, err := st.LastOutputs()
-		if err != nil {
-			return err
-		}
-		for _, out := range outs {
-			if err := set.WriteFile(out.Name, func(w io.Writer) error { _, err := w.Write(out.Data); return err }); err != nil {
-				return err
-			}
-		}
-		if o.report.html != "" {
-			if err := retryReport(ctx, o, cfg, res, outs, set, htmlName); err != nil {
-				return err
-			}
-		}
-		if err := set.Commit(); err != nil {
-			return err
-		}
-		if !o.quiet {
-			fmt.Fprintf(e.stderr, "neardup: night %d (%s) was already committed with these articles: its outputs restored in %s, the state unchanged\n",
-				t.Night.Night, t.Night.Date, o.out)
-		}
-		return retryExit(o, cfg, st, outs)
-	}
-
-	sum := report.NewSummary(version, cfg, t.Result)
-	sum.Format = report.NightFormatVersion
-	sum.State = &report.StateSummary{
-		Night: int(t.Night.Night), Date: t.Night.Date, Keep: report.FormatDuration(o.keepDur),
-		Before: st.Len(), New: t.Night.New, Already: t.Night.Already, Changed: t.Night.Changed, ChangedIDs: t.Changed,
-		TooOld: t.Night.TooOld, Ahead: t.Night.Ahead,
-	}
-	if t.Night.Changed > 0 {
-		sum.Warnings = append(sum.Warnings, fmt.Sprintf("%d articles have an ID the state already has, with other text: the stored version stands (summary.json state.changed_ids)", t.Night.Changed))
-	}
-	if n := t.Night.TooOld; n > 0 {
-		sum.Warnings = append(sum.Warnings, fmt.Sprintf("%d articles were published more than --keep %s before the night's clock (%s): kept, neither matched nor remembered", n, report.FormatDuration(o.keepDur), t.Night.Date))
-	}
-	if n := t.Night.Ahead; n > 0 {
-		sum.Warnings = append(sum.Warnings, fmt.Sprintf("%d articles are dated more than %s after the night's median date: they do not move the night's clock (%s)", n, report.FormatDuration(state.MaxAhead), t.Night.Date))
-	}
-	if t.Night.Clock == 0 && t.Night.Undated > 0 {
-		sum.Warnings = append(sum.Warnings, "no article is dated and --night was not given: the nights have no clock, and nothing ever leaves the state; give --night DATE")
-	}
-	outputs := []struct {
-		name  string
-		write func(io.Writer) error
-	}{
-		{report.ClustersFile, func(w io.Writer) error { return report.Clusters(w, t.Result) }},
-		{report.DropFile, func(w io.Writer) error { return report.Drop(w, t.Result) }},
-		{report.SummaryFile, func(w io.Writer) error { return sum.Write(w) }},
-	}
-	var outs []state.Output
-	for _, out := range outputs {
-		var b bytes.Buffer
-		if err := out.write(&b); err != nil {
-			return err
-		}
-		outs = append(outs, state.Output{Name: out.name, Data: b.Bytes()})
-	}
-	inputs, err := h.inputs, h.err
-	if err != nil {
-		return fmt.Errorf("recording the inputs: %w", err)
-	}
-	if stdin != nil {
-		inputs = append(inputs, state.Input{Path: "-", Bytes: stdin.n, CRC32C: hex.EncodeToString(stdin.h.Sum(nil))})
-	}
-	seconds := map[string]float64{}
-	for _, s := range t.Result.Stages {
-		seconds[s.Name] = s.Seconds
-	}
-	recent := recentRates(st.Manifest.Nights)
-	if err := st.Commit(t, params, o.keepDur, inputs, outs, seconds); err != nil {
-		return fmt.Errorf("committing the state (the previous state stands; outputs left as they were): %w", err)
-	}
-	for _, out := range outs {
-		if err := set.WriteFile(out.Name, func(w io.Writer) error { _, err := w.Write(out.Data); return err }); err != nil {
-			return fmt.Errorf("state committed, outputs not written (run again: the retry restores them): %w", err)
-		}
+	opt := nightly.Options{
+		State: o.state, Wait: o.wait, Keep: o.keepDur, Clock: o.nightTime, MaxRateChange: o.maxRateChange,
+		Command: "neardup run", Version: version, Hook: testStateKillHook(), AfterRead: bar.finish,
 	}
 	if o.report.html != "" {
-		write, err := runReport(ctx, &o.report, cfg, t.Result, sum)
-		if err != nil {
-			return err
-		}
-		if htmlName != "" {
-			if err := set.WriteFile(htmlName, write); err != nil {
+		opt.Report = func(ctx context.Context, v nightly.View) error {
+			if v.Retry {
+				return retryReport(ctx, o, cfg, v.Read, v.Outputs, set, htmlName)
+			}
+			write, err := runReport(ctx, &o.report, cfg, v.Result, v.Summary)
+			if err != nil {
 				return err
 			}
-		} else if err := report.WriteFileAtomic(o.report.html, write); err != nil {
-			return fmt.Errorf("writing %s: %w", o.report.html, err)
+			if htmlName != "" {
+				return set.WriteFile(htmlName, write)
+			}
+			if err := report.WriteFileAtomic(o.report.html, write); err != nil {
+				return fmt.Errorf("writing %s: %w", o.report.html, err)
+			}
+			return nil
 		}
 	}
-	if err := set.Commit(); err != nil {
-		return fmt.Errorf("state committed, outputs not switched (run again: the retry restores them): %w", err)
+	done, err := nightly.Run(ctx, cfg, opt, set)
+	if done == nil {
+		return err
 	}
 	if !o.quiet {
-		printSummary(e, o.out, o.report.html, sum, time.Since(start))
-		last := st.Last()
-		fmt.Fprintf(e.stderr, "neardup: night %d (%s): %d new, %d already in the state, %d hidden; the state keeps %d articles (%d left), %.1f MB\n",
-			last.Night, last.Date, last.New, last.Already, last.Duplicates, last.State, last.Evicted, float64(last.StateBytes)/1e6)
-	}
-	if o.maxRateChange > 0 && len(recent) >= 3 {
-		med := median(recent)
-		if abs(t.Night.Rate-med) > o.maxRateChange {
-			return &rateAlarm{rate: t.Night.Rate, median: med, limit: o.maxRateChange, nights: len(recent)}
+		n := done.Night
+		if done.Retry {
+			fmt.Fprintf(e.stderr, "neardup: night %d (%s) was already committed with these articles: its outputs restored in %s, the state unchanged\n",
+				n.Night, n.Date, o.out)
+		} else {
+			printSummary(e, o.out, o.report.html, done.Summary, done.Took)
+			fmt.Fprintf(e.stderr, "neardup: night %d (%s): %d new, %d already in the state, %d hidden; the state keeps %d articles (%d left), %.1f MB\n",
+				n.Night, n.Date, n.New, n.Already, n.Duplicates, n.State, n.Evicted, float64(n.StateBytes)/1e6)
 		}
 	}
-	if cfg.SkipErrors && inputErrors(res.Stats) > 0 {
+	if err != nil {
+		return err
+	}
+	if cfg.SkipErrors && done.Skipped > 0 {
 		return errSkipped
 	}
 	return nil
@@ -292,67 +152,6 @@ func retryReport(ctx context.Context, o *runOptions, cfg dedup.Config, res *dedu
 		return set.WriteFile(htmlName, write)
 	}
 	return report.WriteFileAtomic(o.report.html, write)
-}
-
-// retryExit is what a retried night exits with: as the night did, its
-// alarm judged against the nights before it, and its skipped records from
-// its summary (exit 3) — a retry must not hide either.
-func retryExit(o *runOptions, cfg dedup.Config, st *state.State, outs []state.Output) error {
-	nights := st.Manifest.Nights
-	last := nights[len(nights)-1]
-	if recent := recentRates(nights[:len(nights)-1]); o.maxRateChange > 0 && len(recent) >= 3 {
-		if med := median(recent); abs(last.Rate-med) > o.maxRateChange {
-			return &rateAlarm{rate: last.Rate, median: med, limit: o.maxRateChange, nights: len(recent)}
-		}
-	}
-	for _, out := range outs {
-		if out.Name != report.SummaryFile {
-			continue
-		}
-		var sum report.Summary
-		if err := json.Unmarshal(out.Data, &sum); err != nil {
-			return fmt.Errorf("the stored outputs of the night: %w", err)
-		}
-		if cfg.SkipErrors && sum.Articles.SkippedTotal-sum.Articles.Skipped[string(corpus.Empty)] > 0 {
-			return errSkipped
-		}
-	}
-	return nil
-}
-
-// recentRates are the dedup rates of the last 7 nights that added articles.
-func recentRates(nights []state.Night) []float64 {
-	var rates []float64
-	for i := len(nights) - 1; i >= 0 && len(rates) < 7; i-- {
-		if nights[i].New > 0 {
-			rates = append(rates, nights[i].Rate)
-		}
-	}
-	return rates
-}
-
-func median(xs []float64) float64 {
-	s := slices.Clone(xs)
-	sort.Float64s(s)
-	if n := len(s); n%2 == 1 {
-		return s[n/2]
-	} else {
-		return (s[n/2-1] + s[n/2]) / 2
-	}
-}
-
-// hashingReader hashes and counts what is read through it.
-type hashingReader struct {
-	r io.Reader
-	h hash.Hash
-	n int64
-}
-
-func (h *hashingReader) Read(p []byte) (int, error) {
-	n, err := h.r.Read(p)
-	h.h.Write(p[:n])
-	h.n += int64(n)
-	return n, err
 }
 
 // testStateKillHook is testKillHook for the state's commit points, with

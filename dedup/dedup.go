@@ -101,14 +101,25 @@ type Result struct {
 	Words      [][]uint32
 	TextHashes []uint32
 
-	// A night over a state (package state) sets these; a plain run leaves
-	// them empty. ClusterIDs are the clusters' stable IDs, Nights the night
-	// each doc arrived (by number) and NightDates their dates; Night is
-	// tonight's number: drop.txt lists tonight's members only.
-	ClusterIDs []string
-	Nights     []int32
-	NightDates map[int32]string
-	Night      int32
+	// Night is set by a night over a state (package state): what its
+	// outputs say of the nights; nil in a plain run.
+	Night *NightView
+}
+
+// NightView is what a night's outputs say beyond a plain run's: the
+// clusters' stable IDs, the night each document arrived, and which night
+// is tonight's (drop.txt lists tonight's members only).
+type NightView struct {
+	Tonight    int32
+	ClusterIDs []string         // per cluster: its stable ID
+	Arrived    []int32          // per doc: the night it arrived (by number)
+	Dates      map[int32]string // each night's date, YYYY-MM-DD
+}
+
+// Tonights reports whether doc arrived tonight: in a plain run every
+// document does.
+func (r *Result) Tonights(doc int) bool {
+	return r.Night == nil || r.Night.Arrived[doc] == r.Night.Tonight
 }
 
 // Check verifies documents a and b with the run's rules.
@@ -121,12 +132,8 @@ func (r *Result) Check(a, b int) cluster.Match {
 func (r *Result) Duplicates() int {
 	n := 0
 	for _, c := range r.Clusters {
-		if r.Nights == nil {
-			n += len(c.Members) - 1
-			continue
-		}
 		for _, m := range c.Members[1:] {
-			if r.Nights[m.Doc] == r.Night {
+			if r.Tonights(m.Doc) {
 				n++
 			}
 		}

@@ -327,8 +327,8 @@ func clusterLine(res *dedup.Result, i int) ClusterLine {
 	c := res.Clusters[i]
 	canon := res.Docs[c.Canonical()]
 	line := ClusterLine{Cluster: i + 1, Size: len(c.Members), Canonical: canon.ID}
-	if res.ClusterIDs != nil {
-		line.StableID = res.ClusterIDs[i]
+	if res.Night != nil {
+		line.StableID = res.Night.ClusterIDs[i]
 	}
 	for _, m := range c.Members {
 		d := res.Docs[m.Doc]
@@ -344,9 +344,9 @@ func clusterLine(res *dedup.Result, i int) ClusterLine {
 			}
 			ml.Match.PublishedBefore = !d.Published.IsZero() && !canon.Published.IsZero() && d.Published.Before(canon.Published)
 		}
-		if res.Nights != nil {
-			ml.Night = int(res.Nights[m.Doc])
-			ml.Arrived = res.NightDates[res.Nights[m.Doc]]
+		if nv := res.Night; nv != nil {
+			ml.Night = int(nv.Arrived[m.Doc])
+			ml.Arrived = nv.Dates[nv.Arrived[m.Doc]]
 		}
 		line.Members = append(line.Members, ml)
 	}
@@ -528,7 +528,7 @@ func Drop(w io.Writer, res *dedup.Result) error {
 	var ids []string
 	for _, c := range res.Clusters {
 		for _, m := range c.Members[1:] {
-			if res.Nights == nil || res.Nights[m.Doc] == res.Night {
+			if res.Tonights(m.Doc) {
 				ids = append(ids, res.Docs[m.Doc].ID)
 			}
 		}

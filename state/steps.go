@@ -446,10 +446,11 @@ func (n *night) remember() {
 func (n *night) outputs() *dedup.Result {
 	s, res, t := n.s, n.res, n.t
 	out := &dedup.Result{Rules: n.rules, Stats: res.Stats, Skips: res.Skips, Unspaced: res.Unspaced, Workers: res.Workers,
-		Candidates: len(n.pairs), Verified: n.verified, Stages: res.Stages, Night: t.Night.Night,
-		NightDates: map[int32]string{t.Night.Night: t.Night.Date}}
+		Candidates: len(n.pairs), Verified: n.verified, Stages: res.Stages}
+	nv := &dedup.NightView{Tonight: t.Night.Night, Dates: map[int32]string{t.Night.Night: t.Night.Date}}
+	out.Night = nv
 	for _, nt := range s.Manifest.Nights {
-		out.NightDates[nt.Night] = nt.Date
+		nv.Dates[nt.Night] = nt.Date
 	}
 	index := map[int]int{}
 	for ci := range n.clusters {
@@ -460,13 +461,13 @@ func (n *night) outputs() *dedup.Result {
 				index[k] = len(out.Docs)
 				if k < n.nOld {
 					out.Docs = append(out.Docs, s.doc(k))
-					out.Nights = append(out.Nights, s.recs[k].night)
+					nv.Arrived = append(nv.Arrived, s.recs[k].night)
 					if res.Texts != nil {
 						out.Texts = append(out.Texts, "") // the state keeps no texts
 					}
 				} else {
 					out.Docs = append(out.Docs, res.Docs[k-n.nOld])
-					out.Nights = append(out.Nights, t.Night.Night)
+					nv.Arrived = append(nv.Arrived, t.Night.Night)
 					if res.Texts != nil {
 						out.Texts = append(out.Texts, res.Texts[k-n.nOld])
 					}
@@ -479,7 +480,7 @@ func (n *night) outputs() *dedup.Result {
 			}
 			c.Members[mi].Doc = index[k]
 		}
-		out.ClusterIDs = append(out.ClusterIDs, out.Docs[c.Members[0].Doc].ID)
+		nv.ClusterIDs = append(nv.ClusterIDs, out.Docs[c.Members[0].Doc].ID)
 	}
 	out.Clusters = n.clusters
 	return out

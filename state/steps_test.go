@@ -135,7 +135,10 @@ func TestNightAssignDecisionsFinal(t *testing.T) {
 		t.Errorf("remembered %d duplicates of %d new: %+v", n.t.Night.Duplicates, len(n.t.New), n.t.New[0])
 	}
 	out := n.outputs()
-	if len(out.Clusters) != 2 || len(out.ClusterIDs) != 2 || out.ClusterIDs[0] != "a0" || len(out.Docs) != 5 {
-		t.Errorf("outputs: %d clusters %v over %d docs", len(out.Clusters), out.ClusterIDs, len(out.Docs))
+	if nv := out.Night; len(out.Clusters) != 2 || len(nv.ClusterIDs) != 2 || nv.ClusterIDs[0] != "a0" || len(out.Docs) != 5 || len(nv.Arrived) != 5 {
+		t.Errorf("outputs: %d clusters %v over %d docs", len(out.Clusters), nv.ClusterIDs, len(out.Docs))
+	}
+	if out.Night.Tonight != n.t.Night.Night || out.Duplicates() != 2 {
+		t.Errorf("outputs: tonight %d (want %d), %d of tonight's duplicates (want 2)", out.Night.Tonight, n.t.Night.Night, out.Duplicates())
 	}
 }

@@ -491,6 +491,31 @@ func (s *State) Close() error {
 // load reads CURRENT, the MANIFEST and the segments, then removes every
 // other entry a run may have left.
 func (s *State) load() error {
+	gen, err := s.readManifest()
+	if err != nil || gen == "" {
+		return err
+	}
+	genDir := filepath.Join(s.Dir, gen)
+	for _, o := range s.Manifest.Outputs {
+		if _, err := readChecked(filepath.Join(genDir, outDir, o.Name), o); err != nil {
+			return err
+		}
+	}
+	if err := s.loadSegments(genDir); err != nil {
+		return err
+	}
+	if len(s.recs) != s.Manifest.Articles {
+		return &ErrDamaged{Path: filepath.Join(genDir, manifestFile), Err: fmt.Errorf("%d articles kept, the manifest says %d", len(s.recs), s.Manifest.Articles)}
+	}
+	s.ids.build(s)
+	s.linkCanonicals()
+	return s.tidy(gen)
+}
+
+// readManifest reads CURRENT and the manifest it names, checked against
+// CURRENT's checksum, into s.Manifest, and returns the generation's name;
+// "" for a new state (tidied already).
+func (s *State) readManifest() (string, error) {
 	curPath := filepath.Join(s.Dir, currentFile)
 	cur, err := os.ReadFile(curPath)
 	if errors.Is(err, os.ErrNotExist) {
@@ -499,58 +524,61 @@ func (s *State) load() error {
 		// CURRENT means CURRENT was lost.
 		entries, err := os.ReadDir(s.Dir)
 		if err != nil {
-			return err
+			return "", err
 		}
 		for _, e := range entries {
 			if n, ok := genNumber(e.Name()); ok && n > 1 {
-				return &ErrDamaged{Path: curPath, Err: fmt.Errorf("missing, but %s exists", e.Name())}
+				return "", &ErrDamaged{Path: curPath, Err: fmt.Errorf("missing, but %s exists", e.Name())}
 			}
 		}
-		return s.tidy("")
+		return "", s.tidy("")
 	}
 	if err != nil {
-		return err
+		return "", err
 	}
 	gen, sum, err := parseCurrent(cur)
 	var ferr *FormatError
 	if errors.As(err, &ferr) {
 		ferr.Dir = s.Dir
-		return ferr
+		return "", ferr
 	}
 	if err != nil {
-		return &ErrDamaged{Path: curPath, Err: err}
+		return "", &ErrDamaged{Path: curPath, Err: err}
 	}
-	genDir := filepath.Join(s.Dir, gen)
-	mpath := filepath.Join(genDir, manifestFile)
+	mpath := filepath.Join(s.Dir, gen, manifestFile)
 	mb, err := os.ReadFile(mpath)
 	if err != nil {
-		return &ErrDamaged{Path: mpath, Err: err}
+		return "", &ErrDamaged{Path: mpath, Err: err}
 	}
 	if got := sha256.Sum256(mb); hex.EncodeToString(got[:]) != sum {
-		return &ErrDamaged{Path: mpath, Err: errors.New("checksum does not match CURRENT's")}
+		return "", &ErrDamaged{Path: mpath, Err: errors.New("checksum does not match CURRENT's")}
 	}
 	if err := json.Unmarshal(mb, &s.Manifest); err != nil {
-		return &ErrDamaged{Path: mpath, Err: err}
+		return "", &ErrDamaged{Path: mpath, Err: err}
 	}
 	if s.Manifest.Format != FormatVersion {
-		return &FormatError{Dir: s.Dir, Format: s.Manifest.Format}
+		return "", &FormatError{Dir: s.Dir, Format: s.Manifest.Format}
 	}
-	for _, o := range s.Manifest.Outputs {
-		if _, err := readChecked(filepath.Join(genDir, outDir, o.Name), o); err != nil {
-			return err
-		}
-	}
-	// Segments are read, checked and indexed in parallel, then joined in
-	// order.
-	type part struct {
-		names, values []byte
-		recs          []slot
-		sigs          []uint16
-	}
+	return gen, nil
+}
+
+// segmentPart is one segment as loaded: its mapped names and values, its
+// records and signatures.
+type segmentPart struct {
+	names, values []byte
+	recs          []slot
+	sigs          []uint16
+}
+
+// loadSegments reads, checks and indexes the generation's segments in
+// parallel (two at a time), then joins them in order, keeping the live
+// records.
+func (s *State) loadSegments(genDir string) error {
 	hashes := s.Manifest.Params.Hashes
-	parts := make([]part, len(s.Manifest.Segments))
-	errs := make([]error, len(s.Manifest.Segments))
-	releases := make([]func() error, len(s.Manifest.Segments))
+	segs := s.Manifest.Segments
+	parts := make([]segmentPart, len(segs))
+	errs := make([]error, len(segs))
+	releases := make([]func() error, len(segs))
 	s.release = func() {
 		for _, r := range releases {
 			if r != nil {
@@ -560,7 +588,7 @@ func (s *State) load() error {
 	}
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 2)
-	for i, f := range s.Manifest.Segments {
+	for i, f := range segs {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
@@ -572,35 +600,15 @@ func (s *State) load() error {
 			}
 			releases[i] = release
 			if n != f.Articles {
-				err = fmt.Errorf("%d records, the manifest says %d", n, f.Articles)
+				errs[i] = &ErrDamaged{Path: p, Err: fmt.Errorf("%d records, the manifest says %d", n, f.Articles)}
+				return
 			}
-			recs := make([]slot, 0, n)
-			noff, off := 0, 0
-			for err == nil && (noff < len(names) || off < len(values)) {
-				var r record
-				if r, err = scanRecord(names[noff:], values[off:]); err != nil {
-					err = fmt.Errorf("record %d of %d: %w", len(recs)+1, n, err)
-					break
-				}
-				if r.layout.Hashes != 0 || len(recs) >= n {
-					err = fmt.Errorf("record %d: a signature inside the record, or more records than %d", len(recs)+1, n)
-					break
-				}
-				recs = append(recs, slot{seg: int32(i), local: int32(len(recs)), off: uint32(off), size: uint32(r.vsize),
-					noff: uint32(noff), nsize: uint32(r.nsize), id: r.id, canonID: r.canon,
-					lede: r.evidence + uint32(r.layout.Signature), night: r.night, length: r.length,
-					shingles: r.layout.Shingles, short: r.layout.Short, published: r.layout.Published, textHash: r.textHash})
-				noff += r.nsize
-				off += r.vsize
-			}
-			if err == nil && len(recs) != n {
-				err = fmt.Errorf("%d records, the count says %d", len(recs), n)
-			}
+			recs, err := scanSegment(int32(i), n, names, values)
 			if err != nil {
 				errs[i] = &ErrDamaged{Path: p, Err: err}
 				return
 			}
-			parts[i] = part{names, values, recs, sigs}
+			parts[i] = segmentPart{names, values, recs, sigs}
 		})
 	}
 	wg.Wait()
@@ -623,20 +631,45 @@ func (s *State) load() error {
 			}
 		}
 	}
-	if len(s.recs) != s.Manifest.Articles {
-		return &ErrDamaged{Path: mpath, Err: fmt.Errorf("%d articles kept, the manifest says %d", len(s.recs), s.Manifest.Articles)}
+	return nil
+}
+
+// scanSegment indexes the n records of segment seg's names and values.
+func scanSegment(seg int32, n int, names, values []byte) ([]slot, error) {
+	recs := make([]slot, 0, n)
+	noff, off := 0, 0
+	for noff < len(names) || off < len(values) {
+		r, err := scanRecord(names[noff:], values[off:])
+		if err != nil {
+			return nil, fmt.Errorf("record %d of %d: %w", len(recs)+1, n, err)
+		}
+		if r.layout.Hashes != 0 || len(recs) >= n {
+			return nil, fmt.Errorf("record %d: a signature inside the record, or more records than %d", len(recs)+1, n)
+		}
+		recs = append(recs, slot{seg: seg, local: int32(len(recs)), off: uint32(off), size: uint32(r.vsize),
+			noff: uint32(noff), nsize: uint32(r.nsize), id: r.id, canonID: r.canon,
+			lede: r.evidence + uint32(r.layout.Signature), night: r.night, length: r.length,
+			shingles: r.layout.Shingles, short: r.layout.Short, published: r.layout.Published, textHash: r.textHash})
+		noff += r.nsize
+		off += r.vsize
 	}
-	// The IDs' table; the canonicals, found in two halves at once.
-	s.ids.build(s)
+	if len(recs) != n {
+		return nil, fmt.Errorf("%d records, the count says %d", len(recs), n)
+	}
+	return recs, nil
+}
+
+// linkCanonicals finds each stored member's canonical, in two halves at
+// once: kept, and arrived no later than it (an article that left and
+// whose ID came back later is another article); -1 when it has left.
+func (s *State) linkCanonicals() {
+	var wg sync.WaitGroup
 	half := len(s.recs) / 2
 	for _, r := range [][2]int{{0, half}, {half, len(s.recs)}} {
 		wg.Go(func() {
 			for i := r[0]; i < r[1]; i++ {
 				s.recs[i].canon = int32(i)
 				if c := s.recs[i].canonID; c.n > 0 {
-					// Its canonical, if still here: kept, and arrived no
-					// later than it (an article that left and whose ID came
-					// back later is another article).
 					s.recs[i].canon = -1
 					if k, ok := s.find(string(c.of(s.namesOf(i)))); ok && s.recs[k].canonID.n == 0 && s.recs[k].night <= s.recs[i].night {
 						s.recs[i].canon = int32(k)
@@ -646,7 +679,6 @@ func (s *State) load() error {
 		})
 	}
 	wg.Wait()
-	return s.tidy(gen)
 }
 
 // readChecked reads a file of a generation and checks its size and

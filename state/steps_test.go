@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -140,5 +141,115 @@ func TestNightAssignDecisionsFinal(t *testing.T) {
 	}
 	if out.Night.Tonight != n.t.Night.Night || out.Duplicates() != 2 {
 		t.Errorf("outputs: tonight %d (want %d), %d of tonight's duplicates (want 2)", out.Night.Tonight, n.t.Night.Night, out.Duplicates())
+	}
+}
+
+// A canonical that has left: its stored copy stays, without a canonical
+// (-1), and takes nobody; tonight's copies of that story cluster among
+// themselves, and a copy of another orphaned story is not drawn in.
+func TestNightCanonicalLeft(t *testing.T) {
+	keep := 2 * time.Hour // copies an hour apart: the model weighs hours apart
+	s, err := Open(context.Background(), t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { s.Close() }()
+	w := func(name, id, date string) map[string]string { return wireArticle(t, name, id, date) }
+	s = commitNight(t, s, keep, w("000_d995efe7b01a9663", "a0", "2026-11-02T08:00:00Z"), w("000_r1_afp_trimmed", "a1", "2026-11-02T09:00:00Z"),
+		w("002_b85c2fa3f61deca6", "b0", "2026-11-02T08:05:00Z"), w("002_r1_afp_trimmed", "b1", "2026-11-02T09:05:00Z"))
+	for _, id := range []string{"a1", "b1"} {
+		if i, ok := s.find(id); !ok || s.recs[i].canonID.n == 0 {
+			t.Fatalf("night 1: %s is not a stored copy", id)
+		}
+	}
+	// Night 2 moves the clock: a0 and b0 leave, a1 and b1 stay.
+	s = commitNight(t, s, keep, map[string]string{"id": "c0", "title": "Port strike ends",
+		"text": "Dock workers voted to end a three-day strike at the port on Monday.", "date": "2026-11-02T10:30:00Z"})
+	for id, want := range map[string]bool{"a0": false, "b0": false, "a1": true, "b1": true} {
+		i, ok := s.find(id)
+		if ok != want {
+			t.Fatalf("night 2: %s in the state %v, want %v", id, ok, want)
+		}
+		if ok && s.recs[i].canon != -1 {
+			t.Errorf("night 2: %s's canonical %d, want -1 (left)", id, s.recs[i].canon)
+		}
+	}
+	cfg, res := readNight(t, w("000_r2_reordered", "a2", "2026-11-02T10:00:00Z"), w("000_r3_sputnik_added", "a3", "2026-11-02T10:10:00Z"),
+		w("002_r2_reordered", "b2", "2026-11-02T10:20:00Z"))
+	n := s.newNight(cfg, res, "k")
+	n.classify()
+	n.setClock(time.Time{})
+	n.leaveTooOld(keep)
+	n.count()
+	n.candidates()
+	n.verify()
+	n.group()
+	n.assign()
+	n.storedClusters()
+	for d, c := range n.assigned {
+		if c < n.nOld {
+			t.Errorf("%s assigned to the stored %s", n.item(d).ID, n.item(c).ID)
+		}
+	}
+	if len(n.clusters) != 1 {
+		t.Fatalf("%d clusters, want tonight's a2 with a3", len(n.clusters))
+	}
+	var ids []string
+	for _, m := range n.clusters[0].Members {
+		ids = append(ids, n.item(m.Doc).ID)
+	}
+	if got := strings.Join(ids, " "); got != "a2 a3" && got != "a3 a2" {
+		t.Errorf("tonight's cluster %s, want a2 and a3 alone", got)
+	}
+}
+
+// block is n made-up words, the same for the same seed.
+func block(seed, n int) string {
+	words := make([]string, n)
+	for i := range words {
+		words[i] = fmt.Sprintf("w%dx%d", seed, (i*7919+seed*104729)%100003)
+	}
+	return strings.Join(words, " ") + "."
+}
+
+// Anti-chaining: tonight's d1 is a copy of the stored canonical c, d2 a
+// copy of d1 but not of c; d2 does not ride into c's cluster on d1.
+func TestNightAntiChain(t *testing.T) {
+	art := func(id, date string, blocks ...int) map[string]string {
+		var parts []string
+		for _, b := range blocks {
+			parts = append(parts, block(b, 40))
+		}
+		return map[string]string{"id": id, "title": "Talks resume", "text": strings.Join(parts, "\n\n"), "date": date}
+	}
+	s := stateOf(t, art("c", "2026-11-24T08:00:00Z", 1, 2, 3, 4, 5, 6))
+	cfg, res := readNight(t, art("d1", "2026-11-24T08:30:00Z", 1, 2, 3, 4, 5, 7), art("d2", "2026-11-24T09:00:00Z", 8, 9, 3, 4, 5, 7))
+	n := s.newNight(cfg, res, "k")
+	n.classify()
+	n.setClock(time.Time{})
+	n.leaveTooOld(7 * 24 * time.Hour)
+	n.count()
+	c, _ := n.s.find("c")
+	d1, d2 := n.nOld, n.nOld+1
+	if !n.check(c, d1).Verified || !n.check(d1, d2).Verified || n.check(c, d2).Verified {
+		t.Fatalf("the texts do not make a chain: c~d1 %v, d1~d2 %v, c~d2 %v", n.check(c, d1).Verified, n.check(d1, d2).Verified, n.check(c, d2).Verified)
+	}
+	n.candidates()
+	n.verify()
+	n.group()
+	n.assign()
+	if got, ok := n.assigned[d1]; !ok || got != c {
+		t.Errorf("d1 assigned to %d (%v), want the stored canonical %d", got, ok, c)
+	}
+	if got, ok := n.assigned[d2]; ok {
+		t.Errorf("d2 assigned to %s through d1", n.item(got).ID)
+	}
+	if !n.cfg.AntiChain {
+		t.Fatal("anti-chaining is off by default")
+	}
+	n.cfg.AntiChain = false
+	n.assign()
+	if got, ok := n.assigned[d2]; !ok || got != c {
+		t.Errorf("without anti-chaining, d2 assigned to %d (%v), want %d", got, ok, c)
 	}
 }

@@ -114,6 +114,7 @@ type NightView struct {
 	ClusterIDs []string         // per cluster: its stable ID
 	Arrived    []int32          // per doc: the night it arrived (by number)
 	Dates      map[int32]string // each night's date, YYYY-MM-DD
+	Rehidden   []string         // copies hidden on an earlier night that tonight's input holds again
 }
 
 // Tonights reports whether doc arrived tonight: in a plain run every

@@ -23,6 +23,8 @@ import (
 	"hash"
 	"hash/crc32"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -39,6 +41,8 @@ type Options struct {
 	Keep          time.Duration // articles published longer than this before the clock leave (positive)
 	Clock         time.Time     // the night's clock; zero: from tonight's dates
 	MaxRateChange float64       // alarm when tonight's rate is further than this from the recent median (0: off)
+	MaxEvict      float64       // refuse a night that would evict more than this share of the state (0: DefaultMaxEvict(Keep))
+	Out           string        // the outputs' directory, whose summary.json says which night it holds ("": not checked)
 	Command       string        // who holds the lock, for another run's message
 	Version       string        // the program's, for summary.json
 	Hook          func(string)  // called at the state's commit points (tests); nil: none
@@ -67,11 +71,14 @@ type ReportFunc func(ctx context.Context, v View) error
 
 // Done is a night's end, for the command to print and exit by.
 type Done struct {
-	Retry   bool            // the night was already committed: its outputs were restored
-	Night   state.Night     // the night committed, or restored
-	Summary *report.Summary // the night's summary; nil on a retry
-	Skipped int             // input records skipped for errors (empty articles are not errors)
-	Took    time.Duration
+	Retry bool // the night was already committed: its outputs were restored
+	// Published is set when the state's last night had not reached the
+	// outputs: they were published, and tonight's input was not decided.
+	Published bool
+	Night     state.Night     // the night committed, or restored
+	Summary   *report.Summary // the night's summary; nil on a retry
+	Skipped   int             // input records skipped for errors (empty articles are not errors)
+	Took      time.Duration
 }
 
 // RateAlarm reports a dedup rate far from the recent nights', after the
@@ -87,6 +94,58 @@ func (a *RateAlarm) Error() string {
 }
 
 func abs(x float64) float64 { return max(x, -x) }
+
+// DefaultMaxEvict is the share of the state a night may evict unless told
+// otherwise: half, plus the share one day is of keep, since each night
+// evicts about a day's articles (7d: .64; 3d and less: everything may go).
+func DefaultMaxEvict(keep time.Duration) float64 {
+	return min(1, 0.5+float64(24*time.Hour)/float64(keep))
+}
+
+// MinGuarded is the smallest state the eviction guard judges: in the
+// first nights of a few articles, one article is a large share.
+const MinGuarded = 20
+
+// EvictAlarm refuses a night whose commit would evict more than the
+// allowed share of the state: a clock moved far by --night, a --keep
+// shortened. Nothing was written.
+type EvictAlarm struct {
+	Evicted, Stored int
+	Limit           float64
+	Clock, Previous string // the night's clock and the last night's, YYYY-MM-DD
+}
+
+func (a *EvictAlarm) Error() string {
+	return fmt.Sprintf("tonight (clock %s; the last night's %s) would evict %d of the state's %d articles (%.0f %%), more than --max-evict %.2f: "+
+		"check --night and --keep; to accept, run again with --max-evict 1; nothing changed",
+		a.Clock, a.Previous, a.Evicted, a.Stored, 100*float64(a.Evicted)/float64(a.Stored), a.Limit)
+}
+
+// NothingNew reports a night whose articles were all in the state
+// already (an older night re-run, or part of one): no night was
+// committed, and the outputs were written all the same, hiding the copies
+// it holds again.
+type NothingNew struct {
+	Read, Rehidden, TooOld int
+}
+
+func (e *NothingNew) Error() string {
+	return fmt.Sprintf("nothing new: all %d articles read were in the state already or older than --keep (%d too old); no night committed, "+
+		"the outputs hide the %d copies read again", e.Read, e.TooOld, e.Rehidden)
+}
+
+// Unpublished reports that the state's last night had not reached the
+// outputs (a run killed between its commit and the switch, followed by
+// another night's input): that night's outputs were published instead,
+// and tonight's input was not decided.
+type Unpublished struct {
+	Night, Published int // the state's last night, and the one the outputs held (0: none)
+}
+
+func (e *Unpublished) Error() string {
+	return fmt.Sprintf("the outputs held night %d but the state had committed night %d: night %d's outputs are published now (nights between are lost); "+
+		"tonight's input was not read: consume these outputs, then run again", e.Published, e.Night, e.Night)
+}
 
 // Run runs one night of cfg's inputs over the state opt.State, writing
 // its outputs into out. It returns the night's Done whenever the night
@@ -105,6 +164,16 @@ func Run(ctx context.Context, cfg dedup.Config, opt Options, out Outputs) (*Done
 	if err != nil {
 		return nil, err
 	}
+	if last := st.Last(); last != nil && opt.Out != "" && state.NightKey(in.res) != last.Key {
+		if pub, ok := publishedNight(opt.Out); ok && pub < int(last.Night) {
+			d, err := restore(ctx, cfg, opt, st, in, out, start)
+			if err != nil {
+				return nil, err
+			}
+			d.Retry, d.Published = false, true
+			return d, &Unpublished{Night: int(last.Night), Published: pub}
+		}
+	}
 	t := st.Night(cfg, in.res, opt.Clock, opt.Keep)
 	if t.Retry {
 		return restore(ctx, cfg, opt, st, in, out, start)
@@ -112,6 +181,12 @@ func Run(ctx context.Context, cfg dedup.Config, opt Options, out Outputs) (*Done
 	sum, outs, err := render(opt, cfg, st, t)
 	if err != nil {
 		return nil, err
+	}
+	if err := guard(opt, st, t); err != nil {
+		return nil, err
+	}
+	if t.Night.New == 0 {
+		return nothingNew(ctx, opt, st, in, t, sum, out, start)
 	}
 	inputs, err := in.inputs()
 	if err != nil {
@@ -126,6 +201,67 @@ func Run(ctx context.Context, cfg dedup.Config, opt Options, out Outputs) (*Done
 	}
 	d := &Done{Night: *st.Last(), Summary: sum, Skipped: inputErrors(in.res), Took: time.Since(start)}
 	return d, alarm(opt, t.Night.Rate, recent)
+}
+
+// guard refuses a night that would evict more of the state than allowed.
+func guard(opt Options, st *state.State, t *state.Tonight) error {
+	limit := opt.MaxEvict
+	if limit == 0 {
+		limit = DefaultMaxEvict(opt.Keep)
+	}
+	evicted, stored := st.Evictions(t, opt.Keep)
+	if stored < MinGuarded || float64(evicted) <= limit*float64(stored) {
+		return nil
+	}
+	prev := ""
+	if last := st.Last(); last != nil {
+		prev = last.Date
+	}
+	return &EvictAlarm{Evicted: evicted, Stored: stored, Limit: limit, Clock: t.Night.Date, Previous: prev}
+}
+
+// nothingNew publishes the outputs of a night whose articles were all in
+// the state already, without committing it: the summary says the state's
+// last night, and drop.txt hides the copies read again.
+func nothingNew(ctx context.Context, opt Options, st *state.State, in *input, t *state.Tonight, sum *report.Summary, out Outputs, start time.Time) (*Done, error) {
+	last := st.Last()
+	sum.State.NothingNew = true
+	if last != nil {
+		sum.State.Night, sum.State.Date = int(last.Night), last.Date
+	}
+	sum.Warnings = append(sum.Warnings, fmt.Sprintf("nothing new: every article read was in the state already (%d) or older than --keep (%d); no night was committed, and drop.txt hides the %d copies read again",
+		t.Night.Already+t.Night.Changed, t.Night.TooOld, t.Night.Rehidden))
+	var outs []state.Output
+	for _, o := range renderers(t, sum) {
+		var b bytes.Buffer
+		if err := o.write(&b); err != nil {
+			return nil, err
+		}
+		outs = append(outs, state.Output{Name: o.name, Data: b.Bytes()})
+	}
+	if err := publish(ctx, opt, out, outs, View{Read: in.res, Result: t.Result, Summary: sum}); err != nil {
+		return nil, err
+	}
+	d := &Done{Summary: sum, Skipped: inputErrors(in.res), Took: time.Since(start)}
+	if last != nil {
+		d.Night = *last
+	}
+	return d, &NothingNew{Read: t.Night.Read, Rehidden: t.Night.Rehidden, TooOld: t.Night.TooOld}
+}
+
+// publishedNight is the night the outputs in dir hold, by their
+// summary.json; false when there is none or it is not a night's (a new
+// --out, or a plain run's): nothing to compare.
+func publishedNight(dir string) (int, bool) {
+	b, err := os.ReadFile(filepath.Join(dir, report.SummaryFile))
+	if err != nil {
+		return 0, false
+	}
+	var sum report.Summary
+	if json.Unmarshal(b, &sum) != nil || sum.State == nil {
+		return 0, false
+	}
+	return sum.State.Night, true
 }
 
 // input is tonight's inputs, read beside the state's load.
@@ -234,17 +370,13 @@ func render(opt Options, cfg dedup.Config, st *state.State, t *state.Tonight) (*
 		Before: st.Len(), New: n.New, Already: n.Already, Changed: n.Changed, ChangedIDs: t.Changed,
 		TooOld: n.TooOld, Ahead: n.Ahead,
 	}
+	sum.State.Rehidden = n.Rehidden
 	sum.Warnings = append(sum.Warnings, warnings(n, opt.Keep)...)
-	writers := []struct {
-		name  string
-		write func(io.Writer) error
-	}{
-		{report.ClustersFile, func(w io.Writer) error { return report.Clusters(w, t.Result) }},
-		{report.DropFile, func(w io.Writer) error { return report.Drop(w, t.Result) }},
-		{report.SummaryFile, func(w io.Writer) error { return sum.Write(w) }},
+	if n.New == 0 {
+		return sum, nil, nil // nothingNew renders them
 	}
 	var outs []state.Output
-	for _, o := range writers {
+	for _, o := range renderers(t, sum) {
 		var b bytes.Buffer
 		if err := o.write(&b); err != nil {
 			return nil, nil, err
@@ -252,6 +384,21 @@ func render(opt Options, cfg dedup.Config, st *state.State, t *state.Tonight) (*
 		outs = append(outs, state.Output{Name: o.name, Data: b.Bytes()})
 	}
 	return sum, outs, nil
+}
+
+// renderers are the night's three outputs, by name.
+func renderers(t *state.Tonight, sum *report.Summary) []struct {
+	name  string
+	write func(io.Writer) error
+} {
+	return []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{report.ClustersFile, func(w io.Writer) error { return report.Clusters(w, t.Result) }},
+		{report.DropFile, func(w io.Writer) error { return report.Drop(w, t.Result) }},
+		{report.SummaryFile, func(w io.Writer) error { return sum.Write(w) }},
+	}
 }
 
 // warnings are what summary.json says of a night that a reader of its

@@ -523,9 +523,13 @@ func MemberIDs(clusters []ClusterLine) map[string]bool {
 
 // Drop writes drop.txt: the sorted IDs of every non-canonical member, one
 // per line — the articles a deduplicating job hides; in a nightly run,
-// tonight's only (earlier nights hid theirs).
+// those of tonight's input: tonight's copies, and the copies an earlier
+// night hid that it holds again.
 func Drop(w io.Writer, res *dedup.Result) error {
 	var ids []string
+	if res.Night != nil {
+		ids = slices.Clone(res.Night.Rehidden)
+	}
 	for _, c := range res.Clusters {
 		for _, m := range c.Members[1:] {
 			if res.Tonights(m.Doc) {
@@ -534,6 +538,7 @@ func Drop(w io.Writer, res *dedup.Result) error {
 		}
 	}
 	slices.Sort(ids)
+	ids = slices.Compact(ids)
 	for _, id := range ids {
 		if _, err := io.WriteString(w, id+"\n"); err != nil {
 			return err

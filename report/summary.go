@@ -38,6 +38,8 @@ type StateSummary struct {
 	Before     int      `json:"articles_before"`
 	New        int      `json:"new"`
 	Already    int      `json:"already_in_state"`
+	Rehidden   int      `json:"rehidden"`              // of those, copies an earlier night hid: drop.txt hides them again
+	NothingNew bool     `json:"nothing_new,omitempty"` // every article was in the state already: no night committed
 	Changed    int      `json:"changed_text"`
 	ChangedIDs []string `json:"changed_ids,omitempty"` // the first 1,000: the stored version stands
 	TooOld     int      `json:"older_than_keep"`       // published more than keep before the night's clock: kept, not remembered

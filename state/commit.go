@@ -44,6 +44,15 @@ type commitPlan struct {
 	Segments []segmentPlan // the current segments, in order
 	Tonight  []Article     // tonight's articles that live at the new cutoff
 	Evicted  int           // stored and new articles that leave
+	Stored   int           // of those, stored ones
+}
+
+// Evictions are what committing t at keep would evict of the state's
+// articles, and how many it holds: the numbers an eviction guard judges
+// before Commit.
+func (s *State) Evictions(t *Tonight, keep time.Duration) (evicted, stored int) {
+	pl := s.plan(t, Params{}, keep, nil)
+	return pl.Stored, s.Len()
 }
 
 // plan decides the commit of tonight at keep (positive): the new
@@ -74,6 +83,7 @@ func (s *State) plan(t *Tonight, p Params, keep time.Duration, inputs []Input) c
 		}
 		sp.NLive = len(sp.Live)
 		pl.Evicted += at - lo - sp.NLive
+		pl.Stored += at - lo - sp.NLive
 		switch {
 		case sp.NLive == 0:
 			sp.Action, sp.Live = dropSegment, nil

@@ -132,10 +132,13 @@ func TestCommitPlan(t *testing.T) {
 	w := func(name, id, date string) map[string]string { return wireArticle(t, name, id, date) }
 	s = commitNight(t, s, keep, w("000_d995efe7b01a9663", "n1a", "2026-11-01T08:00:00Z"), w("002_b85c2fa3f61deca6", "n1b", "2026-11-01T09:00:00Z"))
 	s = commitNight(t, s, keep, w("000_r1_afp_trimmed", "n2a", "2026-11-02T08:00:00Z"), w("002_r1_afp_trimmed", "n2b", "2026-11-02T09:00:00Z"),
-		w("000_r2_reordered", "n2c", "2026-11-05T09:00:00Z"))
-	s = commitNight(t, s, keep, w("002_r2_reordered", "n3a", "2026-11-06T08:00:00Z"), w("000_r3_sputnik_added", "n3b", "2026-11-06T09:00:00Z"))
+		w("000_r2_reordered", "n2c", "2026-11-03T13:00:00Z"))
+	s = commitNight(t, s, keep, w("002_r2_reordered", "n3a", "2026-11-05T08:00:00Z"), w("000_r3_sputnik_added", "n3b", "2026-11-05T09:00:00Z"))
 
-	cfg, res := readNight(t, w("002_r3_added", "n4a", "2026-11-09T12:00:00Z"))
+	// Night 4 with --keep shortened to 3 days (each night's clock within
+	// state.MaxClockStep of the last).
+	keep = 3 * 24 * time.Hour
+	cfg, res := readNight(t, w("002_r3_added", "n4a", "2026-11-06T12:00:00Z"))
 	tonight := s.Night(cfg, res, time.Time{}, keep)
 	if tonight.ahead != nil {
 		<-tonight.ahead.done // tonight's segment, written ahead
@@ -166,7 +169,7 @@ func TestCommitPlan(t *testing.T) {
 	if n := pl.Segments[1].NLive; n != 1 || len(pl.Segments[1].Live) != 1 || s.idOf(pl.Segments[1].Live[0]) != "n2c" {
 		t.Errorf("the rewritten segment keeps %d records %v, want n2c alone", n, pl.Segments[1].Live)
 	}
-	cutoff := time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC).Unix()
+	cutoff := time.Date(2026, 11, 3, 12, 0, 0, 0, time.UTC).Unix()
 	if pl.Manifest.Cutoff != cutoff || pl.Evicted != 4 || len(pl.Tonight) != 1 || pl.Manifest.Articles != 4 {
 		t.Errorf("cutoff %d (want %d), %d evicted (want 4), %d of tonight, %d articles (want 1, 4)",
 			pl.Manifest.Cutoff, cutoff, pl.Evicted, len(pl.Tonight), pl.Manifest.Articles)

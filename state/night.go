@@ -1,9 +1,12 @@
 package state
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/neardup/neardup/dedup"
@@ -33,7 +36,8 @@ import (
 //     has left the state joins nothing any more.
 //   - Tonight's outputs list every cluster that gained a member tonight,
 //     with all its members, each with the night it arrived; drop.txt lists
-//     tonight's hidden articles only. A cluster's stable ID is its canonical
+//     tonight's hidden articles and the copies hidden on an earlier night
+//     that tonight's input holds again (Tonight.Rehidden). A cluster's stable ID is its canonical
 //     article's ID: it never changes, and it is never given to another
 //     cluster while the IDs of articles are unique.
 
@@ -46,6 +50,18 @@ const MaxChanged = 1000
 // (a typo, an embargo) must not age the whole state out.
 const MaxAhead = 48 * time.Hour
 
+// MaxClockStep bounds how far a night of fewer than MinClockBulk dated
+// new articles may move the clock past the last night's: a night whose
+// only article is dated 2099 has that date as its median too. Its
+// articles dated beyond count as ahead. A night with more (nights missed,
+// then a day's feed) moves it by its dates, and a move that would evict
+// much of the state is the eviction guard's to judge (package nightly).
+const MaxClockStep = 48 * time.Hour
+
+// MinClockBulk is how many dated new articles a night needs to move the
+// clock further than MaxClockStep.
+const MinClockBulk = 3
+
 // Tonight is a night decided against the state, ready to commit.
 type Tonight struct {
 	Night   Night         // its record, but for what Commit fills in
@@ -53,19 +69,38 @@ type Tonight struct {
 	New     []Article     // tonight's articles to add
 	Changed []string      // IDs the state had with other text (the first MaxChanged)
 	Retry   bool          // the articles of the last committed night again: restore its outputs, change nothing
+	// Copies read again: articles the state has, with the same text,
+	// hidden on an earlier night (the first MaxChanged); drop.txt hides
+	// them again.
+	Rehidden []string
 
 	ahead *ahead // New's segment, being written
 }
 
-// NightKey identifies a night's articles: the SHA-256 of their IDs and
-// text hashes in input order.
+// NightKey identifies a night's articles, whatever their order: the
+// SHA-256 of their IDs and text hashes, sorted by ID then hash. A re-fetch
+// of the same night in another order has the same key.
 func NightKey(res *dedup.Result) string {
+	type entry struct {
+		id   string
+		hash uint32
+	}
+	es := make([]entry, len(res.Docs))
+	for i, d := range res.Docs {
+		es[i] = entry{d.ID, res.TextHashes[i]}
+	}
+	slices.SortFunc(es, func(a, b entry) int {
+		if c := strings.Compare(a.id, b.id); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.hash, b.hash)
+	})
 	h := sha256.New()
 	var b []byte
-	for i, d := range res.Docs {
-		b = binary.AppendUvarint(b[:0], uint64(len(d.ID)))
-		b = append(b, d.ID...)
-		b = binary.LittleEndian.AppendUint32(b, res.TextHashes[i])
+	for _, e := range es {
+		b = binary.AppendUvarint(b[:0], uint64(len(e.id)))
+		b = append(b, e.id...)
+		b = binary.LittleEndian.AppendUint32(b, e.hash)
 		h.Write(b)
 	}
 	return hex.EncodeToString(h.Sum(nil))

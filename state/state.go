@@ -106,6 +106,7 @@ type Night struct {
 	Ahead      int                `json:"dated_ahead"`      // dated more than MaxAhead after the night's median: not setting the clock
 	Undated    int                `json:"undated"`          // new articles without a date
 	Already    int                `json:"already_in_state"` // IDs the state had, same text
+	Rehidden   int                `json:"rehidden"`         // of those, copies hidden on an earlier night: drop.txt hides them again
 	Changed    int                `json:"changed_text"`     // IDs the state had, other text: the stored version stands
 	Duplicates int                `json:"duplicates"`       // tonight's articles hidden
 	Clusters   int                `json:"clusters"`         // clusters that gained a member

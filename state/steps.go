@@ -68,6 +68,12 @@ func (n *night) classify() {
 		if i, ok := s.find(d.ID); ok {
 			if s.recs[i].textHash == res.TextHashes[j] {
 				t.Night.Already++
+				if s.recs[i].canonID.n > 0 { // a copy, hidden on its night
+					t.Night.Rehidden++
+					if len(t.Rehidden) < MaxChanged {
+						t.Rehidden = append(t.Rehidden, d.ID)
+					}
+				}
 			} else {
 				t.Night.Changed++
 				if len(t.Changed) < MaxChanged {
@@ -89,8 +95,9 @@ func (n *night) classify() {
 }
 
 // setClock sets the night's clock: --night when given, else the latest
-// new publication date at most MaxAhead after their lower median; never
-// before the last night's.
+// new publication date at most MaxAhead after their lower median (and, in
+// a night of fewer than MinClockBulk dated ones, at most MaxClockStep
+// after the last night's clock); never before the last night's.
 func (n *night) setClock(clock time.Time) {
 	t := n.t
 	latest := n.s.Manifest.Clock
@@ -100,6 +107,9 @@ func (n *night) setClock(clock time.Time) {
 		dates := slices.Clone(n.dates)
 		slices.Sort(dates)
 		limit := dates[(len(dates)-1)/2] + int64(MaxAhead/time.Second) // the lower median
+		if prev := n.s.Manifest.Clock; n.s.Manifest.Generation > 0 && prev != 0 && len(dates) < MinClockBulk {
+			limit = min(limit, prev+int64(MaxClockStep/time.Second))
+		}
 		for _, p := range dates {
 			if p <= limit {
 				latest = max(latest, p)
@@ -447,7 +457,7 @@ func (n *night) outputs() *dedup.Result {
 	s, res, t := n.s, n.res, n.t
 	out := &dedup.Result{Rules: n.rules, Stats: res.Stats, Skips: res.Skips, Unspaced: res.Unspaced, Workers: res.Workers,
 		Candidates: len(n.pairs), Verified: n.verified, Stages: res.Stages}
-	nv := &dedup.NightView{Tonight: t.Night.Night, Dates: map[int32]string{t.Night.Night: t.Night.Date}}
+	nv := &dedup.NightView{Tonight: t.Night.Night, Dates: map[int32]string{t.Night.Night: t.Night.Date}, Rehidden: t.Rehidden}
 	out.Night = nv
 	for _, nt := range s.Manifest.Nights {
 		nv.Dates[nt.Night] = nt.Date

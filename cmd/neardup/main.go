@@ -53,6 +53,9 @@ const (
 	exitParams  = 12 // --state was made with other parameters, or in another format
 	exitAlarm   = 13 // --max-rate-change: tonight's dedup rate is far from the recent nights'
 	exitDamaged = 14 // --state is damaged: nothing used or changed
+	exitEvict   = 15 // --max-evict: the night would evict too much of the state; nothing changed
+	exitNothing = 16 // every article read was in the state already: no night committed, outputs written
+	exitMissed  = 17 // the state's last night had not reached --out: its outputs published, tonight not read
 )
 
 // env is the outside world of one invocation, so tests can run commands
@@ -138,6 +141,15 @@ func run(ctx context.Context, args []string, e env) int {
 	case errors.As(err, new(*nightly.RateAlarm)):
 		fmt.Fprintf(e.stderr, "neardup: alarm: %v\n", err)
 		return exitAlarm
+	case errors.As(err, new(*nightly.EvictAlarm)):
+		fmt.Fprintf(e.stderr, "neardup: refused: %v\n", err)
+		return exitEvict
+	case errors.As(err, new(*nightly.NothingNew)):
+		fmt.Fprintf(e.stderr, "neardup: %v\n", err)
+		return exitNothing
+	case errors.As(err, new(*nightly.Unpublished)):
+		fmt.Fprintf(e.stderr, "neardup: %v\n", err)
+		return exitMissed
 	case errors.As(err, &ue), errors.As(err, &me):
 		fmt.Fprintf(e.stderr, "neardup: %v\nRun 'neardup --help' for usage.\n", err)
 		return exitUsage
@@ -172,7 +184,10 @@ Exit codes: 0 success, 1 failure (previous outputs left whole), 2 usage error,
             11 --out or --state is locked by another neardup (--wait DURATION waits),
             12 --state was made with other parameters or in another format,
             13 --max-rate-change alarm (the night was committed),
-            14 --state is damaged (nothing changed).
+            14 --state is damaged (nothing changed),
+            15 --max-evict: the night would evict too much of the state (nothing changed),
+            16 nothing new: every article was in the state already (outputs written, no night committed),
+            17 the state's last night had not been published: its outputs are now (tonight not read).
 
 Environment: GOGC (default here 50) and GOMEMLIMIT tune memory; without
 GOMEMLIMIT, freed memory is returned to the system promptly.

@@ -27,6 +27,7 @@ type nightOptions struct {
 	night         string
 	nightTime     time.Time
 	maxRateChange float64
+	maxEvict      float64
 }
 
 const defaultKeep = "7d"
@@ -36,12 +37,13 @@ func (o *nightOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.keep, "keep", defaultKeep, "with --state: articles published longer than this before the night's clock leave the state (e.g. 7d, 36h)")
 	fs.StringVar(&o.night, "night", "", "with --state: the night's clock, `DATE` (YYYY-MM-DD or RFC 3339; default: the latest publication date of tonight's new articles at most 48h after their median, never before the last night's)")
 	fs.Float64Var(&o.maxRateChange, "max-rate-change", 0, "with --state: exit 13 when tonight's dedup rate is further than this (a share, e.g. 0.15) from the median of the last 7 nights (0: off)")
+	fs.Float64Var(&o.maxEvict, "max-evict", 0, "with --state: exit 15, changing nothing, when the night would evict more than this share of the stored articles (default: 0.5 plus one day's share of --keep, .64 at 7d; 1: never refuse)")
 }
 
 // check validates the nightly flags.
 func (o *nightOptions) check() error {
 	if o.state == "" {
-		for name, set := range map[string]bool{"--night": o.night != "", "--max-rate-change": o.maxRateChange != 0, "--keep": o.keep != defaultKeep} {
+		for name, set := range map[string]bool{"--night": o.night != "", "--max-rate-change": o.maxRateChange != 0, "--keep": o.keep != defaultKeep, "--max-evict": o.maxEvict != 0} {
 			if set {
 				return usagef("run: %s needs --state DIR", name)
 			}
@@ -65,6 +67,9 @@ func (o *nightOptions) check() error {
 	if !(o.maxRateChange >= 0 && o.maxRateChange <= 1) {
 		return usagef("run: --max-rate-change %v: want a share from 0 to 1", o.maxRateChange)
 	}
+	if !(o.maxEvict >= 0 && o.maxEvict <= 1) {
+		return usagef("run: --max-evict %v: want a share from 0 to 1", o.maxEvict)
+	}
 	return nil
 }
 
@@ -72,7 +77,7 @@ func (o *nightOptions) check() error {
 // printed.
 func runNight(ctx context.Context, o *runOptions, cfg dedup.Config, set *report.Set, htmlName string, bar *progress, e env) error {
 	opt := nightly.Options{
-		State: o.state, Wait: o.wait, Keep: o.keepDur, Clock: o.nightTime, MaxRateChange: o.maxRateChange,
+		State: o.state, Wait: o.wait, Keep: o.keepDur, Clock: o.nightTime, MaxRateChange: o.maxRateChange, MaxEvict: o.maxEvict, Out: o.out,
 		Command: "neardup run", Version: version, Hook: testStateKillHook(), AfterRead: bar.finish,
 	}
 	if o.report.html != "" {
@@ -99,10 +104,15 @@ func runNight(ctx context.Context, o *runOptions, cfg dedup.Config, set *report.
 	}
 	if !o.quiet {
 		n := done.Night
-		if done.Retry {
+		switch {
+		case done.Published:
+			fmt.Fprintf(e.stderr, "neardup: night %d (%s) had been committed but not published: its outputs are now in %s\n", n.Night, n.Date, o.out)
+		case done.Summary != nil && done.Summary.State.NothingNew:
+			printSummary(e, o.out, o.report.html, done.Summary, done.Took)
+		case done.Retry:
 			fmt.Fprintf(e.stderr, "neardup: night %d (%s) was already committed with these articles: its outputs restored in %s, the state unchanged\n",
 				n.Night, n.Date, o.out)
-		} else {
+		default:
 			printSummary(e, o.out, o.report.html, done.Summary, done.Took)
 			fmt.Fprintf(e.stderr, "neardup: night %d (%s): %d new, %d already in the state, %d hidden; the state keeps %d articles (%d left), %.1f MB\n",
 				n.Night, n.Date, n.New, n.Already, n.Duplicates, n.State, n.Evicted, float64(n.StateBytes)/1e6)

@@ -205,17 +205,21 @@ func TestNightRetryChangesNothing(t *testing.T) {
 	}
 
 	// Night 1 again (not the last night): its IDs are all in the state;
-	// nothing new, nothing hidden.
+	// nothing new: no phantom night is committed (exit 16), and its copy
+	// is hidden again.
 	code, _, stderr = neardup(t, "", "run", "-q", "--state", st, "--out", out, nights[0])
-	if code != 0 {
-		t.Fatal(stderr)
+	if code != exitNothing || !strings.Contains(stderr, "nothing new") {
+		t.Fatalf("night 1 re-run: exit %d: %s", code, stderr)
 	}
-	if drop := readFile(t, filepath.Join(out, report.DropFile)); drop != "" {
-		t.Errorf("night 1 re-run hid %q", drop)
+	if drop := readFile(t, filepath.Join(out, report.DropFile)); drop != "a1\n" {
+		t.Errorf("night 1 re-run hid %q, want its copy a1 again", drop)
 	}
 	sum, _ := report.ReadSummary(filepath.Join(out, report.SummaryFile))
-	if sum.State.Already != 2 || sum.State.New != 0 {
+	if sum.State.Already != 2 || sum.State.New != 0 || sum.State.Rehidden != 1 || !sum.State.NothingNew || sum.State.Night != 2 {
 		t.Errorf("night 1 re-run: %+v", sum.State)
+	}
+	if after := snapshot(t, st); !equalMaps(before, after) {
+		t.Error("a night with nothing new changed the state")
 	}
 }
 
@@ -404,10 +408,15 @@ func TestNightEviction(t *testing.T) {
 	st, out := filepath.Join(dir, "state"), filepath.Join(dir, "out")
 	n1, n2, n3 := filepath.Join(dir, "n1", "f.jsonl"), filepath.Join(dir, "n2", "f.jsonl"), filepath.Join(dir, "n3", "f.jsonl")
 	writeNight(t, n1, wire(t, "000_r3_sputnik_added", "a0", "2026-11-01T10:00:00Z"))
-	writeNight(t, n2, wire(t, "002_b85c2fa3f61deca6", "b0", "2026-11-05T10:00:00Z"))
+	// Nights of three dated articles move the clock by their dates, even
+	// days after the last night's (state.MinClockBulk).
+	other := func(id, date string) wireRecord {
+		return wireRecord{ID: id, Title: "Port strike " + id, Text: "Dock workers " + id + " voted to end a strike at the port.", Date: date}
+	}
+	writeNight(t, n2, wire(t, "002_b85c2fa3f61deca6", "b0", "2026-11-05T10:00:00Z"), other("x1", "2026-11-05T09:00:00Z"), other("x2", "2026-11-05T08:00:00Z"))
 	// A copy of a0 arriving (and published) ten days later: with --keep 3d
 	// a0 has left; the copy is kept.
-	writeNight(t, n3, wire(t, "000_r1_afp_trimmed", "a1", "2026-11-11T10:00:00Z"))
+	writeNight(t, n3, wire(t, "000_r1_afp_trimmed", "a1", "2026-11-11T10:00:00Z"), other("y1", "2026-11-11T09:00:00Z"), other("y2", "2026-11-11T08:00:00Z"))
 	for _, n := range []string{n1, n2, n3} {
 		if code, _, stderr := neardup(t, "", "run", "-q", "--state", st, "--out", out, "--keep", "3d", "--window", "off", n); code != 0 {
 			t.Fatal(stderr)
@@ -422,7 +431,7 @@ func TestNightEviction(t *testing.T) {
 		State   int `json:"state_articles"`
 	}
 	json.Unmarshal([]byte(stdout), &hist)
-	if code != 0 || len(hist) != 3 || hist[1].Evicted != 1 || hist[1].State != 1 || hist[2].Evicted != 1 || hist[2].State != 1 {
+	if code != 0 || len(hist) != 3 || hist[1].Evicted != 1 || hist[1].State != 3 || hist[2].Evicted != 3 || hist[2].State != 3 {
 		t.Errorf("evictions: %+v", hist)
 	}
 }
@@ -748,5 +757,58 @@ func TestNightClockAndEvictionEdges(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("run %d with the state inside the input: exit %d: %s", i+1, code, stderr)
 		}
+	}
+}
+
+// The nightly-trust exit codes (issue 25): a --night typo that would
+// evict the state is refused with 15; outputs a night behind the state
+// (a run killed between its commit and the switch) are published at the
+// next run, which exits 17 without reading its input.
+func TestNightTrustExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	st, out := filepath.Join(dir, "state"), filepath.Join(dir, "out")
+	var recs []wireRecord
+	for i := range 24 {
+		recs = append(recs, wireRecord{ID: fmt.Sprintf("s%02d", i), Title: fmt.Sprintf("Item %d", i),
+			Text: fmt.Sprintf("Item %d of the night: the council met on street %d and voted %d to %d.", i, i, i+3, i), Date: "2026-11-24T10:00:00Z"})
+	}
+	n1, n2, n3 := filepath.Join(dir, "n1", "f.jsonl"), filepath.Join(dir, "n2", "f.jsonl"), filepath.Join(dir, "n3", "f.jsonl")
+	writeNight(t, n1, recs...)
+	writeNight(t, n2, wire(t, "000_r3_sputnik_added", "a0", "2026-11-25T10:00:00Z"))
+	writeNight(t, n3, wire(t, "002_b85c2fa3f61deca6", "b0", "2026-11-26T10:00:00Z"))
+	if code, _, stderr := neardup(t, "", "run", "-q", "--state", st, "--out", out, n1); code != 0 {
+		t.Fatal(stderr)
+	}
+	before := snapshot(t, st)
+	code, _, stderr := neardup(t, "", "run", "-q", "--state", st, "--out", out, "--night", "2062-11-25", n2)
+	if code != exitEvict || !strings.Contains(stderr, "would evict 24 of the state's 24 articles") {
+		t.Fatalf("--night 2062: exit %d: %s", code, stderr)
+	}
+	if !equalMaps(before, snapshot(t, st)) {
+		t.Error("a refused night changed the state")
+	}
+	// Night 2 commits; OUT is then put back as it was after night 1, as a
+	// kill between the two commits leaves it.
+	saved := filepath.Join(dir, "out-night1")
+	if b, err := exec.Command("cp", "-a", out, saved).CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
+	if code, _, stderr := neardup(t, "", "run", "-q", "--state", st, "--out", out, n2); code != 0 {
+		t.Fatal(stderr)
+	}
+	night2 := readFile(t, filepath.Join(out, report.SummaryFile))
+	os.RemoveAll(out)
+	if b, err := exec.Command("cp", "-a", saved, out).CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
+	code, _, stderr = neardup(t, "", "run", "-q", "--state", st, "--out", out, n3)
+	if code != exitMissed || !strings.Contains(stderr, "night 2's outputs are published now") {
+		t.Fatalf("the run after an unpublished night: exit %d: %s", code, stderr)
+	}
+	if got := readFile(t, filepath.Join(out, report.SummaryFile)); got != night2 {
+		t.Error("OUT's summary.json is not night 2's")
+	}
+	if code, _, stderr := neardup(t, "", "run", "-q", "--state", st, "--out", out, n3); code != 0 {
+		t.Fatalf("night 3, run again: exit %d: %s", code, stderr)
 	}
 }

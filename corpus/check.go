@@ -284,6 +284,16 @@ func (r *reader[T]) document(w int, d Document, invalid, check, borrowed bool, o
 		o.kind, o.err = failed, &Error{Pos: d.Pos, Reason: Malformed, Err: fmt.Errorf("id %q contains a control character", d.ID)}
 		return
 	}
+	if i := strings.IndexFunc(d.ID, invisibleInID); i >= 0 {
+		// A line or paragraph separator splits drop.txt's line for a
+		// reader that splits on them (Python's splitlines): story-42\u2028x
+		// would hide story-42; a bidi override or a zero-width character
+		// makes two IDs look the same.
+		r, _ := utf8.DecodeRuneInString(d.ID[i:])
+		o.kind, o.err = failed, &Error{Pos: d.Pos, Reason: Malformed,
+			Err: fmt.Errorf("id %q contains a line or paragraph separator or a format character (U+%04X)", d.ID, r)}
+		return
+	}
 	o.kind = parsedDoc
 	o.empty = d.Title == "" && d.Body == ""
 	o.titleOnly = d.Title != "" && d.Body == ""
@@ -309,4 +319,12 @@ func (r *reader[T]) document(w int, d Document, invalid, check, borrowed bool, o
 		d.Body = strings.Clone(d.Body)
 	}
 	o.doc = d
+}
+
+// invisibleInID reports the characters an ID may not hold beside control
+// characters: line and paragraph separators (Zl, Zp) and format
+// characters (Cf: bidi controls, zero-width spaces and joiners, the byte
+// order mark).
+func invisibleInID(r rune) bool {
+	return unicode.In(r, unicode.Zl, unicode.Zp, unicode.Cf)
 }

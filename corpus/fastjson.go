@@ -38,6 +38,7 @@ func fastRecord(line []byte, f Fields, scratch *[]byte) (d Document, hasText, ok
 	}
 	var id, title, text, source, date string
 	var haveDate bool
+	var seen [5]bool // a field's key met: a second is for decodeRecord to refuse
 	p.ws()
 	if p.eat('}') {
 		d, ok = p.finish(d)
@@ -55,6 +56,7 @@ func fastRecord(line []byte, f Fields, scratch *[]byte) (d Document, hasText, ok
 		}
 		p.ws()
 		var dst *string
+		var field int
 		switch {
 		case key == "":
 			if !p.skipValue(0) {
@@ -64,16 +66,16 @@ func fastRecord(line []byte, f Fields, scratch *[]byte) (d Document, hasText, ok
 		}
 		switch key {
 		case f.ID:
-			dst = &id
+			dst, field = &id, 0
 		case f.Title:
-			dst = &title
+			dst, field = &title, 1
 		case f.Text:
-			dst = &text
+			dst, field = &text, 2
 			hasText = true
 		case f.Source:
-			dst = &source
+			dst, field = &source, 3
 		case f.Date:
-			dst = &date
+			dst, field = &date, 4
 			haveDate = true
 		default:
 			if foldMatches(key, f) {
@@ -84,6 +86,10 @@ func fastRecord(line []byte, f Fields, scratch *[]byte) (d Document, hasText, ok
 			}
 		}
 		if dst != nil {
+			if seen[field] {
+				return d, false, false
+			}
+			seen[field] = true
 			switch {
 			case p.peek() == '"':
 				s, ok := p.str()

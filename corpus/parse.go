@@ -59,7 +59,11 @@ func decodeRecord(line []byte, f Fields, rt reflect.Type) (Document, record, err
 		return Document{}, rec, errors.New("line is JSON null, want an object")
 	}
 	v := reflect.New(rt)
-	if err := json.Unmarshal(line, v.Interface()); err != nil {
+	err := json.Unmarshal(line, v.Interface())
+	if err == nil {
+		err = sameFieldTwice(line, f)
+	}
+	if err != nil {
 		var se *json.SyntaxError
 		var te *json.UnmarshalTypeError
 		switch {
@@ -69,6 +73,10 @@ func decodeRecord(line []byte, f Fields, rt reflect.Type) (Document, record, err
 			return Document{}, rec, fmt.Errorf("field %q is not a string", fieldKey(rt, te.Field))
 		case errors.As(err, &te):
 			return Document{}, rec, fmt.Errorf("line is %s, want an object", jsonKind(bytes.TrimSpace(line)))
+		}
+		var twice *fieldTwiceError
+		if errors.As(err, &twice) {
+			return Document{}, rec, err
 		}
 		return Document{}, rec, fmt.Errorf("invalid JSON: %v (want one object per line)", err)
 	}
@@ -109,11 +117,50 @@ func decodeRecord(line []byte, f Fields, rt reflect.Type) (Document, record, err
 		return d, rec, fmt.Errorf("field %q is not a string", f.Text)
 	}
 	d.Title, d.Source = str(1), str(3)
-	var err error
 	if d.Published, err = parseDate(strings.TrimSpace(str(4))); err != nil {
 		return d, rec, fmt.Errorf("field %q: %w", f.Date, err)
 	}
 	return d, rec, nil
+}
+
+// fieldTwiceError: two keys of a record name one field.
+type fieldTwiceError struct{ first, second, field string }
+
+func (e *fieldTwiceError) Error() string {
+	return fmt.Sprintf("keys %q and %q both name the field %q: which one is meant is unclear (other JSON readers take another)", e.first, e.second, e.field)
+}
+
+// sameFieldTwice fails when two top-level keys of the object line name
+// the same configured field, exactly or as encoding/json folds case
+// ({"id": "mine", "Id": "victim"}, or "id" twice): encoding/json keeps the
+// last, other readers the first, and an ID must be one.
+func sameFieldTwice(line []byte, f Fields) error {
+	dec := json.NewDecoder(bytes.NewReader(line))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil // not an object: Unmarshal said so already
+	}
+	var first [5]string
+	var skip json.RawMessage
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil
+		}
+		key, _ := t.(string)
+		for i, name := range [5]string{f.ID, f.Title, f.Text, f.Source, f.Date} {
+			if name == "" || !strings.EqualFold(key, name) {
+				continue
+			}
+			if first[i] != "" {
+				return &fieldTwiceError{first[i], key, name}
+			}
+			first[i] = key
+		}
+		if dec.Decode(&skip) != nil {
+			return nil
+		}
+	}
+	return nil
 }
 
 // jsonKind names the kind of JSON value that starts line.

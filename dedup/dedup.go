@@ -80,6 +80,13 @@ type Stage struct {
 	Seconds float64
 }
 
+// MinHashes is the shortest signature matching accepts (--hashes): the
+// match decision reads Jaccard similarity estimated from the signature,
+// and from fewer values the estimate is too coarse (its standard error
+// at J = .5 is .09 with 32 values, .18 with 8). On Reuters-21578, 16
+// values hide 104 articles that 128 keep, 8 values 150 more.
+const MinHashes = 32
+
 // Result is the outcome of a run.
 type Result struct {
 	Docs       []Doc

@@ -44,6 +44,9 @@ func (g Grid) Check() error {
 		}
 	}
 	for _, h := range g.Hashes {
+		if h < dedup.MinHashes {
+			return fmt.Errorf("%d hashes: want %d or more (dedup.MinHashes)", h, dedup.MinHashes)
+		}
 		if _, err := lsh.NewParams(h, 0.5, 1); err != nil {
 			return err
 		}

@@ -215,6 +215,10 @@ func (o *Options) Config(cmd string, inputs []string) (dedup.Config, error) {
 	if candidates == 0 {
 		candidates = dedup.CandidateThreshold(rules)
 	}
+	if o.Hashes < dedup.MinHashes {
+		return cfg, usagef("%s: --hashes %d: want %d or more: the match decision reads Jaccard similarity estimated from the signature, "+
+			"and from fewer values the estimate is too coarse (on Reuters-21578, --hashes 16 hides 104 articles that 128 keeps, 8 hides 150 more)", cmd, o.Hashes, dedup.MinHashes)
+	}
 	params, err := lsh.NewParams(o.Hashes, candidates, o.Seed)
 	if err != nil {
 		return cfg, usagef("%s: %v", cmd, err)

@@ -40,6 +40,7 @@ func TestConfigRefuses(t *testing.T) {
 		{"--threshold", "1"}, {"--threshold", "0"}, {"--containment", "1.5"}, {"--window", "3x"}, {"--short-window", "-1h"},
 		{"--furniture", "1"}, {"--short-below", "-1"}, {"--signature", "simhash"}, {"--veto-below", "-2"}, {"-j", "0"},
 		{"--on-error", "ignore"}, {"--max-bytes", "0"}, {"--id-field", "text"}, {"--title-field", `a"b`}, {"--shingle", "line:2"},
+		{"--hashes", "8"}, {"--hashes", "31"},
 	} {
 		o, _ := parse(t, args...)
 		_, err := o.Config("run", []string{"in"})

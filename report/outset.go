@@ -102,6 +102,10 @@ func InsideOut(dir, file string) (string, error) {
 	return rel, nil
 }
 
+// Resolve makes path absolute, resolving symbolic links in as much of it
+// as exists: two names of one file or directory resolve the same.
+func Resolve(path string) (string, error) { return resolveDir(path) }
+
 // resolveDir makes dir absolute, resolving symbolic links in as much of it
 // as exists.
 func resolveDir(dir string) (string, error) {

@@ -821,3 +821,53 @@ func TestMissingInputKeepsOutputs(t *testing.T) {
 		}
 	}
 }
+
+// Paths a run would read back or overwrite are usage errors, before
+// anything is read or written (issue 25, defects 4, 9 and 11).
+func TestRunRefusesOwnPaths(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	os.MkdirAll(in, 0o755)
+	article := filepath.Join(in, "a.txt")
+	os.WriteFile(article, []byte("Port strike ends\nDock workers voted to end the strike.\n"), 0o644)
+	st, out := filepath.Join(dir, "st"), filepath.Join(dir, "out")
+	if code, _, stderr := neardup(t, "", "run", "-q", "--state", st, "--out", out, in); code != 0 {
+		t.Fatal(stderr)
+	}
+	os.MkdirAll(filepath.Join(dir, "elsewhere"), 0o755)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--state", out, "--out", out, in}, "are the same directory"},
+		{[]string{"--state", filepath.Join(out, "st"), "--out", out, in}, "one holds the other"},
+		{[]string{"--out", in, in}, "neardup would read its own outputs"},
+		{[]string{"--out", out, "--state", st, filepath.Join(st, "CURRENT")}, "would read the state's files"},
+		{[]string{"--out", out, "--state", st, "--html", filepath.Join(st, "CURRENT"), in}, "inside --state"},
+		{[]string{"--out", out, "--state", st, "--html", filepath.Join(st, ".lock"), in}, "inside --state"},
+		{[]string{"--out", out, "--html", article, in}, "an INPUT or a file in one"},
+		{[]string{"--out", out, "--html", filepath.Join(dir, "elsewhere"), in}, "is a directory"},
+		{[]string{"--out", out, "--cpuprofile", filepath.Join(out, "drop.txt"), in}, "which holds the output set alone"},
+		{[]string{"--out", out, "--memprofile", filepath.Join(st, "x.prof"), "--state", st, in}, "inside --state"},
+	} {
+		before := snapshot(t, st)
+		code, _, stderr := neardup(t, "", append([]string{"run", "-q"}, c.args...)...)
+		if code != exitUsage || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, %q; want 2 saying %q", c.args, code, stderr, c.want)
+		}
+		if !equalMaps(before, snapshot(t, st)) {
+			t.Errorf("%v: the state changed", c.args)
+		}
+	}
+	// A failed run leaves an existing profile as it was.
+	prof := filepath.Join(dir, "cpu.prof")
+	os.WriteFile(prof, []byte("earlier"), 0o644)
+	bad := filepath.Join(dir, "bad.jsonl")
+	os.WriteFile(bad, []byte("{not json\n"), 0o644)
+	if code, _, _ := neardup(t, "", "run", "-q", "--out", filepath.Join(dir, "out2"), "--cpuprofile", prof, bad); code != exitFailure {
+		t.Fatalf("bad input: exit %d", code)
+	}
+	if b, _ := os.ReadFile(prof); string(b) != "earlier" {
+		t.Errorf("a failed run's --cpuprofile replaced the file: %q", b)
+	}
+}

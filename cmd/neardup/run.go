@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -104,7 +105,7 @@ func (o *runOptions) addFlags(fs *pflag.FlagSet) {
 	o.Options.AddFlags(fs)
 }
 
-func runCmd(ctx context.Context, args []string, e env) error {
+func runCmd(ctx context.Context, args []string, e env) (err error) {
 	var o runOptions
 	fs, err := parseFlags("run", runHelp, args, e, o.addFlags)
 	if err != nil {
@@ -134,6 +135,9 @@ func runCmd(ctx context.Context, args []string, e env) error {
 		}
 	}
 	if err := checkOutDir(o.out); err != nil {
+		return err
+	}
+	if err := checkPaths(&o, cfg.Inputs); err != nil {
 		return err
 	}
 	var htmlName string // --html's name in the output set; "" outside --out
@@ -168,15 +172,15 @@ func runCmd(ctx context.Context, args []string, e env) error {
 	defer set.Abort()
 
 	if o.cpuProfile != "" {
-		f, err := os.Create(o.cpuProfile)
-		if err != nil {
-			return err
+		stop, perr := cpuProfile(o.cpuProfile)
+		if perr != nil {
+			return perr
 		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+		defer func() { // err: runCmd's result
+			if serr := stop(err == nil); err == nil && serr != nil {
+				err = fmt.Errorf("--cpuprofile: %w", serr)
+			}
+		}()
 	}
 	if o.state != "" {
 		return runNight(ctx, &o, cfg, set, htmlName, bar, e)
@@ -330,14 +334,7 @@ func printSummary(e env, out, html string, s *report.Summary, took time.Duration
 	}
 }
 
+// writeHeapProfile writes a heap profile to path, atomically.
 func writeHeapProfile(path string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return report.WriteFileAtomic(path, func(w io.Writer) error { return pprof.Lookup("heap").WriteTo(w, 0) })
 }

@@ -66,7 +66,7 @@ func checkPaths(o *runOptions, inputs []string) error {
 		}
 		_, exists := os.Stat(r)
 		for _, in := range ins {
-			if r == in || within(r, in) && exists == nil {
+			if r == in || within(r, in) && exists == nil && !within(r, out) { // OUT's files are not read
 				return usagef("run: %s %s is an INPUT or a file in one: it would overwrite it", f.flag, f.path)
 			}
 		}

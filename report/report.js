@@ -12,6 +12,16 @@
     return e;
   }
   function pct(x) { return Math.round(x * 100) + "%"; }
+  // sourcesEl lists sources, each isolated in a <bdi>: a bidi override in
+  // one cannot reverse the next.
+  function sourcesEl(list) {
+    var s = el("span");
+    list.forEach(function (src, i) {
+      if (i) s.appendChild(document.createTextNode(", "));
+      s.appendChild(el("bdi", null, src));
+    });
+    return s;
+  }
   // Words as package shingle finds them: runs of letters, decimal digits
   // and marks. words returns their [start, end) offsets, flattened.
   var WORD = /[\p{L}\p{Nd}\p{M}]+/gu;
@@ -42,7 +52,7 @@
       var meta = el("div", "meta");
       if (c.tonight) meta.appendChild(el("span", "tonight", c.tonight + " new tonight"));
       if (c.span) meta.appendChild(el("span", null, c.span));
-      if (c.sources && c.sources.length) meta.appendChild(el("span", null, c.sources.join(", ")));
+      if (c.sources && c.sources.length) meta.appendChild(sourcesEl(c.sources));
       meta.appendChild(el("span", null, "similarity " + pct(c.worst) + (c.best !== c.worst ? "–" + pct(c.best) : "")));
       li.appendChild(meta);
       frag.appendChild(li);
@@ -147,7 +157,7 @@
     meta.appendChild(el("span", null, "cluster " + (c.id || c.n)));
     meta.appendChild(el("span", null, c.size + " articles"));
     if (c.span) meta.appendChild(el("span", null, c.span));
-    if (c.sources && c.sources.length) meta.appendChild(el("span", null, c.sources.join(", ")));
+    if (c.sources && c.sources.length) meta.appendChild(sourcesEl(c.sources));
     v.appendChild(meta);
     var legend = el("div", "legend");
     [["shared", "var(--shared)", "shared with the canonical article"], ["added", "var(--added)", "only in the copy"],

@@ -108,7 +108,7 @@ func TestReportInBrowser(t *testing.T) {
 	var feed bytes.Buffer
 	for _, rec := range []map[string]string{
 		{"id": "xss-1", "title": xssTitle, "text": xssBody, "date": "2024-05-08T09:00:00Z", "source": "<b>Wire</b>"},
-		{"id": "xss-2", "title": xssTitle + " (update)", "text": xssBody + " More talks are planned.", "date": "2024-05-08T10:00:00Z"},
+		{"id": "xss-2", "title": xssTitle + " (update)", "text": xssBody + " More talks are planned.", "date": "2024-05-08T10:00:00Z", "source": "\u202eRLO Agency"},
 		{"id": "wrap-1", "title": wrappedTitle, "text": wrappedBody, "date": "2024-05-09T08:30:15Z", "source": "Wire"},
 		{"id": "wrap-2", "title": "PORT STRIKE ENDS,\n  DOCKERS BACK", "text": wrappedCopy, "date": "2024-05-09T11:45:00+02:00", "source": "Wire"},
 	} {
@@ -145,7 +145,8 @@ func TestReportInBrowser(t *testing.T) {
 	for _, want := range []string{
 		"&lt;script&gt;alert(1)&lt;/script&gt;",      // title and body, shown as text
 		"&lt;img src=x onerror=alert(2)&gt;",         // likewise
-		"&lt;b&gt;Wire&lt;/b&gt;",                    // a source is text too
+		"<bdi>&lt;b&gt;Wire&lt;/b&gt;</bdi>",         // a source is text too, isolated from the next
+		"<bdi>\u202eRLO Agency</bdi>",                // a bidi override reverses its own source only
 		`<mark class="shared">`,                      // shared passages highlighted
 		`<span class="added">More talks are planned`, // what the copy adds
 	} {

@@ -97,6 +97,9 @@ func (r *reader[T]) accept(o *outcome[T]) error {
 	case fileSpecial:
 		r.stats.Special++
 		return nil
+	case fileOutside:
+		r.stats.Outside++
+		return nil
 	case jsonlEnd:
 		return r.endJSONL(o.doc.Pos)
 	case failed:

@@ -174,6 +174,7 @@ type Stats struct {
 	Files       int            // input files opened
 	Ignored     int            // files in directories skipped for their extension
 	Special     int            // files in directories skipped for not being regular files (pipes, sockets, devices)
+	Outside     int            // links in directories to files outside the INPUT directory: not followed
 	Read        int            // documents emitted
 	Skipped     map[Reason]int // records skipped, by reason
 	InvalidUTF8 int            // documents whose invalid UTF-8 was replaced

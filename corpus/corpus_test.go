@@ -667,3 +667,44 @@ func TestStdinCancelled(t *testing.T) {
 		t.Fatal("Read of a blocked standard input ignored cancellation")
 	}
 }
+
+// Links in an INPUT directory to files outside it are not followed, and
+// are counted; links within it are read (issue 25, defect 7).
+func TestLinksLeavingInput(t *testing.T) {
+	dir := write(t, map[string]string{
+		"secret.txt":       "Secret\nNot for the outputs.\n",
+		"feed/a.jsonl":     `{"id": "a", "text": "Body a"}` + "\n",
+		"feed/sub/c.txt":   "Title c\nBody c.\n",
+		"feed/sub/far.txt": "Title far\nBody far.\n",
+	})
+	feed := filepath.Join(dir, "feed")
+	for link, target := range map[string]string{
+		"l1.txt": filepath.Join("..", "secret.txt"), // leaves the tree
+		"l2.txt": filepath.Join("sub", "c.txt"),     // stays in it
+		"l3.txt": filepath.Join(dir, "secret.txt"),  // absolute, leaves
+	} {
+		if err := os.Symlink(target, filepath.Join(feed, link)); err != nil {
+			t.Skip("no symbolic links here:", err)
+		}
+	}
+	docs, stats, err := readFail(t, feed, corpus.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, d := range docs {
+		titles = append(titles, d.Title)
+	}
+	if slices.Contains(titles, "Secret") || len(docs) != 4 || stats.Outside != 2 {
+		t.Errorf("read %q, %d links outside counted; want 4 articles without the secret, 2 links", titles, stats.Outside)
+	}
+	skips, err := corpus.WalkDir(feed, func(path, rel string) error {
+		if strings.Contains(rel, "l1") || strings.Contains(rel, "l3") {
+			t.Errorf("WalkDir gave the link %s", rel)
+		}
+		return nil
+	})
+	if err != nil || skips.Outside != 2 {
+		t.Errorf("WalkDir: %+v, %v", skips, err)
+	}
+}

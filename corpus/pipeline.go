@@ -39,6 +39,7 @@ const (
 	fileOpened  itemKind = iota // Stats.Files
 	fileIgnored                 // Stats.Ignored
 	fileSpecial                 // Stats.Special
+	fileOutside                 // Stats.Outside
 	jsonlEnd                    // the end of a JSONL stream, named in pos
 	failed                      // err
 	rawLine                     // a JSONL line: buf[lo:hi], to parse

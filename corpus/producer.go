@@ -108,6 +108,7 @@ func (p *producer) input(in string, stdin io.Reader) bool {
 		}
 	}
 	errStop := errors.New("stop")
+	root := resolvedRoot(in)
 	err = filepath.WalkDir(in, func(path string, d fs.DirEntry, err error) error {
 		ok := true
 		switch {
@@ -125,6 +126,10 @@ func (p *producer) input(in string, stdin io.Reader) bool {
 			f, _ := formatOf(path)
 			if f == unknown {
 				ok = p.add(item{kind: fileIgnored})
+				break
+			}
+			if leavesRoot(root, path, d) {
+				ok = p.add(item{kind: fileOutside})
 				break
 			}
 			if special(path, d) {
@@ -169,6 +174,34 @@ func unwrapPath(err error) error {
 		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
 	}
 	return err
+}
+
+// resolvedRoot is an INPUT directory with its symbolic links resolved.
+func resolvedRoot(dir string) string {
+	if r, err := filepath.EvalSymlinks(dir); err == nil {
+		if a, err := filepath.Abs(r); err == nil {
+			return a
+		}
+	}
+	return dir
+}
+
+// leavesRoot reports whether a directory entry is a symbolic link to a
+// file outside root (resolved): a feed directory's link to /etc/passwd
+// must not put it in the outputs. Links within the tree are read.
+func leavesRoot(root, path string, d fs.DirEntry) bool {
+	if d.Type()&fs.ModeSymlink == 0 {
+		return false
+	}
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return false // opening it reports the error
+	}
+	if target, err = filepath.Abs(target); err != nil {
+		return false
+	}
+	rel, err := filepath.Rel(root, target)
+	return err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // special reports whether a directory entry is a named pipe, a socket, a

@@ -33,13 +33,19 @@ func ReadStream[T any](ctx context.Context, name, rel string, src io.Reader, opt
 	})
 }
 
+// Skips counts the files a walk of a directory passed over, as Stats
+// does: for their extension, for not being regular files, for being
+// links that leave the directory.
+type Skips struct{ Ignored, Special, Outside int }
+
 // WalkDir calls file, in the order Read reads them, for each file that
 // Read reads under the directory dir, with its path relative to dir (for
-// ReadStream). It skips what Read skips, and counts the files passed over
-// for their extension (ignored) or for not being regular files (special).
-// It stops at the first error, from the walk or from file.
-func WalkDir(dir string, file func(path, rel string) error) (ignored, specials int, err error) {
-	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+// ReadStream). It skips what Read skips, and counts it. It stops at the
+// first error, from the walk or from file.
+func WalkDir(dir string, file func(path, rel string) error) (Skips, error) {
+	var sk Skips
+	root := resolvedRoot(dir)
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		switch {
 		case err != nil:
 			return &Error{Pos: Position{File: path}, Reason: Unreadable, Err: unwrapPath(err)}
@@ -51,10 +57,13 @@ func WalkDir(dir string, file func(path, rel string) error) (ignored, specials i
 		case d.IsDir():
 			return nil
 		case !Known(path):
-			ignored++
+			sk.Ignored++
+			return nil
+		case leavesRoot(root, path, d):
+			sk.Outside++
 			return nil
 		case special(path, d):
-			specials++
+			sk.Special++
 			return nil
 		}
 		rel, err := filepath.Rel(dir, path)
@@ -63,5 +72,5 @@ func WalkDir(dir string, file func(path, rel string) error) (ignored, specials i
 		}
 		return file(path, rel)
 	})
-	return ignored, specials, err
+	return sk, err
 }

@@ -51,6 +51,7 @@ type Articles struct {
 	Files               int            `json:"files"`
 	IgnoredFiles        int            `json:"ignored_files"` // in directories, for their extension
 	SpecialFiles        int            `json:"special_files"` // in directories: pipes, sockets, devices, not read
+	OutsideLinks        int            `json:"outside_links"` // in directories: links to files outside the INPUT directory, not followed
 	Read                int            `json:"read"`
 	Skipped             map[string]int `json:"skipped"`
 	SkippedTotal        int            `json:"skipped_total"`
@@ -133,6 +134,7 @@ func NewSummary(version string, cfg dedup.Config, res *dedup.Result) *Summary {
 			Files:               res.Stats.Files,
 			IgnoredFiles:        res.Stats.Ignored,
 			SpecialFiles:        res.Stats.Special,
+			OutsideLinks:        res.Stats.Outside,
 			TitleOnly:           res.Stats.TitleOnly,
 			TitleOnlyNoField:    res.Stats.NoTextField,
 			UnspacedScript:      res.Unspaced,

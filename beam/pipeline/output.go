@@ -27,7 +27,7 @@ func mergeCounts(a, b Counts) Counts {
 	for _, rc := range slices.Concat(a.Skipped, b.Skipped) {
 		skipped[rc.Reason] += rc.N
 	}
-	out := Counts{Files: a.Files + b.Files, Ignored: a.Ignored + b.Ignored, Special: a.Special + b.Special, Read: a.Read + b.Read,
+	out := Counts{Files: a.Files + b.Files, Ignored: a.Ignored + b.Ignored, Special: a.Special + b.Special, Outside: a.Outside + b.Outside, Read: a.Read + b.Read,
 		InvalidUTF8: a.InvalidUTF8 + b.InvalidUTF8, TitleOnly: a.TitleOnly + b.TitleOnly, NoTextField: a.NoTextField + b.NoTextField,
 		Unspaced: a.Unspaced + b.Unspaced, Candidates: a.Candidates + b.Candidates, Verified: a.Verified + b.Verified}
 	for _, r := range slices.Sorted(maps.Keys(skipped)) {
@@ -68,7 +68,7 @@ func (f *writeFn) ProcessElement(ctx context.Context, _ []byte, components func(
 		c = mergeCounts(c, p)
 	}
 	res := &dedup.Result{Rules: f.Config.Rules, Unspaced: c.Unspaced, Workers: f.Config.Workers, Stats: corpus.Stats{
-		Files: c.Files, Ignored: c.Ignored, Special: c.Special, Read: c.Read, InvalidUTF8: c.InvalidUTF8,
+		Files: c.Files, Ignored: c.Ignored, Special: c.Special, Outside: c.Outside, Read: c.Read, InvalidUTF8: c.InvalidUTF8,
 		TitleOnly: c.TitleOnly, NoTextField: c.NoTextField, Skipped: map[corpus.Reason]int{}}}
 	for _, rc := range c.Skipped {
 		res.Stats.Skipped[corpus.Reason(rc.Reason)] += rc.N

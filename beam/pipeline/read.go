@@ -44,12 +44,13 @@ func (f *listFn) ProcessElement(ctx context.Context, _ []byte, emit func(FileRef
 		}
 		if !strings.Contains(in, "://") {
 			if fi, err := os.Stat(in); err == nil && fi.IsDir() {
-				ignored, special, err := corpus.WalkDir(in, ref)
+				skips, err := corpus.WalkDir(in, ref)
 				if err != nil {
 					return err
 				}
-				c.Ignored += ignored
-				c.Special += special
+				c.Ignored += skips.Ignored
+				c.Special += skips.Special
+				c.Outside += skips.Outside
 				continue
 			}
 		}

@@ -105,9 +105,9 @@ type Skip struct {
 // Counts is what one part of the input counted (corpus.Stats and the
 // matching stages' counts), added up for summary.json.
 type Counts struct {
-	Files, Ignored, Special, Read, InvalidUTF8, TitleOnly, NoTextField int
-	Skipped                                                            []ReasonCount
-	Unspaced, Candidates, Verified                                     int
+	Files, Ignored, Special, Outside, Read, InvalidUTF8, TitleOnly, NoTextField int
+	Skipped                                                                     []ReasonCount
+	Unspaced, Candidates, Verified                                              int
 }
 
 // ReasonCount is a count of records skipped for one reason.

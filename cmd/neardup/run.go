@@ -312,6 +312,9 @@ func printSummary(e env, out, html string, s *report.Summary, took time.Duration
 	if a.InvalidUTF8Replaced > 0 {
 		fmt.Fprintf(e.stderr, ", %d with invalid UTF-8 replaced", a.InvalidUTF8Replaced)
 	}
+	if a.OutsideLinks > 0 {
+		fmt.Fprintf(e.stderr, ", %d links to files outside their INPUT directory not followed", a.OutsideLinks)
+	}
 	if a.SpecialFiles > 0 {
 		fmt.Fprintf(e.stderr, ", %d special files (pipes, sockets, devices) not read", a.SpecialFiles)
 	}

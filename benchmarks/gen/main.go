@@ -106,6 +106,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -535,6 +536,11 @@ func run(o options, stderr io.Writer) error {
 	var files []*os.File
 	var ws []*bufio.Writer
 	for _, path := range paths {
+		// The folders written into are made: -gold labels/gold.jsonl
+		// works on a fresh checkout.
+		if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
+			return err
+		}
 		f, err := os.Create(path)
 		if err != nil {
 			return err

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// readmeRecipe returns the command lines of the README's indented block
+// that follows the marker "<!-- README recipe: NAME -->", as written.
+func readmeRecipe(t *testing.T, name string) []string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	marker := "<!-- README recipe: " + name + " -->"
+	_, rest, ok := strings.Cut(string(b), marker)
+	if !ok {
+		t.Fatalf("README.md has no %q", marker)
+	}
+	var lines []string
+	for _, l := range strings.Split(rest, "\n") {
+		switch t := strings.TrimSpace(l); {
+		case t == "" && lines == nil:
+		case t == "":
+			return lines
+		case strings.HasPrefix(l, "    ") || strings.HasPrefix(l, "\t"):
+			cmd, _, _ := strings.Cut(t, "  #") // a comment after the command
+			lines = append(lines, strings.TrimSpace(cmd))
+		default:
+			if lines != nil {
+				return lines
+			}
+		}
+	}
+	return lines
+}
+
+// newcomerCheckout is a fresh folder that holds the repository as a
+// newcomer's clone does (its entries linked), where commands run from the
+// README write what they write.
+func newcomerCheckout(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	root, err := filepath.Abs(repoRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.Name() == ".git" || e.Name() == "out" {
+			continue
+		}
+		if err := os.Symlink(filepath.Join(root, e.Name()), filepath.Join(dir, e.Name())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// The README's quick start and nightly recipe, run line by line as
+// written, in a fresh checkout (issue 27, item 1).
+func TestREADMERecipesVerbatim(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the README's commands")
+	}
+	for _, name := range []string{"quick start", "nightly"} {
+		lines := readmeRecipe(t, name)
+		if len(lines) == 0 {
+			t.Fatalf("the %s recipe is empty", name)
+		}
+		dir := newcomerCheckout(t)
+		for _, line := range lines {
+			if strings.HasPrefix(line, "go test") {
+				continue // the tests themselves
+			}
+			cmd := exec.Command("bash", "-c", line)
+			cmd.Dir = dir
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("%s: %q: %v\n%s", name, line, err, out)
+			}
+			if strings.HasPrefix(line, "go run ./cmd/neardup history") {
+				nights := 0
+				for _, l := range strings.Split(string(out), "\n") {
+					if f := strings.Fields(l); len(f) > 1 && f[0] == strconv.Itoa(nights+1) {
+						nights++
+					}
+				}
+				if nights != 3 {
+					t.Errorf("%s: history lists %d nights, want 3:\n%s", name, nights, out)
+				}
+			}
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -28,6 +29,8 @@ type reader[T any] struct {
 	files   []string          // file names seenAt refers to
 	rawIDs  map[string]string // IDs that had invalid UTF-8, as written, by their replaced form
 	jsonl   jsonlFile[T]      // the JSONL file being read
+
+	labelsSaid string // the last file reported as a label file
 }
 
 // jsonlFile is what the consumer knows of the JSONL file being read. Until
@@ -103,6 +106,14 @@ func (r *reader[T]) accept(o *outcome[T]) error {
 	case jsonlEnd:
 		return r.endJSONL(o.doc.Pos)
 	case failed:
+		if o.labels {
+			// A label file is said once, its other records counted.
+			if r.labelsSaid == o.err.Pos.File {
+				r.stats.skip(o.err.Reason)
+				return nil
+			}
+			r.labelsSaid = o.err.Pos.File
+		}
 		return r.fail(o.err)
 	case blankLine:
 		return nil
@@ -184,9 +195,13 @@ func (r *reader[T]) endJSONL(pos Position) error {
 	if len(f.keys) > 0 {
 		seen = quoteList(slices.Sorted(maps.Keys(f.keys)))
 	}
+	hint := ""
+	if kind := labelKind(slices.Sorted(maps.Keys(f.keys))); kind != "" {
+		hint = "; this looks like " + kind + ", not articles: pass the articles' file instead"
+	}
 	err := r.fail(&Error{Pos: pos, Reason: NoTextField, Err: fmt.Errorf(
-		"no record has the text field %q (fields seen: %s); its %d articles would be matched on their titles alone",
-		r.opts.Fields.Text, seen, len(f.pending))})
+		"no record has the text field %q (fields seen: %s); its %d articles would be matched on their titles alone%s",
+		r.opts.Fields.Text, seen, len(f.pending), hint)})
 	if err != nil {
 		return err
 	}
@@ -236,6 +251,9 @@ func (r *reader[T]) line(w int, it *item, line []byte, scratch *[]byte, o *outco
 	o.jsonl = true
 	if d, hasText, ok := fastRecord(line, r.opts.Fields, scratch); ok {
 		d.Pos = it.pos
+		if r.noID(d.ID, it.pos, line, o) {
+			return
+		}
 		o.hasText = hasText
 		if !hasText && it.pos.Line <= keyLines {
 			o.keys = objectKeys(line)
@@ -249,12 +267,46 @@ func (r *reader[T]) line(w int, it *item, line []byte, scratch *[]byte, o *outco
 		return
 	}
 	d.Pos = it.pos
+	if r.noID(d.ID, it.pos, line, o) {
+		return
+	}
 	o.hasText, o.rawID = rec.hasText, rec.rawID
 	if !rec.hasText && it.pos.Line <= keyLines {
 		o.keys = objectKeys(line)
 	}
 	// encoding/json has replaced invalid UTF-8 already; count it.
 	r.document(w, d, !utf8.Valid(line), false, false, o)
+}
+
+// noID fails o when a JSONL record has no ID, naming the fields it has
+// and, when they are a label file's, saying so: a folder of articles
+// often holds its labels too.
+func (r *reader[T]) noID(id string, pos Position, line []byte, o *outcome[T]) bool {
+	if strings.TrimSpace(id) != "" {
+		return false
+	}
+	keys := objectKeys(line)
+	msg := fmt.Sprintf("empty or missing id (field %q; fields seen: %s)", r.opts.Fields.ID, quoteList(keys))
+	if kind := labelKind(keys); kind != "" {
+		msg += "; this looks like " + kind + ", not articles: pass the articles' file instead"
+		o.labels = true
+	}
+	o.kind, o.err = failed, &Error{Pos: pos, Reason: Malformed, Err: errors.New(msg)}
+	return true
+}
+
+// labelKind names the kind of label file a record's keys are from ("" if
+// none): neardup eval's pair labels (a, b, label) or gold clusters (id,
+// cluster, without text).
+func labelKind(keys []string) string {
+	has := func(k string) bool { return slices.Contains(keys, k) }
+	switch {
+	case has("a") && has("b") && has("label"):
+		return "a pair-label file (a, b, label: neardup eval --pairs)"
+	case has("id") && has("cluster") && !has("text"):
+		return "a gold-label file (id, cluster: neardup eval --gold)"
+	}
+	return ""
 }
 
 // document applies the checks that need no other record, calls process and

@@ -149,6 +149,10 @@ func TestReadErrors(t *testing.T) {
 			corpus.Malformed, `f.jsonl:1: field "date": date "21/02/2020" is neither`},
 		{"id with newline", map[string]string{"f.jsonl": `{"id": "a\nb", "text": "t"}` + "\n"}, "f.jsonl", corpus.Malformed,
 			"f.jsonl:1: id"},
+		{"a pair-label file", map[string]string{"pairs.jsonl": `{"a": "1", "b": "2", "label": "dup"}` + "\n"}, "pairs.jsonl", corpus.Malformed,
+			`pairs.jsonl:1: empty or missing id (field "id"; fields seen: "a", "b", "label"); this looks like a pair-label file (a, b, label: neardup eval --pairs), not articles`},
+		{"a gold-label file", map[string]string{"gold.jsonl": `{"id": "1", "cluster": "c"}` + "\n"}, "gold.jsonl", corpus.NoTextField,
+			`gold.jsonl: no record has the text field "text" (fields seen: "cluster", "id"); its 1 articles would be matched on their titles alone; this looks like a gold-label file`},
 		{"id with a line separator", map[string]string{"f.jsonl": `{"id": "story-42\u2028x", "text": "t"}` + "\n"}, "f.jsonl", corpus.Malformed,
 			`f.jsonl:1: id "story-42\u2028x" contains a line or paragraph separator or a format character (U+2028)`},
 		{"id with a bidi override", map[string]string{"f.jsonl": `{"id": "a\u202eb", "text": "t"}` + "\n"}, "f.jsonl", corpus.Malformed,
@@ -706,5 +710,22 @@ func TestLinksLeavingInput(t *testing.T) {
 	})
 	if err != nil || skips.Outside != 2 {
 		t.Errorf("WalkDir: %+v, %v", skips, err)
+	}
+}
+
+// A label file among the articles is said once, in skip mode, its other
+// records counted (issue 27, item 2).
+func TestLabelFileSaidOnce(t *testing.T) {
+	var b strings.Builder
+	for i := range 10 {
+		fmt.Fprintf(&b, `{"a": "%d", "b": "%d", "label": "dup"}`+"\n", i, i+1)
+	}
+	dir := write(t, map[string]string{"pairs.jsonl": b.String(), "articles.jsonl": `{"id": "x", "text": "a text"}` + "\n"})
+	docs, stats, errs, err := read(t, []string{dir}, "", corpus.Options{}, true)
+	if err != nil || len(docs) != 1 {
+		t.Fatalf("read %d articles, %v", len(docs), err)
+	}
+	if len(errs) != 1 || !strings.Contains(errs[0], "looks like a pair-label file") || stats.Skipped[corpus.Malformed] != 10 {
+		t.Errorf("errors %q, %d skipped; want one error for the file and its 10 records counted", errs, stats.Skipped[corpus.Malformed])
 	}
 }

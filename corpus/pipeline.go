@@ -76,6 +76,7 @@ type outcome[T any] struct {
 	hasText   bool     // the record has the text field
 	rawID     string   // the ID as written, if it had invalid UTF-8
 	keys      []string // without the text field, in the first keyLines lines: the record's keys
+	labels    bool     // failed as a record of a label file
 	doc       Document
 	value     T
 	err       *Error

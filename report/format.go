@@ -8,9 +8,12 @@ package report
 // clusters.jsonl: one JSON object per line, one line per cluster of two or
 // more articles, largest first, then by canonical ID:
 //
-//	{"cluster": N, "size": S, "canonical": ID, "members": [MEMBER, …]}
+//	{"cluster": N, "size": S, "canonical": ID, "title": T, "members": [MEMBER, …]}
 //
-// cluster numbers the lines from 1; size is the number of members; the
+// cluster numbers the lines from 1; size is the number of members; title
+// (absent when none qualifies) is the cluster's headline for people, the
+// title of two words or more that most of its members carry
+// (DisplayTitle), which may not be the canonical's; the
 // canonical member comes first (its ID is "canonical", its similarity 1 and
 // it has no match), the others by similarity to it, descending, then by
 // ID. A MEMBER is

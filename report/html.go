@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	_ "embed"
 	"html/template"
 	"io"
@@ -161,7 +162,7 @@ func HTML(w io.Writer, sum *Summary, clusters []ClusterLine, texts map[string]Ar
 				hc.Worst = min(hc.Worst, m.Similarity)
 			}
 		}
-		hc.Title = oneLine(c.Members[0].Title)
+		hc.Title = oneLine(cmp.Or(c.Title, c.Members[0].Title))
 		hc.Span = dateSpan(firstDate, lastDate)
 		hc.NoText = used >= opts.Budget
 		if hc.NoText {

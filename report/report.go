@@ -140,6 +140,7 @@ type ClusterLine struct {
 	Cluster   int          `json:"cluster"` // the line's number, from 1
 	Size      int          `json:"size"`
 	Canonical string       `json:"canonical"`
+	Title     string       `json:"title,omitempty"` // the cluster's headline for people: see DisplayTitle
 	Members   []MemberLine `json:"members"`
 
 	// StableID is a nightly run's cluster ID (format.go): written as
@@ -153,6 +154,7 @@ type clusterLineJSON struct {
 	Cluster   json.RawMessage `json:"cluster"`
 	Size      int             `json:"size"`
 	Canonical string          `json:"canonical"`
+	Title     string          `json:"title,omitempty"`
 	Members   []MemberLine    `json:"members"`
 }
 
@@ -165,7 +167,7 @@ func (l ClusterLine) MarshalJSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return marshalNoEscape(clusterLineJSON{Cluster: id, Size: l.Size, Canonical: l.Canonical, Members: l.Members})
+	return marshalNoEscape(clusterLineJSON{Cluster: id, Size: l.Size, Canonical: l.Canonical, Title: l.Title, Members: l.Members})
 }
 
 // UnmarshalJSON reads "cluster" as a number or as a stable ID (then
@@ -175,7 +177,7 @@ func (l *ClusterLine) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return err
 	}
-	*l = ClusterLine{Size: raw.Size, Canonical: raw.Canonical, Members: raw.Members}
+	*l = ClusterLine{Size: raw.Size, Canonical: raw.Canonical, Title: raw.Title, Members: raw.Members}
 	switch t := bytes.TrimSpace(raw.Cluster); {
 	case len(t) == 0:
 	case t[0] == '"':
@@ -322,6 +324,38 @@ func ClusterLines(res *dedup.Result) []ClusterLine {
 	return lines
 }
 
+// titleKey is a title as DisplayTitle compares them: on one line, in
+// lower case.
+func titleKey(t string) string { return strings.ToLower(strings.Join(strings.Fields(t), " ")) }
+
+// MinTitleWords is how many words a member's title needs to head its
+// cluster: "share", "×", "Obituaries" do not name a story.
+const MinTitleWords = 2
+
+// DisplayTitle is a cluster's headline for people: of its members'
+// titles of MinTitleWords words or more, the one most members carry (on
+// one line), ties going to the member listed first; "" when none has
+// enough words (the canonical's is shown then). A scraped page's
+// furniture ("The Boston Globe", "Sunday, Jul 15th 2018 5-Day Forecast")
+// heads a copy's page, not the story its copies share: the headline most
+// of them carry is the story's. It reads the cluster alone, so a Beam
+// shard and a nightly run give the same. The canonical article is chosen
+// as before; only the headline differs.
+func DisplayTitle(members []MemberLine) string {
+	count := map[string]int{}
+	for _, m := range members {
+		count[titleKey(m.Title)]++
+	}
+	best, bestN := "", 0
+	for _, m := range members {
+		k := titleKey(m.Title)
+		if len(strings.Fields(k)) >= MinTitleWords && count[k] > bestN {
+			best, bestN = strings.Join(strings.Fields(m.Title), " "), count[k]
+		}
+	}
+	return best
+}
+
 // clusterLine describes cluster i.
 func clusterLine(res *dedup.Result, i int) ClusterLine {
 	c := res.Clusters[i]
@@ -350,6 +384,7 @@ func clusterLine(res *dedup.Result, i int) ClusterLine {
 		}
 		line.Members = append(line.Members, ml)
 	}
+	line.Title = DisplayTitle(line.Members)
 	return line
 }
 

@@ -88,3 +88,29 @@ func TestMatchLineOfModel(t *testing.T) {
 		t.Errorf("mean-linkage match: %+v", c)
 	}
 }
+
+// A cluster's headline is the title most members carry, of two words or
+// more; the canonical's page furniture does not head it (issue 27, item 3).
+func TestDisplayTitle(t *testing.T) {
+	m := func(titles ...string) []report.MemberLine {
+		var ms []report.MemberLine
+		for _, t := range titles {
+			ms = append(ms, report.MemberLine{Title: t})
+		}
+		return ms
+	}
+	for _, c := range []struct {
+		members []report.MemberLine
+		want    string
+	}{
+		{m("The Boston Globe", "Putin arrives late", "Putin  arrives\nlate", "putin arrives late"), "Putin arrives late"},
+		{m("share", "×", "Trump meets Putin"), "Trump meets Putin"},
+		{m("Trump meets Putin", "Putin meets Trump"), "Trump meets Putin"}, // a tie: the first member's
+		{m("share", "share", "×"), ""},
+		{m("", ""), ""},
+	} {
+		if got := report.DisplayTitle(c.members); got != c.want {
+			t.Errorf("DisplayTitle(%+v) = %q, want %q", c.members, got, c.want)
+		}
+	}
+}

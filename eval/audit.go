@@ -51,12 +51,13 @@ type AuditScores struct {
 	DistinctRate float64     `json:"distinct_share"` // Distinct / Labelled
 	Low, High    float64     `json:"-"`              // 95 % Wilson interval of DistinctRate
 	Interval     [2]float64  `json:"distinct_share_95"`
-	TopClusters  int         `json:"top_clusters"`        // clusters in the top
-	TopPure      int         `json:"top_pure"`            // of which every member is labelled dup
-	TopUnread    int         `json:"top_unlabelled"`      // members of the top without a label
-	WrongPairs   []AuditPair `json:"distinct_pairs"`      // sampled members labelled distinct
-	Unlabelled   []AuditPair `json:"unlabelled_pairs"`    // sampled (or top) members without a label
-	TopImpure    []int       `json:"top_impure_clusters"` // positions of impure top clusters
+	TopClusters  int         `json:"top_clusters"`                    // clusters in the top
+	TopPure      int         `json:"top_pure"`                        // of which every member is labelled dup
+	TopUnread    int         `json:"top_unlabelled"`                  // members of the top without a label
+	WrongPairs   []AuditPair `json:"distinct_pairs"`                  // sampled members labelled distinct
+	Unlabelled   []AuditPair `json:"unlabelled_pairs"`                // sampled (or top) members without a label
+	TopImpure    []int       `json:"top_impure_clusters"`             // positions of top clusters with a member labelled distinct
+	TopUnsure    []int       `json:"top_not_fully_labelled_clusters"` // positions of top clusters, none labelled distinct, with a member unlabelled
 }
 
 // Sampled reports whether a member ID falls in a sample of the given share.
@@ -85,7 +86,7 @@ func Audit(clusters []AuditCluster, labels []PairLabel, opts AuditOptions) (Audi
 	var s AuditScores
 	for i, c := range clusters {
 		top := i < opts.Top
-		pure := true
+		pure, distinct := true, false
 		if top {
 			s.TopClusters++
 		}
@@ -99,6 +100,7 @@ func Audit(clusters []AuditCluster, labels []PairLabel, opts AuditOptions) (Audi
 			if !ok || p.Label == "distinct" {
 				pure = false
 			}
+			distinct = distinct || ok && p.Label == "distinct"
 			if top && !ok {
 				s.TopUnread++
 			}
@@ -121,10 +123,13 @@ func Audit(clusters []AuditCluster, labels []PairLabel, opts AuditOptions) (Audi
 			}
 		}
 		if top {
-			if pure {
+			switch {
+			case pure:
 				s.TopPure++
-			} else {
+			case distinct:
 				s.TopImpure = append(s.TopImpure, i+1)
+			default:
+				s.TopUnsure = append(s.TopUnsure, i+1)
 			}
 		}
 	}

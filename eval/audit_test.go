@@ -31,6 +31,12 @@ func TestAudit(t *testing.T) {
 	if s.TopClusters != 2 || s.TopPure != 1 || len(s.TopImpure) != 1 || s.TopImpure[0] != 1 {
 		t.Errorf("top: %d clusters, %d pure, impure %v", s.TopClusters, s.TopPure, s.TopImpure)
 	}
+	// With the third cluster in the top: unlabelled, neither pure nor
+	// impure.
+	s3, _ := Audit(clusters, labels, AuditOptions{Top: 3, Sample: 1})
+	if s3.TopPure != 1 || len(s3.TopImpure) != 1 || len(s3.TopUnsure) != 1 || s3.TopUnsure[0] != 3 {
+		t.Errorf("top 3: %d pure, impure %v, not fully labelled %v; want 1, [1], [3]", s3.TopPure, s3.TopImpure, s3.TopUnsure)
+	}
 	if len(s.WrongPairs) != 1 || s.WrongPairs[0].Member != "m3" || s.WrongPairs[0].Why != "another bank" {
 		t.Errorf("wrong pairs %+v", s.WrongPairs)
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -52,6 +53,7 @@ type evalOptions struct {
 	matchflags.Options
 	gold, pairs, clusters string
 	json                  bool
+	partial               bool
 	sweep                 bool
 	sweepShingle          []string
 	sweepHashes           []int
@@ -71,6 +73,7 @@ func (o *evalOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.pairs, "pairs", "", "read pair labels from `FILE` (JSONL a, b, label dup|distinct)")
 	fs.StringVar(&o.clusters, "clusters", "", "score this clusters.jsonl `FILE` instead of running")
 	fs.BoolVar(&o.json, "json", false, "print JSON instead of tables")
+	fs.BoolVar(&o.partial, "partial", false, "score even when the clusters cover less than half of the gold, or are a nightly run's (tonight's clusters only)")
 	fs.BoolVar(&o.sweep, "sweep", false, "run a grid of settings and print each one's scores")
 	fs.StringSliceVar(&o.sweepShingle, "sweep-shingle", []string{"word:3", "word:4", "word:5"}, "shingle settings to sweep, a comma-separated `LIST` of word:N or char:N")
 	fs.IntSliceVar(&o.sweepHashes, "sweep-hashes", []int{128}, "signature lengths to sweep, a comma-separated `LIST`")
@@ -173,6 +176,9 @@ func evalCmd(ctx context.Context, args []string, e env) error {
 		if err != nil {
 			return fmt.Errorf("eval: --clusters: %w", err)
 		}
+		if err := clustersCover(&o, gold, pred, e.stderr); err != nil {
+			return err
+		}
 		rep := score(&o, gold, pairs, pred, nil)
 		rep.ClusterFile = o.clusters
 		if o.audit != "" {
@@ -211,6 +217,9 @@ func evalCmd(ctx context.Context, args []string, e env) error {
 		if gold == nil && pairs == nil && o.audit == "" {
 			return nil
 		}
+	}
+	if err := inputCovers(&o, gold, res, e.stderr); err != nil {
+		return err
 	}
 	rep := score(&o, gold, pairs, eval.ResultAssignment(res), res)
 	params := report.NewSummary(version, cfg, res).Parameters
@@ -288,6 +297,59 @@ func writeAuditSheet(path, title string, res *dedup.Result, pairs []eval.AuditPa
 }
 
 // score scores pred; res, when not nil, gives titles, dates and evidence.
+// errCoverage: the clusters and the gold do not describe the same
+// articles; --partial scores them all the same.
+var errCoverage = errors.New("eval: the labels do not match what is scored (--partial scores it all the same)")
+
+// inputCovers checks that the run read at least half of the gold's
+// articles: scored against a gold of another corpus, recall would be 0
+// without a word.
+func inputCovers(o *evalOptions, gold eval.Assignment, res *dedup.Result, stderr io.Writer) error {
+	if gold == nil || o.partial {
+		return nil
+	}
+	read := 0
+	for _, d := range res.Docs {
+		if _, ok := gold[d.ID]; ok {
+			read++
+		}
+	}
+	if 2*read >= len(gold) {
+		return nil
+	}
+	fmt.Fprintf(stderr, "eval: only %d of the gold's %d articles are in the input: is it the gold of another corpus?\n", read, len(gold))
+	return errCoverage
+}
+
+// clustersCover checks a clusters file against the gold: a nightly run's
+// file holds only tonight's clusters, and a file of another corpus has
+// its articles outside the gold.
+func clustersCover(o *evalOptions, gold eval.Assignment, pred eval.Assignment, stderr io.Writer) error {
+	if gold == nil || o.partial {
+		return nil
+	}
+	lines, err := report.ReadClusters(o.clusters)
+	if err != nil {
+		return fmt.Errorf("eval: --clusters: %w", err)
+	}
+	if len(lines) > 0 && lines[0].StableID != "" {
+		fmt.Fprintf(stderr, "eval: %s is a nightly run's: it lists only the clusters that gained a member that night, so every "+
+			"article of the gold from other nights would count as missed; score a batch run over the nights (neardup eval --gold G INPUT...)\n", o.clusters)
+		return errCoverage
+	}
+	known := 0
+	for id := range pred {
+		if _, ok := gold[id]; ok {
+			known++
+		}
+	}
+	if len(pred) > 0 && 2*known < len(pred) {
+		fmt.Fprintf(stderr, "eval: %d of the %d clustered articles of %s are not in the gold: are they of another corpus?\n", len(pred)-known, len(pred), o.clusters)
+		return errCoverage
+	}
+	return nil
+}
+
 func score(o *evalOptions, gold eval.Assignment, pairs []eval.PairLabel, pred eval.Assignment, res *dedup.Result) *evalReport {
 	rep := &evalReport{GoldFile: o.gold, PairsFile: o.pairs}
 	if gold != nil {
@@ -404,7 +466,10 @@ func printEval(w io.Writer, o *evalOptions, rep *evalReport) error {
 		}
 		fmt.Fprintf(tw, "largest %d clusters\t%d pure\t(%d members unlabelled)\n", a.TopClusters, a.TopPure, a.TopUnread)
 		if len(a.TopImpure) > 0 {
-			fmt.Fprintf(tw, "impure among them\t%v\n", a.TopImpure)
+			fmt.Fprintf(tw, "impure among them\t%v\t(a member labelled distinct)\n", a.TopImpure)
+		}
+		if len(a.TopUnsure) > 0 {
+			fmt.Fprintf(tw, "not fully labelled\t%v\t(no member labelled distinct, some unlabelled: neither pure nor impure)\n", a.TopUnsure)
 		}
 		if o.showPairs != 0 && len(a.WrongPairs) > 0 {
 			fmt.Fprintf(tw, "\nhidden but distinct: %d\n", len(a.WrongPairs))

@@ -871,3 +871,41 @@ func TestRunRefusesOwnPaths(t *testing.T) {
 		t.Errorf("a failed run's --cpuprofile replaced the file: %q", b)
 	}
 }
+
+// eval says when what it scores does not match the labels (issue 27,
+// item 4): another corpus's gold, a clusters file of another corpus, a
+// nightly clusters file; --partial scores them all the same.
+func TestEvalCoverage(t *testing.T) {
+	out := t.TempDir()
+	if code, _, stderr := neardup(t, "", "run", "-q", "--out", out, wireDir); code != 0 {
+		t.Fatal(stderr)
+	}
+	briefsGold := filepath.Join(filepath.Dir(wireDir), "briefs.gold.jsonl")
+	clusters := filepath.Join(out, "clusters.jsonl")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--gold", briefsGold, wireDir}, "only 0 of the gold's"},
+		{[]string{"--gold", briefsGold, "--clusters", clusters}, "are not in the gold"},
+	} {
+		code, _, stderr := neardup(t, "", append([]string{"eval"}, c.args...)...)
+		if code != exitFailure || !strings.Contains(stderr, c.want) {
+			t.Errorf("eval %v: exit %d, %q; want 1 saying %q", c.args, code, stderr, c.want)
+		}
+		if code, _, stderr := neardup(t, "", append([]string{"eval", "--partial"}, c.args...)...); code != 0 {
+			t.Errorf("eval --partial %v: exit %d: %s", c.args, code, stderr)
+		}
+	}
+	st, nout := filepath.Join(t.TempDir(), "st"), t.TempDir()
+	nights := threeNights(t, t.TempDir())
+	if code, _, stderr := neardup(t, "", "run", "-q", "--state", st, "--out", nout, nights[0]); code != 0 {
+		t.Fatal(stderr)
+	}
+	gold := filepath.Join(t.TempDir(), "gold.jsonl")
+	os.WriteFile(gold, []byte(`{"id": "a0", "cluster": "a"}`+"\n"+`{"id": "a1", "cluster": "a"}`+"\n"), 0o644)
+	code, _, stderr := neardup(t, "", "eval", "--gold", gold, "--clusters", filepath.Join(nout, "clusters.jsonl"))
+	if code != exitFailure || !strings.Contains(stderr, "is a nightly run's") {
+		t.Errorf("eval of a nightly clusters file: exit %d, %q", code, stderr)
+	}
+}

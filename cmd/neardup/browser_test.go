@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
 	"os"
@@ -45,13 +46,25 @@ func chromium(t *testing.T, bin string, args ...string) []byte {
 	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
 		"--user-data-dir=" + t.TempDir()}
-	cmd := exec.CommandContext(ctx, bin, append(base, args...)...)
 	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
+	for try := 1; ; try++ {
+		cmd := exec.CommandContext(ctx, bin, append(base, args...)...)
+		stdout.Reset()
+		stderr.Reset()
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		if err == nil {
+			return stdout.Bytes()
+		}
+		// Chromium itself crashing (a signal, seen under load on shared
+		// machines) is retried once; any other failure is the page's.
+		var ee *exec.ExitError
+		if try == 1 && errors.As(err, &ee) && ee.ProcessState.ExitCode() == -1 && ctx.Err() == nil {
+			t.Logf("chromium %v crashed (%v): once more", args, err)
+			continue
+		}
 		t.Fatalf("chromium %v: %v\n%s", args, err, stderr.String())
 	}
-	return stdout.Bytes()
 }
 
 const (

@@ -37,8 +37,8 @@ func TestRunSaysItWroteTheReport(t *testing.T) {
 // TestHelpReadsWell: no command's help shows pflag's raw value types or
 // its bracketed list defaults; eval's list flags read as they are typed.
 func TestHelpReadsWell(t *testing.T) {
-	raw := regexp.MustCompile(`float64Slice|stringSlice|intSlice| strings | ints |\(default \[|0\.[0-9]00000`)
-	for _, cmd := range []string{"run", "eval", "report"} {
+	raw := regexp.MustCompile(`float64Slice|stringSlice|intSlice| strings | ints |\(default \[|0\.[0-9]00000|--[a-z-]+ (string|int|int64|float|duration) `)
+	for _, cmd := range []string{"run", "eval", "report", "history", "fit"} {
 		code, stdout, _ := neardup(t, "", cmd, "--help")
 		if code != 0 {
 			t.Fatalf("%s --help: exit %d", cmd, code)
@@ -57,6 +57,49 @@ func TestHelpReadsWell(t *testing.T) {
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("eval --help lacks %q", want)
+		}
+	}
+}
+
+// TestRunHelpGrouped: run --help lists its flags under headings, the
+// everyday ones first in a screenful, the veto stack's levers last under
+// their own; a usage error names the command's own help; history --help
+// names every column it prints (issue 27, item 5).
+func TestRunHelpGrouped(t *testing.T) {
+	_, stdout, _ := neardup(t, "", "run", "--help")
+	at := func(heading string) int {
+		i := strings.Index(stdout, "\n"+heading+":\n")
+		if i < 0 {
+			t.Fatalf("run --help has no heading %q", heading)
+		}
+		return i
+	}
+	order := []string{"Output", "Input", "Nightly use (with --state)", "Matching", "Performance", "Report",
+		"Veto stack levers (read with --model off only; a model file holds their weights)"}
+	for i := 1; i < len(order); i++ {
+		if at(order[i-1]) > at(order[i]) {
+			t.Errorf("run --help: %q comes after %q", order[i-1], order[i])
+		}
+	}
+	if n := strings.Count(stdout[at("Output"):at("Matching")], "\n"); n > 24 {
+		t.Errorf("run --help: the everyday flags take %d lines, more than a screen", n)
+	}
+	if i := strings.Index(stdout, "--threshold JACCARD"); i < at(order[len(order)-1]) {
+		t.Error("run --help: --threshold is not under the levers' heading")
+	}
+	code, _, stderr := neardup(t, "", "run", "--bogus")
+	if code != exitUsage || !strings.Contains(stderr, "Run 'neardup run --help' for usage.") {
+		t.Errorf("a usage error of run: exit %d, %q", code, stderr)
+	}
+	_, help, _ := neardup(t, "", "history", "--help")
+	st := filepath.Join(t.TempDir(), "st")
+	if code, _, stderr := neardup(t, "", "run", "-q", "--state", st, "--out", t.TempDir(), wireDir); code != 0 {
+		t.Fatal(stderr)
+	}
+	_, hist, _ := neardup(t, "", "history", "--state", st)
+	for _, col := range strings.Fields(strings.SplitN(hist, "\n", 2)[0]) {
+		if !regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(col) + ` `).MatchString(help) {
+			t.Errorf("history --help does not name its column %q", col)
 		}
 	}
 }
@@ -82,7 +125,7 @@ func TestFiguresFlagAgreesWithREADME(t *testing.T) {
 	if got, want := strings.ReplaceAll(strings.TrimSpace(row[1]), "`", ""), help.DefValue; got != want {
 		t.Errorf("README's --figures default %s, the flag's %s", got, want)
 	}
-	if got, want := strings.ReplaceAll(strings.TrimSpace(row[2]), "`", ""), help.Usage; got != want {
+	if got, want := strings.ReplaceAll(strings.TrimSpace(row[2]), "`", ""), strings.ReplaceAll(help.Usage, "`", ""); got != want {
 		t.Errorf("README's --figures row says\n  %s\nthe flag's help\n  %s", got, want)
 	}
 }

@@ -61,7 +61,7 @@ func fitCmd(ctx context.Context, args []string, e env) error {
 	fs, err := parseFlags("fit", fitHelp, args, e, func(fs *pflag.FlagSet) {
 		fs.StringVarP(&o.out, "out", "o", "", "write the model to `FILE` (required)")
 		fs.StringVar(&o.samples, "samples", "", "also write every labelled pair's features to `FILE` (JSONL: source, a, b, dup, veto, features by name), for study")
-		fs.Float64Var(&o.l2, "l2", model.DefaultOptions.L2, "L2 penalty on the weights")
+		fs.Float64Var(&o.l2, "l2", model.DefaultOptions.L2, "`PENALTY` on the weights' squares (L2)")
 		fs.Float64Var(&o.mergeCost, "merge-cost", model.DefaultOptions.MergeCost, "the cut weighs a distinct pair merged as `N` dup pairs missed (shares of each source's pairs)")
 		o.Options.AddFlags(fs)
 		fs.MarkHidden("model") // refused: for running with a model

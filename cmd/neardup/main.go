@@ -27,6 +27,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strconv"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -151,7 +152,11 @@ func run(ctx context.Context, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "neardup: %v\n", err)
 		return exitMissed
 	case errors.As(err, &ue), errors.As(err, &me):
-		fmt.Fprintf(e.stderr, "neardup: %v\nRun 'neardup --help' for usage.\n", err)
+		help := "neardup --help"
+		if len(args) > 0 && slices.Contains(commands, args[0]) {
+			help = "neardup " + args[0] + " --help"
+		}
+		fmt.Fprintf(e.stderr, "neardup: %v\nRun '%s' for usage.\n", err, help)
 		return exitUsage
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(e.stderr, "neardup: interrupted; previous outputs left as they were")
@@ -166,7 +171,7 @@ rewritten copies of the same story into clusters, one canonical article each.
 
 Usage:
   neardup run [flags] INPUT...   find clusters; write outputs into --out DIR
-  neardup eval --gold G|--pairs P [flags] (--clusters F | INPUT...)
+  neardup eval --gold G|--pairs P|--audit A [flags] (--clusters F | INPUT...)
                                  score clusters against labels; --sweep a grid
   neardup report --out DIR [INPUT...]
                                  (re)build the editors' HTML report of a run
@@ -195,6 +200,9 @@ SOURCE_DATE_EPOCH fixes the date printed in HTML reports.
 
 Run 'neardup COMMAND --help' for the flags of run, eval, report and history.
 `
+
+// commands are the subcommands with a help of their own.
+var commands = []string{"run", "eval", "report", "history", "fit"}
 
 func dispatch(ctx context.Context, args []string, e env) error {
 	if len(args) == 0 {
@@ -251,9 +259,8 @@ func parseFlags(name, help string, args []string, e env, addFlags func(*pflag.Fl
 	addFlags(fs)
 	fs.VisitAll(showListDefault)
 	fs.Usage = func() {
-		fmt.Fprint(e.stdout, help)
-		fs.SetOutput(e.stdout)
-		fs.PrintDefaults()
+		fmt.Fprint(e.stdout, strings.TrimRight(helpText(help), "\n")+"\n")
+		printFlags(e.stdout, fs, name == "run" || name == "eval")
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {

@@ -34,10 +34,10 @@ const defaultKeep = "7d"
 
 func (o *nightOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.state, "state", "", "nightly use: remember articles and decisions in `DIR` between runs (README, Nightly use)")
-	fs.StringVar(&o.keep, "keep", defaultKeep, "with --state: articles published longer than this before the night's clock leave the state (e.g. 7d, 36h)")
+	fs.StringVar(&o.keep, "keep", defaultKeep, "with --state: articles published longer than this `DURATION` before the night's clock leave the state (e.g. 7d, 36h)")
 	fs.StringVar(&o.night, "night", "", "with --state: the night's clock, `DATE` (YYYY-MM-DD or RFC 3339; default: the latest publication date of tonight's new articles at most 48h after their median, never before the last night's)")
-	fs.Float64Var(&o.maxRateChange, "max-rate-change", 0, "with --state: exit 13 when tonight's dedup rate is further than this (a share, e.g. 0.15) from the median of the last 7 nights (0: off)")
-	fs.Float64Var(&o.maxEvict, "max-evict", 0, "with --state: exit 15, changing nothing, when the night would evict more than this share of the stored articles (default: 0.5 plus one day's share of --keep, .64 at 7d; 1: never refuse)")
+	fs.Float64Var(&o.maxRateChange, "max-rate-change", 0, "with --state: exit 13 when tonight's dedup rate is further than this `SHARE` (e.g. 0.15) from the median of the last 7 nights (0: off)")
+	fs.Float64Var(&o.maxEvict, "max-evict", 0, "with --state: exit 15, changing nothing, when the night would evict more than this `SHARE` of the stored articles (default: 0.5 plus one day's share of --keep, .64 at 7d; 1: never refuse)")
 }
 
 // check validates the nightly flags.
@@ -177,11 +177,21 @@ func testStateKillHook() func(string) {
 const historyHelp = `Usage: neardup history --state DIR [--json]
 
 Print the nights a nightly state (neardup run --state DIR) remembers, one
-line each: the night, its clock's date, articles read, new, already in the
-state, hidden, the dedup rate (hidden / new), articles evicted, the state's
-size after it, and the seconds it took. --json prints the records whole,
-with each night's inputs (path, bytes, CRC-32C). It reads without locking
-and never changes the state.
+line each, then the state's parameters. The columns:
+  night    its number, from 1
+  date     its clock's date
+  read     articles read
+  new      of those, added to the state
+  already  of those, in the state already with the same text
+  changed  of those, in the state already with other text (the stored stands)
+  hidden   new articles hidden as copies (drop.txt)
+  rate     hidden / new
+  evicted  articles that left the state at its commit (older than --keep)
+  state    articles the state holds after it
+  MB       the state's segment files after it, in megabytes
+  seconds  the time the night took
+--json prints the records whole, with each night's inputs (path, bytes,
+CRC-32C). It reads without locking and never changes the state.
 
 Flags:
 `

@@ -49,9 +49,9 @@ type reportOptions struct {
 func (o *reportOptions) addFlags(fs *pflag.FlagSet, htmlUsage string) {
 	def := report.DefaultHTMLOptions()
 	fs.StringVar(&o.html, "html", "", htmlUsage)
-	fs.IntVar(&o.maxCopies, "html-max-copies", def.MaxCopies, "report: copies per cluster shown with their text")
-	fs.IntVar(&o.maxText, "html-max-text", def.MaxText, "report: bytes of text shown per article")
-	fs.IntVar(&o.budget, "html-budget", def.Budget, "report: bytes of text in all; later clusters are listed without text")
+	fs.IntVar(&o.maxCopies, "html-max-copies", def.MaxCopies, "report: `N` copies per cluster shown with their text")
+	fs.IntVar(&o.maxText, "html-max-text", def.MaxText, "report: `BYTES` of text shown per article")
+	fs.IntVar(&o.budget, "html-budget", def.Budget, "report: `BYTES` of text in all; later clusters are listed without text")
 }
 
 func (o *reportOptions) options() (report.HTMLOptions, error) {
@@ -112,7 +112,7 @@ func reportCmd(ctx context.Context, args []string, e env) error {
 	fs, err := parseFlags("report", reportHelp, args, e, func(fs *pflag.FlagSet) {
 		fs.StringVarP(&out, "out", "o", "", "the run's output `DIR` (required)")
 		o.addFlags(fs, "write the report to `FILE` (default DIR/report.html)")
-		fs.IntVar(&maxBytes, "max-bytes", corpus.DefaultMaxBytes, "largest article in bytes, as for run")
+		fs.IntVar(&maxBytes, "max-bytes", corpus.DefaultMaxBytes, "largest article in `BYTES`, as for run")
 		fs.DurationVar(&wait, "wait", 0, "if a run holds DIR, wait up to `DURATION` for it instead of exiting with 11")
 	})
 	if err != nil {

@@ -60,7 +60,9 @@ made on earlier nights are final, clusters.jsonl lists the clusters that
 gained a member tonight under stable IDs, drop.txt tonight's hidden articles,
 and the state is committed as one step; a retry of a committed night restores
 its outputs. Exit 12: the state was made with other parameters; 13: the
---max-rate-change alarm (committed); 14: the state is damaged.
+--max-rate-change alarm (committed); 14: the state is damaged; 15: the night
+would evict more than --max-evict (nothing changed); 16: nothing new (no night
+committed, outputs written); 17: the last night's outputs published instead.
 
 Flags:
 `

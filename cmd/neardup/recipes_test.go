@@ -101,3 +101,35 @@ func TestREADMERecipesVerbatim(t *testing.T) {
 		}
 	}
 }
+
+// The README's first example says why its canonical articles are what
+// they are, and that "cluster" is a number in a batch run and a string in
+// a nightly one; both hold (issue 27, item 6).
+func TestREADMEFirstExampleTruths(t *testing.T) {
+	readme := readFile(t, filepath.Join(repoRoot, "README.md"))
+	out := t.TempDir()
+	if code, _, stderr := neardup(t, "", "run", "-q", "--out", out, wireDir); code != 0 {
+		t.Fatal(stderr)
+	}
+	lines := readClusters(t, filepath.Join(out, "clusters.jsonl"))
+	if len(lines) == 0 || lines[0].Canonical != "000_r3_sputnik_added" || !strings.Contains(readme, "the longest text") ||
+		!strings.Contains(readme, "(`000_r3_sputnik_added`), not the original") {
+		t.Errorf("README's wire example: the first cluster's canonical is %q; the README must say it is the longest text", lines[0].Canonical)
+	}
+	for _, c := range lines {
+		longest := 0
+		for _, m := range c.Members {
+			b, _ := os.ReadFile(filepath.Join(wireDir, m.ID+".txt"))
+			_, text, _ := strings.Cut(strings.TrimLeft(string(b), "\n"), "\n")
+			if n := len(strings.TrimSpace(text)); n > longest {
+				longest = n
+				if m.ID != c.Canonical {
+					t.Errorf("cluster %d: %s has a longer text than its canonical %s", c.Cluster, m.ID, c.Canonical)
+				}
+			}
+		}
+	}
+	if !strings.Contains(readme, "`\"cluster\"` is a number here") || !strings.Contains(readme, "it is a string instead, the cluster's stable ID") {
+		t.Error("README does not say where \"cluster\" is a number and where a string")
+	}
+}

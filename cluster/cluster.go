@@ -83,12 +83,32 @@ type Options struct {
 	// the earliest, the canonical, is their weakest match. The articles
 	// left over cluster again among themselves.
 	Linkage float64
+
+	// Decided, when set, gives an editor's decision on a pair of
+	// documents: one story (a must-link) or different items (a
+	// cannot-link). It outranks Verify: a pair decided apart never shares
+	// a cluster, whatever else matches, and a pair decided the same shares
+	// one, the later of the two joining the other's cluster even where it
+	// does not match that cluster's canonical member. Linked lists the
+	// pairs decided the same, which Build adds to the candidates.
+	Decided func(a, b int) (Decision, bool)
+	Linked  []lsh.Pair
+}
+
+// Decision is an editor's decision on a pair: Same (one story) or not
+// (different items), and Note, how the match evidence words it.
+type Decision struct {
+	Same bool
+	Note string
 }
 
 // Result holds the clusters and how many candidate pairs were verified.
 type Result struct {
 	Clusters []Cluster // largest first, then by canonical ID
 	Verified int       // candidate pairs that passed Verify
+	// Editor words, by document, the editor's decision that put a member
+	// where it is (Match.Reason ByEditor): with Options.Decided only.
+	Editor map[int]string
 }
 
 // Build verifies pairs and returns the clusters of n items. Pairs name
@@ -96,10 +116,24 @@ type Result struct {
 // the members of clusters), so that no description of every item need be
 // held.
 func Build(n int, item func(i int) Item, pairs []lsh.Pair, opts Options) Result {
+	b := builder{item: item, opts: opts}
+	if opts.Decided != nil {
+		b.linked, b.notes = map[int][]int{}, map[int]string{}
+		for _, p := range opts.Linked {
+			b.linked[p.A], b.linked[p.B] = append(b.linked[p.A], p.B), append(b.linked[p.B], p.A)
+		}
+	}
 	uf := newUnionFind(n)
 	var edges []lsh.Pair
-	for _, p := range pairs {
-		if opts.Verify(p.A, p.B).Verified {
+	verified, candidates := 0, len(pairs)
+	if opts.Decided != nil {
+		pairs = slices.Concat(pairs, opts.Linked)
+	}
+	for i, p := range pairs {
+		if b.verify(p.A, p.B).Verified {
+			if i < candidates {
+				verified++
+			}
 			edges = append(edges, p)
 			uf.union(p.A, p.B)
 		}
@@ -113,8 +147,7 @@ func Build(n int, item func(i int) Item, pairs []lsh.Pair, opts Options) Result 
 		}
 	}
 	slices.Sort(members)
-	b := builder{item: item, opts: opts}
-	if opts.AntiChain {
+	if opts.AntiChain || opts.Decided != nil {
 		b.adj = newGraph(n, edges)
 	}
 	var clusters []Cluster
@@ -134,13 +167,40 @@ func Build(n int, item func(i int) Item, pairs []lsh.Pair, opts Options) Result 
 		}
 		return strings.Compare(x.canonicalID, y.canonicalID)
 	})
-	return Result{Clusters: clusters, Verified: len(edges)}
+	return Result{Clusters: clusters, Verified: verified, Editor: b.notes}
 }
 
 type builder struct {
-	item func(int) Item
-	opts Options
-	adj  graph // verified edges, for AntiChain
+	item   func(int) Item
+	opts   Options
+	adj    graph          // verified edges, for AntiChain and decisions
+	linked map[int][]int  // the documents an editor joined to each
+	notes  map[int]string // Result.Editor
+}
+
+// verify is Options.Verify, overruled by an editor's decision.
+func (b *builder) verify(x, y int) Match {
+	m := b.opts.Verify(x, y)
+	if b.opts.Decided == nil {
+		return m
+	}
+	if d, ok := b.opts.Decided(x, y); ok {
+		if d.Same {
+			m.Verified, m.Reason = true, ByEditor
+		} else {
+			m.Verified, m.Reason = false, EditorApart
+		}
+	}
+	return m
+}
+
+// apart reports whether an editor decided x and y are different items.
+func (b *builder) apart(x, y int) bool {
+	if b.opts.Decided == nil {
+		return false
+	}
+	d, ok := b.opts.Decided(x, y)
+	return ok && !d.Same
 }
 
 // graph is an undirected graph in compressed rows: the neighbours of v are
@@ -202,13 +262,48 @@ func (b *builder) add(out []Cluster, docs []int) []Cluster {
 			if i == ci {
 				continue
 			}
-			m := b.opts.Verify(canon, d)
-			if b.opts.AntiChain && !m.Verified {
+			m := b.verify(canon, d)
+			if b.opts.AntiChain && !m.Verified || m.Reason == EditorApart {
 				rest = append(rest, d)
 				continue
 			}
 			ms = append(ms, member{Member{Doc: d, Match: m, Linkage: -1}, items[i].ID})
 		}
+	}
+	if b.opts.Decided != nil {
+		var docsIn []int
+		for _, m := range ms {
+			docsIn = append(docsIn, m.Doc)
+		}
+		in, out, pulled := b.settle(docsIn, rest)
+		kept := ms[:1]
+		for _, m := range ms[1:] {
+			if slices.Contains(in, m.Doc) {
+				kept = append(kept, m)
+			}
+		}
+		for _, p := range pulled {
+			kept = append(kept, member{p, b.item(p.Doc).ID})
+		}
+		for i := range kept[1:] {
+			// Without anti-chaining an unverified member is in through
+			// another; when that other is an editor's, say so.
+			m := &kept[i+1].Member
+			if !m.Match.Verified {
+				if l := slices.IndexFunc(b.linked[m.Doc], func(l int) bool { return slices.Contains(in, l) }); l >= 0 {
+					m.Match.Verified, m.Match.Reason = true, ByEditor
+					b.notes[m.Doc] = b.sameNote(b.linked[m.Doc][l], m.Doc)
+				}
+			}
+		}
+		for _, m := range kept[1:] {
+			if _, ok := b.notes[m.Doc]; !ok && m.Match.Reason == ByEditor {
+				if d, ok := b.opts.Decided(canon, m.Doc); ok {
+					b.notes[m.Doc] = d.Note
+				}
+			}
+		}
+		ms, rest = kept, out
 	}
 	slices.SortFunc(ms[1:], func(x, y member) int {
 		if c := cmp.Compare(y.Match.Jaccard, x.Match.Jaccard); c != 0 {
@@ -247,7 +342,7 @@ func (b *builder) link(docs []int, ci int) ([]Member, []int) {
 	cands := make([]cand, 0, len(docs)-1)
 	for i, d := range docs {
 		if i != ci {
-			m := b.opts.Verify(canon, d)
+			m := b.verify(canon, d)
 			cands = append(cands, cand{doc: d, match: m, sum: joinP(m), barred: hardApart(m)})
 		}
 	}
@@ -275,7 +370,7 @@ func (b *builder) link(docs []int, ci int) ([]Member, []int) {
 		joined = append(joined, Member{Doc: c.doc, Match: m, Linkage: c.sum / float64(n)})
 		for i := range cands {
 			if !cands[i].in && !cands[i].barred {
-				m := b.opts.Verify(c.doc, cands[i].doc)
+				m := b.verify(c.doc, cands[i].doc)
 				cands[i].sum += joinP(m)
 				cands[i].barred = hardApart(m)
 			}
@@ -303,7 +398,67 @@ func joinP(m Match) float64 {
 // apart: the date window, or two pages sharing only furniture. An article
 // so kept from the canonical one or from any member never joins by
 // Options.Linkage.
-func hardApart(m Match) bool { return m.Reason == OutsideWindow || m.Reason == FurnitureOnly }
+func hardApart(m Match) bool {
+	return m.Reason == OutsideWindow || m.Reason == FurnitureOnly || m.Reason == EditorApart
+}
+
+// sameNote words why d is in through partner, which an editor joined it
+// to: "editor: same story … (with PARTNER)".
+func (b *builder) sameNote(partner, d int) string {
+	note := "editor: same story"
+	if pd, ok := b.opts.Decided(partner, d); ok {
+		note = pd.Note
+	}
+	return note + " (with " + b.item(partner).ID + ")"
+}
+
+// settle applies the editors' decisions to one cluster: in, its members
+// (the canonical one first), and rest, the component's documents left
+// out. A member an editor decided apart from the canonical one or from
+// an earlier member leaves; then a document of rest that an editor joined
+// to a member, and that is apart from none, joins, its match saying so
+// (repeated, for chains of such decisions). It returns the members kept
+// (the canonical first), the documents left, and the members pulled in.
+func (b *builder) settle(in, rest []int) (kept, left []int, pulled []Member) {
+	kept = in[:1]
+	for _, d := range in[1:] {
+		if slices.ContainsFunc(kept, func(k int) bool { return b.apart(k, d) }) {
+			left = append(left, d)
+			continue
+		}
+		kept = append(kept, d)
+	}
+	left = append(left, rest...)
+	canon := kept[0]
+	for changed := true; changed; {
+		changed = false
+		for i := 0; i < len(left); i++ {
+			d := left[i]
+			partner := -1
+			for _, l := range b.linked[d] {
+				if slices.Contains(kept, l) {
+					partner = l
+					break
+				}
+			}
+			if partner < 0 || slices.ContainsFunc(kept, func(k int) bool { return b.apart(k, d) }) {
+				continue
+			}
+			m := b.verify(canon, d)
+			if m.Reason != ByEditor {
+				m.Verified, m.Reason = true, ByEditor
+				b.notes[d] = b.sameNote(partner, d)
+			}
+			kept = append(kept, d)
+			pulled = append(pulled, Member{Doc: d, Match: m, Linkage: -1})
+			left = slices.Delete(left, i, i+1)
+			changed = true
+			i--
+		}
+	}
+	slices.Sort(left)
+	return kept, left, pulled
+}
 
 // components splits docs into the connected components (of 2+) of the
 // verified edges between them, each in index order.

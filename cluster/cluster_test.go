@@ -240,3 +240,55 @@ func TestLinkageKeepsHardRules(t *testing.T) {
 		t.Errorf("clusters %+v: want a+b, c kept out by the window against b", res.Clusters)
 	}
 }
+
+// Editors' decisions outrank the verdicts: a member decided apart from
+// the canonical or from an earlier member leaves (to stand alone or
+// cluster with what it matches); a pair decided the same shares a
+// cluster, under anti-chaining too, the match saying why.
+func TestBuildDecided(t *testing.T) {
+	items := []Item{
+		{ID: "a", Length: 300}, // 0: canonical of {0,1,2,3}
+		{ID: "b", Length: 100}, // 1
+		{ID: "c", Length: 100}, // 2
+		{ID: "d", Length: 90},  // 3: matches c only
+		{ID: "e", Length: 80},  // 4: alone, joined to b by an editor
+	}
+	sims := map[lsh.Pair]float64{
+		{A: 0, B: 1}: 0.9, {A: 0, B: 2}: 0.8, {A: 0, B: 3}: 0.6, {A: 2, B: 3}: 0.9, {A: 1, B: 3}: 0.55,
+	}
+	decisions := map[lsh.Pair]Decision{
+		{A: 0, B: 3}: {Same: false, Note: "editor: not a copy"},
+		{A: 1, B: 4}: {Same: true, Note: "editor: same story"},
+		{A: 1, B: 2}: {Same: false, Note: "editor: not a copy"},
+	}
+	decided := func(a, b int) (Decision, bool) {
+		if a > b {
+			a, b = b, a
+		}
+		d, ok := decisions[lsh.Pair{A: a, B: b}]
+		return d, ok
+	}
+	for _, anti := range []bool{false, true} {
+		res := Build(len(items), func(i int) Item { return items[i] }, sortedPairs(sims),
+			Options{Verify: simVerify(sims), AntiChain: anti, Decided: decided, Linked: []lsh.Pair{{A: 1, B: 4}}})
+		var got []string
+		for _, c := range res.Clusters {
+			var ids []string
+			for _, m := range c.Members {
+				ids = append(ids, items[m.Doc].ID)
+				if m.Doc == 4 && (m.Match.Reason != ByEditor || !m.Match.Verified || res.Editor[4] != "editor: same story (with b)") {
+					t.Errorf("anti-chain %v: e's match %+v, want the editor's", anti, m.Match)
+				}
+			}
+			got = append(got, strings.Join(ids, " "))
+		}
+		// d is apart from a, c apart from b (the earlier member, by
+		// similarity): both leave, and c and d, which match, cluster.
+		if want := "a b e|c d"; strings.Join(got, "|") != want {
+			t.Errorf("anti-chain %v: clusters %q, want %q", anti, strings.Join(got, "|"), want)
+		}
+		if res.Verified != 4 {
+			t.Errorf("anti-chain %v: %d candidate pairs verified, want 4 (the editors' pairs not counted)", anti, res.Verified)
+		}
+	}
+}

@@ -265,9 +265,11 @@ const (
 	FigureOrderDiff = "figure tables differ"
 	LedesDiffer     = "ledes differ"
 	FurnitureOnly   = "page furniture only"
-	ByModel         = "model"     // verified: the model's probability reached its cut
-	BelowCut        = "below cut" // the model's probability is under its cut
-	ByCluster       = "cluster"   // joined a cluster by its mean probability against the members (Options.Linkage), though under the cut against the canonical one
+	ByModel         = "model"              // verified: the model's probability reached its cut
+	BelowCut        = "below cut"          // the model's probability is under its cut
+	ByCluster       = "cluster"            // joined a cluster by its mean probability against the members (Options.Linkage), though under the cut against the canonical one
+	ByEditor        = "editor"             // an editor decided the two are one story (Options.Decided), or one is of a story an editor joined to the other's
+	EditorApart     = "editor: not a copy" // an editor decided the two are different items
 )
 
 // Check verifies the pair a, b: with the rules' Model when it has one,

@@ -35,6 +35,7 @@ import (
 
 	"github.com/neardup/neardup/cluster"
 	"github.com/neardup/neardup/corpus"
+	"github.com/neardup/neardup/decisions"
 	"github.com/neardup/neardup/lsh"
 	"github.com/neardup/neardup/shingle"
 )
@@ -46,13 +47,14 @@ type Config struct {
 	Corpus      corpus.Options
 	SkipErrors  bool // skip bad records (recorded in Result.Skips) instead of stopping
 	Shingle     shingle.Options
-	LSH         lsh.Params    // signature length, seed, and the banding threshold for candidates
-	Rules       cluster.Rules // verification of candidates
-	AntiChain   bool          // every member verified against its canonical one
-	Boilerplate bool          // strip wire boilerplate (shingle.StripBoilerplate) before matching
-	KeepText    bool          // keep each article's text in Result.Texts (for a report over stdin)
-	Remember    bool          // keep what a nightly state stores of each article: Result.Words and Result.TextHashes
-	Workers     int           // ≤ 0: runtime.NumCPU()
+	LSH         lsh.Params     // signature length, seed, and the banding threshold for candidates
+	Rules       cluster.Rules  // verification of candidates
+	AntiChain   bool           // every member verified against its canonical one
+	Decisions   *decisions.Set // editors' decisions (run --decisions); nil: none
+	Boilerplate bool           // strip wire boilerplate (shingle.StripBoilerplate) before matching
+	KeepText    bool           // keep each article's text in Result.Texts (for a report over stdin)
+	Remember    bool           // keep what a nightly state stores of each article: Result.Words and Result.TextHashes
+	Workers     int            // ≤ 0: runtime.NumCPU()
 
 	// Progress, if set, is called from one goroutine at a time as work is
 	// done: stage names the step, done counts its units so far, and total
@@ -108,9 +110,22 @@ type Result struct {
 	Words      [][]uint32
 	TextHashes []uint32
 
+	// Decisions counts the editors' decisions of Config.Decisions.
+	Decisions *DecisionCounts
+	// Editor words, by document, the editor's decision behind a member's
+	// place (cluster.Result.Editor); nil without decisions.
+	Editor map[int]string
+
 	// Night is set by a night over a state (package state): what its
 	// outputs say of the nights; nil in a plain run.
 	Night *NightView
+}
+
+// DecisionCounts are what a run made of the editors' decisions.
+type DecisionCounts struct {
+	Read     int `json:"read"`       // pairs decided, the last decision of each
+	Applied  int `json:"applied"`    // of those, both articles in the run
+	NotInRun int `json:"not_in_run"` // of those, an article not in the run: counted, not an error
 }
 
 // NightView is what a night's outputs say beyond a plain run's: the
@@ -243,8 +258,13 @@ func match(ctx context.Context, cfg Config, res *Result, lap func(string)) error
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	cl := Cluster(res.Docs, res.Evidence, res.Rules, pairs, cfg.AntiChain)
-	res.Clusters, res.Verified = cl.Clusters, cl.Verified
+	var bound *decisions.Bound
+	if cfg.Decisions != nil {
+		bound = cfg.Decisions.Bind(len(res.Docs), func(i int) string { return res.Docs[i].ID })
+		res.Decisions = &DecisionCounts{Read: cfg.Decisions.Len(), Applied: bound.Len(), NotInRun: bound.Unknown}
+	}
+	cl := ClusterDecided(res.Docs, res.Evidence, res.Rules, pairs, cfg.AntiChain, bound)
+	res.Clusters, res.Verified, res.Editor = cl.Clusters, cl.Verified, cl.Editor
 	lap("cluster")
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/neardup/neardup/cluster"
 	"github.com/neardup/neardup/corpus"
+	"github.com/neardup/neardup/decisions"
 	"github.com/neardup/neardup/lsh"
 	"github.com/neardup/neardup/shingle"
 )
@@ -230,12 +231,23 @@ func Candidates(params lsh.Params, evidence []cluster.Evidence, workers int, pro
 // verified pairs are joined, and clusters get their canonical member
 // (cluster.Build; antiChain keeps only members verified against it).
 func Cluster(docs []Doc, evidence []cluster.Evidence, rules cluster.Rules, pairs []lsh.Pair, antiChain bool) cluster.Result {
+	return ClusterDecided(docs, evidence, rules, pairs, antiChain, nil)
+}
+
+// ClusterDecided is Cluster with editors' decisions bound to docs (nil:
+// none): pairs decided apart never share a cluster, pairs decided the
+// same do (cluster.Options.Decided).
+func ClusterDecided(docs []Doc, evidence []cluster.Evidence, rules cluster.Rules, pairs []lsh.Pair, antiChain bool, decided *decisions.Bound) cluster.Result {
 	item := func(i int) cluster.Item {
 		d := &docs[i]
 		return cluster.Item{ID: d.ID, Published: d.Published, Length: int(d.Length)}
 	}
 	verify := func(a, b int) cluster.Match { return rules.Check(&evidence[a], &evidence[b]) }
-	return cluster.Build(len(docs), item, pairs, cluster.Options{Verify: verify, AntiChain: antiChain, Linkage: rules.Linkage()})
+	opts := cluster.Options{Verify: verify, AntiChain: antiChain, Linkage: rules.Linkage()}
+	if decided != nil {
+		opts.Decided, opts.Linked = decided.Decided, decided.Linked
+	}
+	return cluster.Build(len(docs), item, pairs, opts)
 }
 
 // CandidateThreshold is the Jaccard similarity the LSH banding is tuned

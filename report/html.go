@@ -2,7 +2,11 @@ package report
 
 import (
 	"cmp"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"html/template"
 	"io"
 	"strconv"
@@ -52,6 +56,10 @@ func DefaultHTMLOptions() HTMLOptions {
 // The data the page's script renders. Field names are short: a large
 // report carries one of each per article.
 type htmlData struct {
+	// Run fingerprints the run (its inputs, parameters and clusters): the
+	// page keeps an editor's decisions in the browser under it, so that a
+	// reload keeps them and another run's page does not see them.
+	Run      string        `json:"run"`
 	Clusters []htmlCluster `json:"clusters"`
 }
 
@@ -214,7 +222,27 @@ func HTML(w io.Writer, sum *Summary, clusters []ClusterLine, texts map[string]Ar
 	if page.Data.Clusters == nil {
 		page.Data.Clusters = []htmlCluster{}
 	}
+	page.Data.Run = runFingerprint(sum, clusters)
 	return htmlTemplate.Execute(w, page)
+}
+
+// runFingerprint identifies a run by its inputs, parameters and clusters
+// (members in order), 16 hex digits of their SHA-256: the same run gives
+// the same, another run another.
+func runFingerprint(sum *Summary, clusters []ClusterLine) string {
+	h := sha256.New()
+	p, _ := json.Marshal(sum.Parameters)
+	fmt.Fprintf(h, "%q\n%s\n", sum.Inputs, p)
+	if sum.State != nil {
+		fmt.Fprintf(h, "night %d\n", sum.State.Night)
+	}
+	for _, c := range clusters {
+		for _, m := range c.Members {
+			fmt.Fprintf(h, "%q ", m.ID)
+		}
+		h.Write([]byte("\n"))
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 // article describes a member as the page shows it: title on one line,

@@ -252,6 +252,9 @@ type MatchLine struct {
 	// PublishedBefore: the member was published before the canonical one,
 	// which a nightly run kept on an earlier night (decisions are final).
 	PublishedBefore bool `json:"published_before_canonical,omitempty"`
+	// Editor is the editor's decision that settled the pair (run
+	// --decisions), in words: "editor: same story: … (by at)".
+	Editor string `json:"editor,omitempty"`
 }
 
 // Reason is one kind of evidence's contribution to a model's log-odds
@@ -377,6 +380,7 @@ func clusterLine(res *dedup.Result, i int) ClusterLine {
 				ml.Match.Linkage = &l
 			}
 			ml.Match.PublishedBefore = !d.Published.IsZero() && !canon.Published.IsZero() && d.Published.Before(canon.Published)
+			ml.Match.Editor = res.Editor[m.Doc]
 		}
 		if nv := res.Night; nv != nil {
 			ml.Night = int(nv.Arrived[m.Doc])

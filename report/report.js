@@ -12,6 +12,38 @@
     return e;
   }
   function pct(x) { return Math.round(x * 100) + "%"; }
+
+  // Editors' decisions: kept in this browser under the run's fingerprint
+  // (a reload keeps them), exported as decisions.jsonl in the --pairs
+  // label format for neardup run --decisions. Keyed by (canonical, copy).
+  var STORE = "neardup-decisions:" + data.run, decided = {};
+  try { decided = JSON.parse(localStorage.getItem(STORE) || "{}") || {}; } catch (e) { decided = {}; }
+  function dkey(a, b) { return a + "\u0000" + b; }
+  function decision(a, b) { return decided[dkey(a, b)]; }
+  function decide(a, b, label) {
+    var k = dkey(a, b);
+    if (label == null) delete decided[k];
+    else decided[k] = { a: a, b: b, label: label, by: $("editor").value.trim(), at: new Date().toISOString().replace(/\.\d+Z$/, "Z") };
+    try { localStorage.setItem(STORE, JSON.stringify(decided)); } catch (e) {}
+    showPending();
+  }
+  function exported() {
+    return Object.keys(decided).sort().map(function (k) {
+      var d = decided[k], o = { a: d.a, b: d.b, label: d.label };
+      if (d.by) o.by = d.by;
+      o.at = d.at;
+      return JSON.stringify(o) + "\n";
+    }).join("");
+  }
+  function showPending() {
+    var n = Object.keys(decided).length;
+    $("pending").textContent = n ? n + (n === 1 ? " decision" : " decisions") + " to export" : "no decisions";
+  }
+  function clusterDecided(c) {
+    var n = 0;
+    c.copies.forEach(function (cp) { if (decision(c.canon.id, cp.id)) n++; });
+    return n;
+  }
   // sourcesEl lists sources, each isolated in a <bdi>: a bidi override in
   // one cannot reverse the next.
   function sourcesEl(list) {
@@ -54,6 +86,8 @@
       if (c.span) meta.appendChild(el("span", null, c.span));
       if (c.sources && c.sources.length) meta.appendChild(sourcesEl(c.sources));
       meta.appendChild(el("span", null, "similarity " + pct(c.worst) + (c.best !== c.worst ? "–" + pct(c.best) : "")));
+      var nd = clusterDecided(c);
+      if (nd) meta.appendChild(el("span", "decided", nd + " decided"));
       li.appendChild(meta);
       frag.appendChild(li);
     }
@@ -158,6 +192,21 @@
     meta.appendChild(el("span", null, c.size + " articles"));
     if (c.span) meta.appendChild(el("span", null, c.span));
     if (c.sources && c.sources.length) meta.appendChild(sourcesEl(c.sources));
+    var allSame = c.copies.length > 0 && c.copies.every(function (cp) { var d = decision(c.canon.id, cp.id); return d && d.label === "dup"; });
+    var same = el("button", "decide" + (allSame ? " on" : ""), allSame ? "Same story ✓ (undo)" : "Same story");
+    same.type = "button";
+    same.id = "same-story";
+    same.title = "Confirm every copy of this cluster as the same news item as its canonical article";
+    same.addEventListener("click", function () {
+      c.copies.forEach(function (cp) {
+        var d = decision(c.canon.id, cp.id);
+        if (allSame) decide(c.canon.id, cp.id, null);
+        else if (!d || d.label !== "distinct") decide(c.canon.id, cp.id, "dup");
+      });
+      renderList();
+      renderView(c);
+    });
+    meta.appendChild(same);
     v.appendChild(meta);
     var legend = el("div", "legend");
     [["shared", "var(--shared)", "shared with the canonical article"], ["added", "var(--added)", "only in the copy"],
@@ -173,8 +222,20 @@
     if (c.notext) v.appendChild(el("p", "notext", "Texts are not included for this cluster: the report's size budget was used up by larger clusters."));
     var cw = c.canon.text ? (c.canon._w || (c.canon._w = words(c.canon.text))).length / 2 : 0;
     c.copies.forEach(function (cp) {
-      var pair = el("section", "pair"), head = el("header");
+      var d = decision(c.canon.id, cp.id), apart = d && d.label === "distinct";
+      var pair = el("section", "pair" + (apart ? " apart" : d ? " same" : "")), head = el("header");
+      pair.setAttribute("data-id", cp.id);
       head.appendChild(el("span", "sim", pct(cp.sim)));
+      var btn = el("button", "decide" + (apart ? " on" : ""), apart ? "Not a copy ✗ (undo)" : "Not a copy");
+      btn.type = "button";
+      btn.className += " not-a-copy";
+      btn.title = "This is a different news item: take it out of the cluster on the next run";
+      btn.addEventListener("click", function () {
+        decide(c.canon.id, cp.id, apart ? null : "distinct");
+        renderList();
+        renderView(c);
+      });
+      head.appendChild(btn);
       head.appendChild(el("span", "why", why(cp.match)));
       if (cp.note) head.appendChild(el("span", "note", cp.note));
       var cf = null, f = null;
@@ -207,6 +268,25 @@
     if (li) select(+li.getAttribute("data-i"));
   });
   $("prev").addEventListener("click", function () { page--; renderList(); });
+  try { $("editor").value = localStorage.getItem("neardup-editor") || ""; } catch (e) {}
+  $("editor").addEventListener("change", function () { try { localStorage.setItem("neardup-editor", this.value.trim()); } catch (e) {} });
+  $("export").addEventListener("click", function () {
+    var text = exported();
+    $("exported").textContent = text;
+    var a = document.createElement("a");
+    a.href = URL.createObjectURL(new Blob([text], { type: "application/x-ndjson" }));
+    a.download = "decisions.jsonl";
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  });
+  $("clear").addEventListener("click", function () {
+    decided = {};
+    try { localStorage.removeItem(STORE); } catch (e) {}
+    showPending();
+    if (sel >= 0) { renderList(); renderView(shown[sel]); }
+  });
+  showPending();
   $("next").addEventListener("click", function () { page++; renderList(); });
   $("filter").addEventListener("input", function () {
     var q = this.value.trim().toLowerCase();

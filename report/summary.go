@@ -15,17 +15,18 @@ import (
 // Summary is summary.json: what was read, what was found, every parameter
 // used and how long each stage took.
 type Summary struct {
-	Format     int           `json:"format"`  // FormatVersion
-	Version    string        `json:"version"` // of neardup
-	Inputs     []string      `json:"inputs"`
-	Articles   Articles      `json:"articles"`
-	Matching   Matching      `json:"matching"`
-	Parameters Parameters    `json:"parameters"`
-	Skips      []SkipEntry   `json:"skips,omitempty"`
-	Warnings   []string      `json:"warnings,omitempty"`
-	State      *StateSummary `json:"state,omitempty"` // a nightly run's
-	Workers    int           `json:"workers"`
-	Seconds    Seconds       `json:"seconds"`
+	Format     int                   `json:"format"`  // FormatVersion
+	Version    string                `json:"version"` // of neardup
+	Inputs     []string              `json:"inputs"`
+	Articles   Articles              `json:"articles"`
+	Matching   Matching              `json:"matching"`
+	Parameters Parameters            `json:"parameters"`
+	Skips      []SkipEntry           `json:"skips,omitempty"`
+	Warnings   []string              `json:"warnings,omitempty"`
+	State      *StateSummary         `json:"state,omitempty"`     // a nightly run's
+	Decisions  *dedup.DecisionCounts `json:"decisions,omitempty"` // with run --decisions
+	Workers    int                   `json:"workers"`
+	Seconds    Seconds               `json:"seconds"`
 }
 
 // StateSummary is what a nightly run (neardup run --state) says of the
@@ -204,6 +205,7 @@ func NewSummary(version string, cfg dedup.Config, res *dedup.Result) *Summary {
 		s.Seconds.Total += st.Seconds
 	}
 	s.Seconds.Total = round3(s.Seconds.Total)
+	s.Decisions = res.Decisions
 	return s
 }
 

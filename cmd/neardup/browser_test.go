@@ -203,7 +203,7 @@ func TestReportInBrowser(t *testing.T) {
 
 	// A wire cluster: the Idlib story with its three rewrites.
 	dom = string(chromium(t, bin, "--virtual-time-budget=5000", "--dump-dom", "file://"+html+"#c=1"))
-	if n := len(regexp.MustCompile(`<section class="pair">`).FindAllString(dom, -1)); n != 3 {
+	if n := len(regexp.MustCompile(`<section class="pair"[ >]`).FindAllString(dom, -1)); n != 3 {
 		t.Errorf("cluster 1 shows %d canonical/copy pairs, want 3", n)
 	}
 	if !strings.Contains(dom, `<mark class="shared">`) || !strings.Contains(dom, "Idlib") {
@@ -343,5 +343,85 @@ func TestNightlyReportInBrowser(t *testing.T) {
 	chromium(t, bin, "--virtual-time-budget=5000", "--window-size=1440,1000", "--screenshot="+png, "file://"+page+"#c=1")
 	if b, err := os.ReadFile(png); err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
 		t.Errorf("screenshot %s: %d bytes, %v", png, len(b), err)
+	}
+}
+
+// An editor's decision, as an editor makes it (issue 23): "Not a copy" on
+// a member of the wire report, a reload (the decision is kept), the
+// export; then a run with the exported file takes the member out of its
+// cluster, and says why.
+func TestEditorDecisionsInBrowser(t *testing.T) {
+	bin := chromiumPath(t)
+	out := t.TempDir()
+	page := filepath.Join(out, "report.html")
+	if code, _, stderr := neardup(t, "", "run", "-q", "--out", out, "--html", page, wireDir); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	wrapper := filepath.Join(t.TempDir(), "editor.html")
+	os.WriteFile(wrapper, []byte(`<!DOCTYPE html><html><body><iframe id="f" style="width:1440px;height:1000px"></iframe><pre id="out"></pre><script>
+var f = document.getElementById("f"), step = 0, id = "", loads = 0;
+f.addEventListener("load", function () { loads++; });
+f.src = `+strconvQuote("file://"+page+"#c=1")+`;
+(function poll() {
+  var d = f.contentDocument;
+  if (loads <= step || !d || !d.body || d.body.getAttribute("data-ready") !== "1") { setTimeout(poll, 20); return; }
+  if (step === 0) {
+    var sec = d.querySelector("section.pair");
+    id = sec.getAttribute("data-id");
+    d.getElementById("editor").value = "Ann";
+    sec.querySelector("button.not-a-copy").click();
+    step = 1; // the page after the reload: the iframe's second load
+    f.contentWindow.location.reload();
+    setTimeout(poll, 50);
+    return;
+  }
+  var kept = d.querySelector('section.pair.apart[data-id="' + id + '"]') !== null;
+  // The download itself is the browser's (headless Chromium waits on
+  // it): the link's click is noted, not followed.
+  var downloaded = "";
+  f.contentWindow.HTMLAnchorElement.prototype.click = function () { downloaded = this.download; };
+  d.getElementById("export").click();
+  document.getElementById("out").textContent = JSON.stringify({id: id, kept: kept, downloaded: downloaded,
+    pending: d.getElementById("pending").textContent, exported: d.getElementById("exported").textContent});
+  document.body.setAttribute("data-done", "1");
+})();
+</script></body></html>`), 0o644)
+	dom := string(chromium(t, bin, "--allow-file-access-from-files", "--virtual-time-budget=8000", "--dump-dom", "file://"+wrapper))
+	m := regexp.MustCompile(`(?s)<body data-done="1">.*?<pre id="out">(.*?)</pre>`).FindStringSubmatch(dom)
+	if m == nil {
+		t.Fatalf("the editor's steps did not finish:\n%.2000s", dom)
+	}
+	var got struct {
+		ID, Pending, Exported, Downloaded string
+		Kept                              bool
+	}
+	if err := json.Unmarshal([]byte(html.UnescapeString(m[1])), &got); err != nil {
+		t.Fatal(err)
+	}
+	if !got.Kept || got.Pending != "1 decision to export" || got.Downloaded != "decisions.jsonl" {
+		t.Errorf("after a reload: decision kept %v, pending %q; downloaded %q", got.Kept, got.Pending, got.Downloaded)
+	}
+	var d struct{ A, B, Label, By, At string }
+	if err := json.Unmarshal([]byte(got.Exported), &d); err != nil || strings.Count(got.Exported, "\n") != 1 {
+		t.Fatalf("exported %q: %v", got.Exported, err)
+	}
+	if d.B != got.ID || d.Label != "distinct" || d.By != "Ann" || d.At == "" || d.A == "" {
+		t.Errorf("exported decision %+v, want %s distinct by Ann", d, got.ID)
+	}
+	file := filepath.Join(t.TempDir(), "decisions.jsonl")
+	os.WriteFile(file, []byte(got.Exported), 0o644)
+	out2 := t.TempDir()
+	if code, _, stderr := neardup(t, "", "run", "-q", "--out", out2, "--decisions", file, wireDir); code != 0 {
+		t.Fatalf("run --decisions: exit %d: %s", code, stderr)
+	}
+	for _, c := range readClusters(t, filepath.Join(out2, "clusters.jsonl")) {
+		if c.Canonical != d.A {
+			continue
+		}
+		for _, mem := range c.Members {
+			if mem.ID == d.B {
+				t.Errorf("%s is still in %s's cluster after the editor's decision", d.B, d.A)
+			}
+		}
 	}
 }

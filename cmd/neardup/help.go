@@ -18,7 +18,7 @@ var flagGroups = []struct {
 	title string
 	names []string
 }{
-	{"Output", []string{"out", "quiet", "wait", "html"}},
+	{"Output", []string{"out", "quiet", "wait", "html", "decisions"}},
 	{"Input", []string{"on-error", "max-bytes", "id-field", "title-field", "text-field", "source-field", "date-field"}},
 	{"Nightly use (with --state)", []string{"state", "keep", "night", "max-rate-change", "max-evict"}},
 	{"Matching", []string{"model", "linkage", "window", "anti-chain", "shingle", "fold-accents", "boilerplate"}},

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/neardup/neardup/corpus"
+	"github.com/neardup/neardup/decisions"
 	"github.com/neardup/neardup/dedup"
 	"github.com/neardup/neardup/internal/matchflags"
 	"github.com/neardup/neardup/lock"
@@ -53,6 +54,12 @@ Examples:
   neardup run --out out/ --on-error=skip --text-field body feed.jsonl.gz
   zcat feed.jsonl.gz | neardup run -q --out out/ -
   neardup run -q --state /var/lib/neardup --keep 7d --out /srv/dedup feed/
+
+With --decisions FILE (exported from the report's "Not a copy" and "Same
+story" buttons), an editor's decisions outrank the match decision: a pair
+marked not a copy never shares a cluster, a pair marked the same story does,
+and the member's match says "editor". Decisions about articles not in the run
+are counted in summary.json; contradicting ones stop the run, naming the lines.
 
 With --state DIR (nightly use, README "Nightly use"), tonight's articles are
 matched against those of the last --keep days the state remembers, decisions
@@ -94,6 +101,7 @@ type runOptions struct {
 	quiet      bool
 	cpuProfile string
 	memProfile string
+	decisions  []string
 }
 
 func (o *runOptions) addFlags(fs *pflag.FlagSet) {
@@ -101,6 +109,7 @@ func (o *runOptions) addFlags(fs *pflag.FlagSet) {
 	fs.DurationVar(&o.wait, "wait", 0, "if another neardup holds --out, wait up to `DURATION` (e.g. 10m) for it instead of exiting with 11")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
 	o.report.addFlags(fs, "also write the editors' HTML report to `FILE`")
+	fs.StringSliceVar(&o.decisions, "decisions", nil, "editors' decisions: a `FILE` exported from the report (decisions.jsonl; repeat or comma-separate for several): pairs marked not a copy never share a cluster, pairs marked the same story do")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a Go CPU profile of the run to `FILE` (for benchmarking)")
 	fs.StringVar(&o.memProfile, "memprofile", "", "write a Go heap profile, taken when matching is done, to `FILE`")
 	o.nightOptions.addFlags(fs)
@@ -141,6 +150,14 @@ func runCmd(ctx context.Context, args []string, e env) (err error) {
 	}
 	if err := checkPaths(&o, cfg.Inputs); err != nil {
 		return err
+	}
+	if len(o.decisions) > 0 {
+		if o.state != "" {
+			return usagef("run: --decisions with --state: not yet; a nightly state keeps its decisions final (README, Editors' decisions)")
+		}
+		if cfg.Decisions, err = decisions.Load(o.decisions); err != nil {
+			return fmt.Errorf("--decisions: %w", err)
+		}
 	}
 	var htmlName string // --html's name in the output set; "" outside --out
 	if o.report.html != "" {

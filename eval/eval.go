@@ -333,6 +333,12 @@ type PairScores struct {
 	Misses         []PairLabel     `json:"-"`                // dup pairs left apart
 	FalseMerges    []PairLabel     `json:"-"`                // distinct pairs put together
 	MissingArticle int             `json:"missing_articles"` // pairs naming an ID the run did not read
+	// Agreed counts the labels the run agrees with: dup pairs found and
+	// distinct pairs kept apart. Over an editor's decisions, the share
+	// tells a desk whether the defaults already decide as it does, or
+	// whether to refit (neardup fit).
+	Agreed    int     `json:"agreed"`
+	Agreement float64 `json:"agreement"` // Agreed over the pairs
 }
 
 // ScorePairs scores pair labels against pred. A pair naming an article
@@ -390,5 +396,9 @@ func ScorePairs(pairs []PairLabel, pred Assignment, read func(id string) bool) P
 		}
 		return 0
 	})
+	s.Agreed = s.DupFound + s.Distinct - s.DistinctMerged
+	if n := s.Dup + s.Distinct; n > 0 {
+		s.Agreement = float64(s.Agreed) / float64(n)
+	}
 	return s
 }

@@ -98,7 +98,7 @@ func TestScorePairs(t *testing.T) {
 	pred := eval.Assignment{"a": "1", "b": "1", "d": "2", "e": "2"}
 	s := eval.ScorePairs(pairs, pred, func(id string) bool { return id != "g" })
 	if s.Dup != 2 || s.DupFound != 1 || s.Distinct != 3 || s.DistinctMerged != 1 || !near(s.DupRecall, 0.5) ||
-		!near(s.DistinctRate, 1.0/3) || s.MissingArticle != 1 {
+		!near(s.DistinctRate, 1.0/3) || s.MissingArticle != 1 || s.Agreed != 3 || !near(s.Agreement, 0.6) {
 		t.Errorf("totals %+v", s)
 	}
 	if len(s.Misses) != 1 || s.Misses[0].B != "c" || len(s.FalseMerges) != 1 || s.FalseMerges[0].A != "d" {
@@ -124,6 +124,11 @@ func TestLoaders(t *testing.T) {
 	pred, err := eval.LoadClusters(write("c.jsonl", `{"cluster":1,"size":2,"canonical":"a","members":[{"id":"a"},{"id":"b"}]}`+"\n"))
 	if err != nil || pred["a"] != "1" || pred["b"] != "1" || len(pred) != 2 {
 		t.Errorf("LoadClusters: %v, %v", pred, err)
+	}
+	// An editor's exported decisions read as pair labels, by and at aside.
+	if ds, err := eval.LoadPairs(write("d.jsonl", `{"a": "x", "b": "y", "label": "distinct", "by": "Ann", "at": "2026-12-07T10:00:00Z"}`+"\n")); err != nil ||
+		len(ds) != 1 || ds[0] != (eval.PairLabel{A: "x", B: "y", Label: "distinct"}) {
+		t.Errorf("LoadPairs of decisions: %v, %v", ds, err)
 	}
 	pairs, err := eval.LoadPairs(write("p.jsonl", `{"a": "1", "b": 2, "label": "dup", "stratum": "s", "why": "w"}`+"\n"))
 	if err != nil || len(pairs) != 1 || pairs[0] != (eval.PairLabel{A: "1", B: "2", Label: "dup", Stratum: "s", Why: "w"}) {

@@ -446,6 +446,8 @@ func printEval(w io.Writer, o *evalOptions, rep *evalReport) error {
 		fmt.Fprintln(tw)
 		fmt.Fprintf(tw, "dup recall\t%.4f\t(%d of %d)\n", p.DupRecall, p.DupFound, p.Dup)
 		fmt.Fprintf(tw, "distinct merged\t%.4f\t(%d of %d)\n", p.DistinctRate, p.DistinctMerged, p.Distinct)
+		fmt.Fprintf(tw, "agreement\t%.4f\t(%d of %d labels: dup found or distinct kept apart; over an editor's decisions, how far the run already decides as the desk)\n",
+			p.Agreement, p.Agreed, p.Dup+p.Distinct)
 		fmt.Fprintln(tw, "stratum\tdup found\tdistinct merged\t")
 		for _, s := range p.Strata {
 			fmt.Fprintf(tw, "%s\t%d/%d\t%d/%d\t\n", s.Stratum, s.DupFound, s.Dup, s.DistinctMerged, s.Distinct)

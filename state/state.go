@@ -240,7 +240,8 @@ type State struct {
 	hook   func(point string)
 	aheads []*ahead // segments written ahead of Commit
 
-	release func() // unmaps the segments (sigs lie in their mappings)
+	release  func() // unmaps the segments (sigs lie in their mappings)
+	readOnly bool   // Options.ReadOnly
 }
 
 // slot is a live article in the index.
@@ -432,6 +433,9 @@ type Options struct {
 	// segment written ahead, before Commit; "written", "renamed",
 	// "switched", "removed"), for tests that kill the process there.
 	Hook func(point string)
+	// ReadOnly opens an existing state without changing a file: no
+	// directory made, nothing a killed run left removed (neardup state).
+	ReadOnly bool
 }
 
 // Open locks dir (created if missing), removes what killed runs left,
@@ -454,7 +458,11 @@ func Open(ctx context.Context, dir string, opts Options) (*State, error) {
 // the night's input is read, to the caller. Nothing but Load and Close
 // may be called before Load has returned without error.
 func Lock(ctx context.Context, dir string, opts Options) (*State, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if opts.ReadOnly {
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			return nil, fmt.Errorf("--state %s: no state there", dir)
+		}
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
 	l, err := lock.Acquire(ctx, filepath.Join(dir, lockFile), opts.Wait, opts.Command)
@@ -464,7 +472,7 @@ func Lock(ctx context.Context, dir string, opts Options) (*State, error) {
 		}
 		return nil, err
 	}
-	s := &State{Dir: dir, lock: l, hook: opts.Hook}
+	s := &State{Dir: dir, lock: l, hook: opts.Hook, readOnly: opts.ReadOnly}
 	if s.hook == nil {
 		s.hook = func(string) {}
 	}
@@ -510,6 +518,9 @@ func (s *State) load() error {
 	}
 	s.ids.build(s)
 	s.linkCanonicals()
+	if s.readOnly {
+		return nil
+	}
 	return s.tidy(gen)
 }
 
@@ -531,6 +542,9 @@ func (s *State) readManifest() (string, error) {
 			if n, ok := genNumber(e.Name()); ok && n > 1 {
 				return "", &ErrDamaged{Path: curPath, Err: fmt.Errorf("missing, but %s exists", e.Name())}
 			}
+		}
+		if s.readOnly {
+			return "", nil
 		}
 		return "", s.tidy("")
 	}

@@ -38,7 +38,7 @@ func TestRunSaysItWroteTheReport(t *testing.T) {
 // its bracketed list defaults; eval's list flags read as they are typed.
 func TestHelpReadsWell(t *testing.T) {
 	raw := regexp.MustCompile(`float64Slice|stringSlice|intSlice| strings | ints |\(default \[|0\.[0-9]00000|--[a-z-]+ (string|int|int64|float|duration) `)
-	for _, cmd := range []string{"run", "eval", "report", "history", "fit"} {
+	for _, cmd := range []string{"run", "eval", "report", "history", "state", "fit"} {
 		code, stdout, _ := neardup(t, "", cmd, "--help")
 		if code != 0 {
 			t.Fatalf("%s --help: exit %d", cmd, code)

@@ -176,6 +176,8 @@ Usage:
   neardup report --out DIR [INPUT...]
                                  (re)build the editors' HTML report of a run
   neardup history --state DIR    the nights a nightly state remembers
+  neardup state show|verify|export --state DIR
+                                 a nightly state at a glance, checked, or as JSONL
   neardup fit -o MODEL SPEC      fit the match decision to labels (run --model)
   neardup help [COMMAND]         show help
   neardup version                print the version
@@ -202,7 +204,7 @@ Run 'neardup COMMAND --help' for the flags of run, eval, report and history.
 `
 
 // commands are the subcommands with a help of their own.
-var commands = []string{"run", "eval", "report", "history", "fit"}
+var commands = []string{"run", "eval", "report", "history", "state", "fit"}
 
 func dispatch(ctx context.Context, args []string, e env) error {
 	if len(args) == 0 {
@@ -218,6 +220,8 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return reportCmd(ctx, rest, e)
 	case "history":
 		return historyCmd(ctx, rest, e)
+	case "state":
+		return stateCmd(ctx, rest, e)
 	case "fit":
 		return fitCmd(ctx, rest, e)
 	case "version", "--version":

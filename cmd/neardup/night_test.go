@@ -812,3 +812,59 @@ func TestNightTrustExitCodes(t *testing.T) {
 		t.Fatalf("night 3, run again: exit %d: %s", code, stderr)
 	}
 }
+
+// neardup state: show, verify (0, or 14 naming a damaged file) and export,
+// none of which changes the state (issue 25, beyond the list).
+func TestStateCommand(t *testing.T) {
+	dir := t.TempDir()
+	st, out := filepath.Join(dir, "state"), filepath.Join(dir, "out")
+	nights := threeNights(t, dir)
+	for _, n := range nights[:2] {
+		if code, _, stderr := neardup(t, "", "run", "-q", "--state", st, "--out", out, n); code != 0 {
+			t.Fatal(stderr)
+		}
+	}
+	before := snapshot(t, st)
+	code, stdout, stderr := neardup(t, "", "state", "show", "--state", st)
+	if code != 0 || !strings.Contains(stdout, "5 articles in 2 segments; 2 nights") || !strings.Contains(stdout, "clock 2026-11-25T10:00:00Z") {
+		t.Errorf("state show: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, stdout, _ = neardup(t, "", "state", "verify", "--state", st); code != 0 || !strings.Contains(stdout, "every file holds") {
+		t.Errorf("state verify: exit %d: %s", code, stdout)
+	}
+	code, stdout, _ = neardup(t, "", "state", "export", "--state", st)
+	var ids, hidden []string
+	for _, l := range strings.Split(strings.TrimSpace(stdout), "\n") {
+		var a struct{ ID, Canonical string }
+		if err := json.Unmarshal([]byte(l), &a); err != nil {
+			t.Fatalf("export line %q: %v", l, err)
+		}
+		ids = append(ids, a.ID)
+		if a.Canonical != "" {
+			hidden = append(hidden, a.ID+">"+a.Canonical)
+		}
+	}
+	if code != 0 || len(ids) != 5 || strings.Join(hidden, " ") != "a1>a0 a2>a0 a3>a0" {
+		t.Errorf("state export: exit %d, %v, hidden %v", code, ids, hidden)
+	}
+	if !equalMaps(before, snapshot(t, st)) {
+		t.Error("neardup state changed the state")
+	}
+	// A segment cut short: verify exits 14 naming it; nothing else changes.
+	segs, _ := filepath.Glob(filepath.Join(st, "gen-*", "seg-*"))
+	if len(segs) == 0 {
+		t.Fatal("no segment")
+	}
+	b, _ := os.ReadFile(segs[0])
+	os.Chmod(segs[0], 0o644)
+	os.WriteFile(segs[0], b[:len(b)/2], 0o644)
+	if code, _, stderr = neardup(t, "", "state", "verify", "--state", st); code != exitDamaged || !strings.Contains(stderr, filepath.Base(segs[0])) {
+		t.Errorf("verify of a damaged state: exit %d: %s", code, stderr)
+	}
+	if code, _, _ = neardup(t, "", "state", "show", "--state", filepath.Join(dir, "none")); code != exitFailure {
+		t.Errorf("show of no state: exit %d, want 1", code)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "none")); err == nil {
+		t.Error("show of no state made the directory")
+	}
+}

@@ -282,3 +282,51 @@ func (b *Bound) Decided(x, y int) (cluster.Decision, bool) {
 	}
 	return cluster.Decision{Same: d.Label == Same, Note: d.Note()}, true
 }
+
+// Lookup is the decision about the articles a and b (either order).
+func (s *Set) Lookup(a, b string) (*Decision, bool) {
+	if s == nil {
+		return nil, false
+	}
+	i, ok := s.byPair[key(a, b)]
+	if !ok {
+		return nil, false
+	}
+	return &s.list[i], true
+}
+
+// With is stored decisions (a nightly state's) with s's over them: s's
+// decision of a pair stands where both decided it. The result is checked
+// for contradictions as Load checks; s may be nil.
+func With(stored []Decision, s *Set) (*Set, error) {
+	out := &Set{byPair: map[[2]string]int{}}
+	add := func(d Decision) {
+		k := key(d.A, d.B)
+		if i, ok := out.byPair[k]; ok {
+			out.list[i] = d
+			return
+		}
+		out.byPair[k] = len(out.list)
+		out.list = append(out.list, d)
+	}
+	for _, d := range stored {
+		add(d)
+	}
+	if s != nil {
+		for _, d := range s.list {
+			add(d)
+		}
+	}
+	if err := out.check(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Equal reports whether two lists hold the same decisions in the same
+// order (positions aside).
+func Equal(a, b []Decision) bool {
+	return slices.EqualFunc(a, b, func(x, y Decision) bool {
+		return x.A == y.A && x.B == y.B && x.Label == y.Label && x.Why == y.Why && x.By == y.By && x.At == y.At
+	})
+}

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/neardup/neardup/corpus"
+	"github.com/neardup/neardup/decisions"
 	"github.com/neardup/neardup/dedup"
 	"github.com/neardup/neardup/report"
 	"github.com/neardup/neardup/state"
@@ -164,6 +165,12 @@ func Run(ctx context.Context, cfg dedup.Config, opt Options, out Outputs) (*Done
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Decisions != nil || len(st.Manifest.Decisions) > 0 {
+		// The state's decisions, tonight's file's over them.
+		if cfg.Decisions, err = decisions.With(st.Manifest.Decisions, cfg.Decisions); err != nil {
+			return nil, fmt.Errorf("--decisions with the state's: %w", err)
+		}
+	}
 	if last := st.Last(); last != nil && opt.Out != "" && state.NightKey(in.res) != last.Key {
 		if pub, ok := publishedNight(opt.Out); ok && pub < int(last.Night) {
 			d, err := restore(ctx, cfg, opt, st, in, out, start)
@@ -185,7 +192,7 @@ func Run(ctx context.Context, cfg dedup.Config, opt Options, out Outputs) (*Done
 	if err := guard(opt, st, t); err != nil {
 		return nil, err
 	}
-	if t.Night.New == 0 {
+	if t.Night.New == 0 && !t.DecisionsChanged {
 		return nothingNew(ctx, opt, st, in, t, sum, out, start)
 	}
 	inputs, err := in.inputs()
@@ -370,9 +377,9 @@ func render(opt Options, cfg dedup.Config, st *state.State, t *state.Tonight) (*
 		Before: st.Len(), New: n.New, Already: n.Already, Changed: n.Changed, ChangedIDs: t.Changed,
 		TooOld: n.TooOld, Ahead: n.Ahead,
 	}
-	sum.State.Rehidden = n.Rehidden
+	sum.State.Rehidden, sum.State.Unhidden = n.Rehidden, t.Unhidden
 	sum.Warnings = append(sum.Warnings, warnings(n, opt.Keep)...)
-	if n.New == 0 {
+	if n.New == 0 && !t.DecisionsChanged {
 		return sum, nil, nil // nothingNew renders them
 	}
 	var outs []state.Output
@@ -413,6 +420,9 @@ func warnings(n *state.Night, keep time.Duration) []string {
 	}
 	if n.Ahead > 0 {
 		w = append(w, fmt.Sprintf("%d articles are dated more than %s after the night's median date: they do not move the night's clock (%s)", n.Ahead, report.FormatDuration(state.MaxAhead), n.Date))
+	}
+	if n.Unhidden > 0 {
+		w = append(w, fmt.Sprintf("%d stored copies an editor decided are not copies are un-hidden tonight: publish them (summary.json state.unhidden); they stay apart on every later night", n.Unhidden))
 	}
 	if n.Clock == 0 && n.Undated > 0 {
 		w = append(w, "no article is dated and --night was not given: the nights have no clock, and nothing ever leaves the state; give --night DATE")

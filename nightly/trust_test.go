@@ -7,9 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/neardup/neardup/decisions"
 	"github.com/neardup/neardup/report"
 	"github.com/neardup/neardup/state"
 )
@@ -176,5 +178,50 @@ func TestUnpublishedNight(t *testing.T) {
 	}
 	if n := len(nights(t, dir)); n != 2 {
 		t.Errorf("%d nights committed, want 2: tonight's input is not read", n)
+	}
+}
+
+// Editors' decisions reach back (issue 23, item 3): a copy hidden on
+// night 1 and decided not a copy on night 2 is un-hidden (listed, and kept
+// from then on); the decision is stored, so night 3, run without the
+// file, keeps it apart, re-reading it hides nothing, and a new copy joins
+// the original's cluster under its stable ID.
+func TestDecisionsReachBack(t *testing.T) {
+	dir := t.TempDir()
+	mustRun(t, week(dir), story...)
+	file := filepath.Join(t.TempDir(), "decisions.jsonl")
+	os.WriteFile(file, []byte(`{"a": "orig", "b": "copy1", "label": "distinct", "by": "Ann", "at": "2026-11-24T20:00:00Z"}`+"\n"), 0o644)
+	set, err := decisions.Load([]string{file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config(t, [3]string{"002_r3_added", "late", "2026-11-24T12:00:00Z"})
+	cfg.Decisions = set
+	var out memOutputs
+	done, err := Run(context.Background(), cfg, week(dir), &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := done.Summary.State.Unhidden; len(got) != 1 || got[0] != "copy1" || done.Night.Unhidden != 1 {
+		t.Fatalf("night 2: un-hidden %v (record %d), want copy1", got, done.Night.Unhidden)
+	}
+	if strings.Contains(string(out.files[report.DropFile]), "copy1") {
+		t.Errorf("night 2 hides copy1 again: %q", out.files[report.DropFile])
+	}
+	m, _ := state.ReadHistory(dir)
+	if len(m.Decisions) != 1 || m.Decisions[0].B != "copy1" {
+		t.Fatalf("stored decisions %+v", m.Decisions)
+	}
+	// Night 3, without the file: copy1 read again is not hidden; a new copy
+	// of the story joins orig's cluster, not copy1's.
+	done, out3 := mustRun(t, week(dir), [3]string{"000_r1_afp_trimmed", "copy1", "2026-11-24T09:00:00Z"},
+		[3]string{"000_d995efe7b01a9663", "copy3", "2026-11-24T08:30:00Z"}) // orig re-sent
+	drop := string(out3.files[report.DropFile])
+	if strings.Contains(drop, "copy1") || !strings.Contains(drop, "copy3") || done.Summary.State.Rehidden != 0 {
+		t.Errorf("night 3: drop.txt %q, %d rehidden; want copy3 only", drop, done.Summary.State.Rehidden)
+	}
+	clusters := string(out3.files[report.ClustersFile])
+	if !strings.Contains(clusters, `"cluster":"orig"`) || strings.Contains(clusters, `"cluster":"copy1"`) {
+		t.Errorf("night 3 clusters:\n%s", clusters)
 	}
 }

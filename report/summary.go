@@ -41,6 +41,7 @@ type StateSummary struct {
 	Already    int      `json:"already_in_state"`
 	Rehidden   int      `json:"rehidden"`              // of those, copies an earlier night hid: drop.txt hides them again
 	NothingNew bool     `json:"nothing_new,omitempty"` // every article was in the state already: no night committed
+	Unhidden   []string `json:"unhidden,omitempty"`    // stored copies an editor decided apart tonight: kept from now on
 	Changed    int      `json:"changed_text"`
 	ChangedIDs []string `json:"changed_ids,omitempty"` // the first 1,000: the stored version stands
 	TooOld     int      `json:"older_than_keep"`       // published more than keep before the night's clock: kept, not remembered

@@ -68,6 +68,9 @@ func (s *State) plan(t *Tonight, p Params, keep time.Duration, inputs []Input) c
 	night.Inputs = inputs
 	m.Nights = append(slices.Clone(m.Nights), night)
 	m.Segments, m.Outputs, m.Articles = nil, nil, 0
+	if t.DecisionsChanged {
+		m.Decisions = slices.Clone(t.Decisions)
+	}
 
 	pl := commitPlan{}
 	at := 0

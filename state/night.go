@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/neardup/neardup/decisions"
 	"github.com/neardup/neardup/dedup"
 )
 
@@ -73,6 +74,12 @@ type Tonight struct {
 	// hidden on an earlier night (the first MaxChanged); drop.txt hides
 	// them again.
 	Rehidden []string
+	// The editors' decisions after tonight (the state's and tonight's
+	// file's), whether they differ from the state's, and the stored copies
+	// they un-hide tonight.
+	Decisions        []decisions.Decision
+	DecisionsChanged bool
+	Unhidden         []string
 
 	ahead *ahead // New's segment, being written
 }
@@ -117,11 +124,13 @@ func NightKey(res *dedup.Result) string {
 func (s *State) Night(cfg dedup.Config, res *dedup.Result, clock time.Time, keep time.Duration) *Tonight {
 	start := time.Now()
 	key := NightKey(res)
-	if last := s.Last(); last != nil && last.Key == key {
+	changed := cfg.Decisions != nil && !decisions.Equal(cfg.Decisions.List(), s.Manifest.Decisions)
+	if last := s.Last(); last != nil && last.Key == key && !changed {
 		return &Tonight{Night: *last, Retry: true}
 	}
 	lap := lapper(res)
 	n := s.newNight(cfg, res, key)
+	n.decide()
 	n.classify()
 	n.setClock(clock)
 	n.leaveTooOld(keep)

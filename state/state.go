@@ -42,6 +42,7 @@ import (
 	"time"
 
 	"github.com/neardup/neardup/cluster"
+	"github.com/neardup/neardup/decisions"
 	"github.com/neardup/neardup/dedup"
 	"github.com/neardup/neardup/lock"
 	"github.com/neardup/neardup/report"
@@ -82,6 +83,10 @@ type Manifest struct {
 	Segments   []File  `json:"segments"`
 	Outputs    []File  `json:"outputs"` // the last night's, in out/
 	Nights     []Night `json:"nights"`  // every committed night, in order
+	// Decisions are the editors' decisions the state honours on every
+	// night (run --decisions), the later of a pair standing: a stored copy
+	// decided apart from its canonical is kept from then on.
+	Decisions []decisions.Decision `json:"decisions,omitempty"`
 }
 
 // File is a file of a generation with its checksum.
@@ -100,17 +105,18 @@ type Night struct {
 	Clock      int64              `json:"clock"` // Unix seconds
 	Key        string             `json:"key"`   // SHA-256 of the night's articles (IDs and text hashes): a retry has the same
 	Inputs     []Input            `json:"inputs"`
-	Read       int                `json:"read"`             // articles read
-	New        int                `json:"new"`              // of those, added to the state
-	TooOld     int                `json:"older_than_keep"`  // published before the cutoff: kept, not matched, not remembered
-	Ahead      int                `json:"dated_ahead"`      // dated more than MaxAhead after the night's median: not setting the clock
-	Undated    int                `json:"undated"`          // new articles without a date
-	Already    int                `json:"already_in_state"` // IDs the state had, same text
-	Rehidden   int                `json:"rehidden"`         // of those, copies hidden on an earlier night: drop.txt hides them again
-	Changed    int                `json:"changed_text"`     // IDs the state had, other text: the stored version stands
-	Duplicates int                `json:"duplicates"`       // tonight's articles hidden
-	Clusters   int                `json:"clusters"`         // clusters that gained a member
-	Rate       float64            `json:"dedup_rate"`       // duplicates / new
+	Read       int                `json:"read"`               // articles read
+	New        int                `json:"new"`                // of those, added to the state
+	TooOld     int                `json:"older_than_keep"`    // published before the cutoff: kept, not matched, not remembered
+	Ahead      int                `json:"dated_ahead"`        // dated more than MaxAhead after the night's median: not setting the clock
+	Undated    int                `json:"undated"`            // new articles without a date
+	Already    int                `json:"already_in_state"`   // IDs the state had, same text
+	Rehidden   int                `json:"rehidden"`           // of those, copies hidden on an earlier night: drop.txt hides them again
+	Unhidden   int                `json:"unhidden,omitempty"` // stored copies an editor decided apart tonight: kept from now on
+	Changed    int                `json:"changed_text"`       // IDs the state had, other text: the stored version stands
+	Duplicates int                `json:"duplicates"`         // tonight's articles hidden
+	Clusters   int                `json:"clusters"`           // clusters that gained a member
+	Rate       float64            `json:"dedup_rate"`         // duplicates / new
 	Evicted    int                `json:"evicted"`
 	State      int                `json:"state_articles"` // after the commit
 	StateBytes int64              `json:"state_bytes"`    // segment bytes after the commit
@@ -291,6 +297,9 @@ func (s *State) Article(i int) Article {
 		panic("state: a record checked at load no longer decodes: " + err.Error())
 	}
 	a.Evidence.Signature = slices.Clone(s.signature(i))
+	if s.recs[i].canon == int32(i) {
+		a.Canonical = "" // kept, or un-hidden by an editor's decision
+	}
 	return a
 }
 
@@ -518,6 +527,13 @@ func (s *State) load() error {
 	}
 	s.ids.build(s)
 	s.linkCanonicals()
+	if len(s.Manifest.Decisions) > 0 {
+		set, err := decisions.With(s.Manifest.Decisions, nil)
+		if err != nil {
+			return &ErrDamaged{Path: filepath.Join(genDir, manifestFile), Err: err}
+		}
+		s.unhide(set)
+	}
 	if s.readOnly {
 		return nil
 	}
@@ -672,6 +688,24 @@ func scanSegment(seg int32, n int, names, values []byte) ([]slot, error) {
 		return nil, fmt.Errorf("%d records, the count says %d", len(recs), n)
 	}
 	return recs, nil
+}
+
+// unhide keeps, from now on, each stored copy an editor decided apart from
+// its canonical (by ID, whether that one is still here or not), and
+// returns their IDs.
+func (s *State) unhide(set *decisions.Set) []string {
+	var ids []string
+	for i := range s.recs {
+		r := &s.recs[i]
+		if r.canonID.n == 0 || r.canon == int32(i) {
+			continue
+		}
+		if d, ok := set.Lookup(string(r.canonID.of(s.namesOf(i))), s.idOf(i)); ok && d.Label == decisions.Apart {
+			r.canon = int32(i)
+			ids = append(ids, s.idOf(i))
+		}
+	}
+	return ids
 }
 
 // linkCanonicals finds each stored member's canonical, in two halves at

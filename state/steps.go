@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/neardup/neardup/cluster"
+	"github.com/neardup/neardup/decisions"
 	"github.com/neardup/neardup/dedup"
 	"github.com/neardup/neardup/lsh"
 )
@@ -29,8 +30,9 @@ type night struct {
 	rules    cluster.Rules // with the counts over the state and tonight
 	pairs    []lsh.Pair    // candidates: (stored or tonight's, tonight's)
 	verified int
-	uf       *unionFind // stored canonicals and tonight's, joined by verified pairs
-	edges    []lsh.Pair // verified pairs of two of tonight's
+	uf       *unionFind     // stored canonicals and tonight's, joined by verified pairs
+	decided  *decisions.Set // the editors' decisions, when there are any
+	edges    []lsh.Pair     // verified pairs of two of tonight's
 	groups   map[int]*group
 	order    []int // the groups' roots, in the order of their first article of tonight
 
@@ -68,7 +70,7 @@ func (n *night) classify() {
 		if i, ok := s.find(d.ID); ok {
 			if s.recs[i].textHash == res.TextHashes[j] {
 				t.Night.Already++
-				if s.recs[i].canonID.n > 0 { // a copy, hidden on its night
+				if s.recs[i].canon != int32(i) { // a copy, hidden on its night (and not un-hidden since)
 					t.Night.Rehidden++
 					if len(t.Rehidden) < MaxChanged {
 						t.Rehidden = append(t.Rehidden, d.ID)
@@ -235,7 +237,34 @@ func (n *night) check(a, b int) cluster.Match {
 	} else {
 		pb = &n.res.Evidence[b-n.nOld]
 	}
-	return n.rules.Check(pa, pb)
+	m := n.rules.Check(pa, pb)
+	if n.decided != nil {
+		if d, ok := n.decided.Lookup(n.item(a).ID, n.item(b).ID); ok {
+			if d.Label == decisions.Same {
+				m.Verified, m.Reason = true, cluster.ByEditor
+			} else {
+				m.Verified, m.Reason = false, cluster.EditorApart
+			}
+		}
+	}
+	return m
+}
+
+// decide applies tonight's decisions (the state's with tonight's file's
+// over them, cfg.Decisions) to the stored articles: a stored copy decided
+// apart from its canonical is kept from tonight on, listed as un-hidden.
+// A decision is final for articles decided on earlier nights otherwise:
+// a stored kept article decided the same as another stays kept.
+func (n *night) decide() {
+	set := n.cfg.Decisions
+	if set == nil || set.Len() == 0 {
+		return
+	}
+	n.decided = set
+	n.t.Decisions = set.List()
+	n.t.DecisionsChanged = !decisions.Equal(set.List(), n.s.Manifest.Decisions)
+	n.t.Unhidden = n.s.unhide(set)
+	n.t.Night.Unhidden = len(n.t.Unhidden)
 }
 
 // verify checks the candidates on every worker at once (the rules only

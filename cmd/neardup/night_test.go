@@ -868,3 +868,37 @@ func TestStateCommand(t *testing.T) {
 		t.Error("show of no state made the directory")
 	}
 }
+
+// run --state --decisions: a copy hidden on night 1, decided not a copy,
+// is un-hidden on night 2 and exported as kept (issue 23, item 3).
+func TestNightDecisions(t *testing.T) {
+	dir := t.TempDir()
+	st, out := filepath.Join(dir, "state"), filepath.Join(dir, "out")
+	nights := threeNights(t, dir)
+	if code, _, stderr := neardup(t, "", "run", "-q", "--state", st, "--out", out, nights[0]); code != 0 {
+		t.Fatal(stderr)
+	}
+	file := filepath.Join(dir, "decisions.jsonl")
+	os.WriteFile(file, []byte(`{"a": "a0", "b": "a1", "label": "distinct", "by": "Ann", "at": "2026-11-24T20:00:00Z"}`+"\n"), 0o644)
+	code, _, stderr := neardup(t, "", "run", "--state", st, "--out", out, "--decisions", file, nights[1])
+	if code != 0 || !strings.Contains(stderr, "1 stored copies an editor decided are not copies are un-hidden tonight") {
+		t.Fatalf("night 2 with decisions: exit %d: %s", code, stderr)
+	}
+	sum, _ := report.ReadSummary(filepath.Join(out, report.SummaryFile))
+	if len(sum.State.Unhidden) != 1 || sum.State.Unhidden[0] != "a1" {
+		t.Errorf("summary state.unhidden %v", sum.State.Unhidden)
+	}
+	_, stdout, _ := neardup(t, "", "state", "export", "--state", st)
+	found := false
+	for _, l := range strings.Split(stdout, "\n") {
+		if strings.HasPrefix(l, `{"id":"a1",`) {
+			found = true
+			if strings.Contains(l, `"canonical"`) {
+				t.Errorf("state export still hides a1: %s", l)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("state export has no a1:\n%s", stdout)
+	}
+}

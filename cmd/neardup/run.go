@@ -152,9 +152,6 @@ func runCmd(ctx context.Context, args []string, e env) (err error) {
 		return err
 	}
 	if len(o.decisions) > 0 {
-		if o.state != "" {
-			return usagef("run: --decisions with --state: not yet; a nightly state keeps its decisions final (README, Editors' decisions)")
-		}
 		if cfg.Decisions, err = decisions.Load(o.decisions); err != nil {
 			return fmt.Errorf("--decisions: %w", err)
 		}

@@ -17,9 +17,10 @@
 // Each Acquire opens the file anew, so two Acquires of one file exclude each
 // other even inside one process. A Lock is for use by one goroutine.
 //
-// Used for `neardup run --out DIR` and `neardup report --out DIR`; the
-// nightly state directory is meant to use it the same way, which is why it is
-// a package of its own rather than part of report.
+// Used for `neardup run --out DIR` and `neardup report --out DIR`, and for
+// the nightly state directory (package state: `--state DIR`, `neardup
+// state`), which is why it is a package of its own rather than part of
+// report.
 package lock
 
 import (

@@ -8,8 +8,10 @@
 // shingle, value i is h1 + i·h2 mod 2^64, minimised over the set; O(n·k))
 // stays selectable for comparison. Both estimate Jaccard similarity as the
 // share of equal positions. Candidates: a sort-based index (index.go). Callers see
-// only Params, Signer, Similarity and Index, so either half can be replaced
-// without touching them.
+// only Params, Signer, Similarity, Index and, for a night against a
+// nightly state, CandidatesAgainst (incremental.go: the pairs one index
+// over the stored and tonight's signatures would give that involve
+// tonight's), so either half can be replaced without touching them.
 //
 // Parameters: Hashes (k) is the signature length; the standard error of the
 // Jaccard estimate is √(J(1−J)/k), so 128 hashes estimate J = 0.5 to ±0.044.

@@ -4,18 +4,25 @@
 // Usage:
 //
 //	neardup run [flags] INPUT...
-//	neardup eval (--gold FILE | --pairs FILE) [flags] (--clusters FILE | INPUT...)
+//	neardup eval (--gold FILE | --pairs FILE | --audit FILE) [flags] (--clusters FILE | INPUT...)
 //	neardup report --out DIR [flags] [INPUT...]
 //	neardup history --state DIR
+//	neardup state show|verify|export --state DIR
 //	neardup fit -o MODEL SPEC
 //	neardup help [COMMAND]
 //	neardup version
 //
-// See README.md and `neardup run --help`. Exit codes are a contract for
-// scripts: 0 success; 1 failure (bad input with --on-error=fail, no
-// articles read, I/O error, interrupted); 2 usage error; 3 finished, but
-// input records were skipped for errors (--on-error=skip); 11 --out is
-// locked by another neardup.
+// See README.md and `neardup COMMAND --help`. This package keeps the
+// flags, the printing and the exit codes; the nightly protocol is package
+// nightly's. Exit codes are a contract for scripts: 0 success; 1 failure
+// (bad input with --on-error=fail, no articles read, I/O error,
+// interrupted); 2 usage error; 3 finished, but input records were skipped
+// for errors (--on-error=skip); 11 --out or --state is locked by another
+// neardup; 12 --state was made with other parameters or in another
+// format; 13 the --max-rate-change alarm (committed); 14 --state is
+// damaged; 15 --max-evict refused the night; 16 nothing new (outputs
+// written, no night committed); 17 the state's last night published
+// instead of tonight's.
 package main
 
 import (

@@ -9,7 +9,8 @@
 // Build joins verified pairs with union-find: a cluster is a connected
 // component of verified pairs, optionally split so that every member is
 // verified against the canonical one (Options.AntiChain), or fits the
-// cluster by its mean probability (Options.Linkage). The codec stores
+// cluster by its mean probability (Options.Linkage); editors' decisions
+// (Options.Decided) outrank every verdict. The codec stores
 // Evidence for the nightly state and the Beam pipeline; Vocabulary and
 // Furniture are the corpus counts some evidence is weighed by. The
 // canonical member of a cluster is the one with the

@@ -115,7 +115,7 @@ type ErrDamaged struct {
 }
 
 func (e *ErrDamaged) Error() string {
-	return fmt.Sprintf("state damaged: %s: %v (nothing was used or changed; restore DIR from a backup, or start over: README, Nightly use)", e.Path, e.Err)
+	return fmt.Sprintf("state damaged: %s: %v (nothing was used or changed; restore DIR from a backup, or start over: docs/nightly.md)", e.Path, e.Err)
 }
 
 func (e *ErrDamaged) Unwrap() error { return e.Err }
@@ -129,7 +129,7 @@ type FormatError struct {
 }
 
 func (e *FormatError) Error() string {
-	return fmt.Sprintf("state %s is in format %d, this neardup reads format %d: run the neardup that made it, or start a new state (README, Nightly use)", e.Dir, e.Format, FormatVersion)
+	return fmt.Sprintf("state %s is in format %d, this neardup reads format %d: run the neardup that made it, or start a new state (docs/nightly.md)", e.Dir, e.Format, FormatVersion)
 }
 
 // parseCurrent reads CURRENT's line: the generation's name and the

@@ -195,11 +195,11 @@ func (e *ParamsError) Error() string {
 		if strings.HasPrefix(d, "model:") {
 			return fmt.Sprintf("state %s was made with another match model (%s): its decisions would not mix with this model's; "+
 				"run with the state's model (--model FILE, whose hash summary.json records; --model off for the veto stack), or start a new state "+
-				"and let the nights rebuild it (README, Nightly use)", e.Dir, strings.Join(e.Diffs, "; "))
+				"and let the nights rebuild it (docs/nightly.md)", e.Dir, strings.Join(e.Diffs, "; "))
 		}
 	}
 	return fmt.Sprintf("state %s was made with other parameters (%s): its signatures and decisions would not mix with these; "+
-		"run with the state's parameters, or start a new state (README, Nightly use)", e.Dir, strings.Join(e.Diffs, "; "))
+		"run with the state's parameters, or start a new state (docs/nightly.md)", e.Dir, strings.Join(e.Diffs, "; "))
 }
 
 // diffParams lists the parameters that differ.

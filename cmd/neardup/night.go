@@ -33,7 +33,7 @@ type nightOptions struct {
 const defaultKeep = "7d"
 
 func (o *nightOptions) addFlags(fs *pflag.FlagSet) {
-	fs.StringVar(&o.state, "state", "", "nightly use: remember articles and decisions in `DIR` between runs (README, Nightly use)")
+	fs.StringVar(&o.state, "state", "", "nightly use: remember articles and decisions in `DIR` between runs (docs/nightly.md)")
 	fs.StringVar(&o.keep, "keep", defaultKeep, "with --state: articles published longer than this `DURATION` before the night's clock leave the state (e.g. 7d, 36h)")
 	fs.StringVar(&o.night, "night", "", "with --state: the night's clock, `DATE` (YYYY-MM-DD or RFC 3339; default: the latest publication date of tonight's new articles at most 48h after their median, never before the last night's)")
 	fs.Float64Var(&o.maxRateChange, "max-rate-change", 0, "with --state: exit 13 when tonight's dedup rate is further than this `SHARE` (e.g. 0.15) from the median of the last 7 nights (0: off)")

@@ -61,7 +61,7 @@ marked not a copy never shares a cluster, a pair marked the same story does,
 and the member's match says "editor". Decisions about articles not in the run
 are counted in summary.json; contradicting ones stop the run, naming the lines.
 
-With --state DIR (nightly use, README "Nightly use"), tonight's articles are
+With --state DIR (nightly use, docs/nightly.md), tonight's articles are
 matched against those of the last --keep days the state remembers, decisions
 made on earlier nights are final, clusters.jsonl lists the clusters that
 gained a member tonight under stable IDs, drop.txt tonight's hidden articles,

@@ -25,7 +25,7 @@ import (
 )
 
 // Defaults, measured in benchmarks/QUALITY.md and explained in README.md
-// ("Why these defaults").
+// ("Why these defaults" in docs/design.md).
 const (
 	defaultShingle     = "word:3"
 	defaultThreshold   = 0.3

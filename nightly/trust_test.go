@@ -190,7 +190,10 @@ func TestDecisionsReachBack(t *testing.T) {
 	dir := t.TempDir()
 	mustRun(t, week(dir), story...)
 	file := filepath.Join(t.TempDir(), "decisions.jsonl")
-	os.WriteFile(file, []byte(`{"a": "orig", "b": "copy1", "label": "distinct", "by": "Ann", "at": "2026-11-24T20:00:00Z"}`+"\n"), 0o644)
+	// The second decision names an article not yet in the state: kept
+	// for when it comes (night 3), which keeps copy1b from orig's cluster.
+	os.WriteFile(file, []byte(`{"a": "orig", "b": "copy1", "label": "distinct", "by": "Ann", "at": "2026-11-24T20:00:00Z"}`+"\n"+
+		`{"a": "orig", "b": "copy1b", "label": "distinct", "by": "Ann", "at": "2026-11-24T20:01:00Z"}`+"\n"), 0o644)
 	set, err := decisions.Load([]string{file})
 	if err != nil {
 		t.Fatal(err)
@@ -209,19 +212,32 @@ func TestDecisionsReachBack(t *testing.T) {
 		t.Errorf("night 2 hides copy1 again: %q", out.files[report.DropFile])
 	}
 	m, _ := state.ReadHistory(dir)
-	if len(m.Decisions) != 1 || m.Decisions[0].B != "copy1" {
+	if len(m.Decisions) != 2 || m.Decisions[0].B != "copy1" {
 		t.Fatalf("stored decisions %+v", m.Decisions)
 	}
 	// Night 3, without the file: copy1 read again is not hidden; a new copy
 	// of the story joins orig's cluster, not copy1's.
 	done, out3 := mustRun(t, week(dir), [3]string{"000_r1_afp_trimmed", "copy1", "2026-11-24T09:00:00Z"},
-		[3]string{"000_d995efe7b01a9663", "copy3", "2026-11-24T08:30:00Z"}) // orig re-sent
+		[3]string{"000_d995efe7b01a9663", "copy3", "2026-11-24T08:30:00Z"}, // orig re-sent
+		[3]string{"000_r1_afp_trimmed", "copy1b", "2026-11-24T09:30:00Z"})  // copy1 re-sent
 	drop := string(out3.files[report.DropFile])
-	if strings.Contains(drop, "copy1") || !strings.Contains(drop, "copy3") || done.Summary.State.Rehidden != 0 {
-		t.Errorf("night 3: drop.txt %q, %d rehidden; want copy3 only", drop, done.Summary.State.Rehidden)
+	if drop != "copy1b\ncopy3\n" || done.Summary.State.Rehidden != 0 {
+		t.Errorf("night 3: drop.txt %q, %d rehidden; want copy1b and copy3, not copy1", drop, done.Summary.State.Rehidden)
 	}
 	clusters := string(out3.files[report.ClustersFile])
-	if !strings.Contains(clusters, `"cluster":"orig"`) || strings.Contains(clusters, `"cluster":"copy1"`) {
-		t.Errorf("night 3 clusters:\n%s", clusters)
+	if !strings.Contains(clusters, `"cluster":"orig"`) || !strings.Contains(clusters, `"cluster":"copy1"`) {
+		t.Errorf("night 3 clusters (orig's with copy3, copy1's with copy1b):\n%s", clusters)
+	}
+	// Night 4, a state loaded again: copy1b still belongs to copy1, whose
+	// cluster a further copy joins.
+	_, out4 := mustRun(t, week(dir), [3]string{"000_r1_afp_trimmed", "copy1c", "2026-11-24T10:00:00Z"})
+	var lines []string
+	for _, l := range strings.Split(string(out4.files[report.ClustersFile]), "\n") {
+		if strings.HasPrefix(l, `{"cluster":"copy1"`) {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) != 1 || !strings.Contains(lines[0], `"copy1b"`) || !strings.Contains(lines[0], `"copy1c"`) {
+		t.Errorf("night 4: copy1's cluster %q, want copy1b and copy1c in it", lines)
 	}
 }

@@ -526,14 +526,21 @@ func (s *State) load() error {
 		return &ErrDamaged{Path: filepath.Join(genDir, manifestFile), Err: fmt.Errorf("%d articles kept, the manifest says %d", len(s.recs), s.Manifest.Articles)}
 	}
 	s.ids.build(s)
-	s.linkCanonicals()
+	var unhidden []bool // stored copies an editor decided apart: kept, and canonicals of later copies
 	if len(s.Manifest.Decisions) > 0 {
 		set, err := decisions.With(s.Manifest.Decisions, nil)
 		if err != nil {
 			return &ErrDamaged{Path: filepath.Join(genDir, manifestFile), Err: err}
 		}
-		s.unhide(set)
+		unhidden = make([]bool, len(s.recs))
+		for i := range s.recs {
+			if c := s.recs[i].canonID; c.n > 0 {
+				d, ok := set.Lookup(string(c.of(s.namesOf(i))), s.idOf(i))
+				unhidden[i] = ok && d.Label == decisions.Apart
+			}
+		}
 	}
+	s.linkCanonicals(unhidden)
 	if s.readOnly {
 		return nil
 	}
@@ -709,18 +716,20 @@ func (s *State) unhide(set *decisions.Set) []string {
 }
 
 // linkCanonicals finds each stored member's canonical, in two halves at
-// once: kept, and arrived no later than it (an article that left and
+// once (unhidden, when not nil, marks the stored copies an editor decided
+// apart: kept, and canonicals themselves): kept, and arrived no later than it (an article that left and
 // whose ID came back later is another article); -1 when it has left.
-func (s *State) linkCanonicals() {
+func (s *State) linkCanonicals(unhidden []bool) {
+	kept := func(k int) bool { return s.recs[k].canonID.n == 0 || unhidden != nil && unhidden[k] }
 	var wg sync.WaitGroup
 	half := len(s.recs) / 2
 	for _, r := range [][2]int{{0, half}, {half, len(s.recs)}} {
 		wg.Go(func() {
 			for i := r[0]; i < r[1]; i++ {
 				s.recs[i].canon = int32(i)
-				if c := s.recs[i].canonID; c.n > 0 {
+				if c := s.recs[i].canonID; c.n > 0 && !kept(i) {
 					s.recs[i].canon = -1
-					if k, ok := s.find(string(c.of(s.namesOf(i)))); ok && s.recs[k].canonID.n == 0 && s.recs[k].night <= s.recs[i].night {
+					if k, ok := s.find(string(c.of(s.namesOf(i)))); ok && kept(k) && s.recs[k].night <= s.recs[i].night {
 						s.recs[i].canon = int32(k)
 					}
 				}

@@ -361,7 +361,7 @@ func (n *night) takeInto(c int, docs []int) []int {
 	var left []int
 	for _, d := range docs {
 		m := n.check(c, d)
-		if !m.Verified && n.cfg.AntiChain {
+		if m.Reason == cluster.EditorApart || !m.Verified && n.cfg.AntiChain {
 			left = append(left, d)
 			continue
 		}

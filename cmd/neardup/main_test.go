@@ -909,3 +909,17 @@ func TestEvalCoverage(t *testing.T) {
 		t.Errorf("eval of a nightly clusters file: exit %d, %q", code, stderr)
 	}
 }
+
+// A report or a profile beside the articles of an INPUT directory, in a
+// format the walk does not read, is no input to lose: a second run writes
+// it again (the review of issue 25's path checks).
+func TestRunRewritesFilesBesideInputs(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.txt"), []byte("Port strike ends\nDock workers voted to end the strike.\n"), 0o644)
+	html, prof := filepath.Join(dir, "report.html"), filepath.Join(dir, "cpu.prof")
+	for i := range 2 {
+		if code, _, stderr := neardup(t, "", "run", "-q", "--out", filepath.Join(dir, "out"), "--html", html, "--cpuprofile", prof, dir); code != 0 {
+			t.Fatalf("run %d: exit %d: %s", i+1, code, stderr)
+		}
+	}
+}

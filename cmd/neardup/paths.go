@@ -6,6 +6,7 @@ import (
 	"runtime/pprof"
 	"strings"
 
+	"github.com/neardup/neardup/corpus"
 	"github.com/neardup/neardup/report"
 )
 
@@ -66,7 +67,10 @@ func checkPaths(o *runOptions, inputs []string) error {
 		}
 		_, exists := os.Stat(r)
 		for _, in := range ins {
-			if r == in || within(r, in) && exists == nil && !within(r, out) { // OUT's files are not read
+			// A file the walk would read as an article (a known format, not
+			// hidden, not in OUT): overwriting it loses an input.
+			read := corpus.Known(r) && !strings.HasPrefix(filepath.Base(r), ".") && !within(r, out)
+			if r == in || within(r, in) && exists == nil && read {
 				return usagef("run: %s %s is an INPUT or a file in one: it would overwrite it", f.flag, f.path)
 			}
 		}

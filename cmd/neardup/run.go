@@ -20,6 +20,7 @@ import (
 	"github.com/neardup/neardup/dedup"
 	"github.com/neardup/neardup/internal/matchflags"
 	"github.com/neardup/neardup/lock"
+	"github.com/neardup/neardup/nightly"
 	"github.com/neardup/neardup/report"
 )
 
@@ -193,7 +194,10 @@ func runCmd(ctx context.Context, args []string, e env) (err error) {
 			return perr
 		}
 		defer func() { // err: runCmd's result
-			if serr := stop(err == nil); err == nil && serr != nil {
+			// Kept whenever the outputs were written: exit 0, 3, an alarm.
+			done := err == nil || errors.Is(err, errSkipped) || errors.As(err, new(*nightly.RateAlarm)) ||
+				errors.As(err, new(*nightly.NothingNew)) || errors.As(err, new(*nightly.Unpublished))
+			if serr := stop(done); err == nil && serr != nil {
 				err = fmt.Errorf("--cpuprofile: %w", serr)
 			}
 		}()

@@ -171,7 +171,8 @@ func Run(ctx context.Context, cfg dedup.Config, opt Options, out Outputs) (*Done
 			return nil, fmt.Errorf("--decisions with the state's: %w", err)
 		}
 	}
-	if last := st.Last(); last != nil && opt.Out != "" && state.NightKey(in.res) != last.Key {
+	changed := cfg.Decisions != nil && !decisions.Equal(cfg.Decisions.List(), st.Manifest.Decisions)
+	if last := st.Last(); last != nil && opt.Out != "" && (state.NightKey(in.res) != last.Key || changed) {
 		if pub, ok := publishedNight(opt.Out); ok && pub < int(last.Night) {
 			d, err := restore(ctx, cfg, opt, st, in, out, start)
 			if err != nil {

@@ -241,3 +241,33 @@ func TestDecisionsReachBack(t *testing.T) {
 		t.Errorf("night 4: copy1's cluster %q, want copy1b and copy1c in it", lines)
 	}
 }
+
+// Tonight's own articles honour decisions too: two copies of a new story
+// decided apart do not cluster (the review of issue 23, item 3).
+func TestDecisionsAmongTonights(t *testing.T) {
+	dir := t.TempDir()
+	mustRun(t, week(dir), story[:1]...)
+	file := filepath.Join(t.TempDir(), "decisions.jsonl")
+	os.WriteFile(file, []byte(`{"a": "n1", "b": "n2", "label": "distinct"}`+"\n"), 0o644)
+	set, err := decisions.Load([]string{file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tonight := [][3]string{{"002_b85c2fa3f61deca6", "n1", "2026-11-24T11:00:00Z"}, {"002_r3_added", "n2", "2026-11-24T11:30:00Z"}}
+	var plain memOutputs
+	if _, err := Run(context.Background(), config(t, tonight...), week(t.TempDir()), &plain); err != nil {
+		t.Fatal(err)
+	}
+	if string(plain.files[report.DropFile]) != "n2\n" {
+		t.Fatalf("without the decision, drop.txt %q: the test's copies do not match", plain.files[report.DropFile])
+	}
+	cfg := config(t, tonight...)
+	cfg.Decisions = set
+	var out memOutputs
+	if _, err := Run(context.Background(), cfg, week(dir), &out); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(out.files[report.DropFile]); got != "" {
+		t.Errorf("with n1 and n2 decided apart, drop.txt %q", got)
+	}
+}

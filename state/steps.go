@@ -389,11 +389,35 @@ func (n *night) buildAmong(rest []int, edges []lsh.Pair) {
 			lp = append(lp, lsh.Pair{A: a, B: b})
 		}
 	}
-	built := cluster.Build(len(rest), func(i int) cluster.Item { return n.item(rest[i]) }, lp, cluster.Options{
+	opts := cluster.Options{
 		Verify:    func(a, b int) cluster.Match { return n.check(rest[a], rest[b]) },
 		AntiChain: n.cfg.AntiChain,
 		Linkage:   n.cfg.Rules.Linkage(),
-	})
+	}
+	if n.decided != nil {
+		// Editors' decisions among tonight's: apart never together, the
+		// same together even where LSH proposed no pair.
+		opts.Decided = func(a, b int) (cluster.Decision, bool) {
+			d, ok := n.decided.Lookup(n.item(rest[a]).ID, n.item(rest[b]).ID)
+			if !ok {
+				return cluster.Decision{}, false
+			}
+			return cluster.Decision{Same: d.Label == decisions.Same, Note: d.Note()}, true
+		}
+		at := make(map[string]int, len(rest))
+		for i, d := range rest {
+			at[n.item(d).ID] = i
+		}
+		for _, d := range n.decided.List() {
+			x, okA := at[d.A]
+			y, okB := at[d.B]
+			if d.Label == decisions.Same && okA && okB {
+				opts.Linked = append(opts.Linked, lsh.Pair{A: min(x, y), B: max(x, y)})
+			}
+		}
+		slices.SortFunc(opts.Linked, func(p, q lsh.Pair) int { return cmp.Or(cmp.Compare(p.A, q.A), cmp.Compare(p.B, q.B)) })
+	}
+	built := cluster.Build(len(rest), func(i int) cluster.Item { return n.item(rest[i]) }, lp, opts)
 	for _, c := range built.Clusters {
 		for i := range c.Members {
 			c.Members[i].Doc = rest[c.Members[i].Doc]

@@ -50,8 +50,11 @@
 package corpus
 
 import (
+	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
+	"os"
 	"reflect"
 	"strconv"
 	"time"
@@ -115,6 +118,38 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// EachLine calls fn with every non-blank line of the file at path (white
+// space trimmed) and its position, for the line formats beside the corpus
+// (labels, decisions). An error of fn that is not an *Error already is
+// returned as a malformed record at that position.
+func EachLine(path string, fn func(pos Position, line []byte) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 64<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		pos := Position{File: path, Line: n}
+		if err := fn(pos, line); err != nil {
+			var ce *Error
+			if errors.As(err, &ce) {
+				return err
+			}
+			return &Error{Pos: pos, Reason: Malformed, Err: err}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
 
 // ErrDuplicateID is wrapped by the Error reported for a repeated ID.
 var ErrDuplicateID = errors.New("duplicate id")

@@ -13,12 +13,10 @@
 package decisions
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 
@@ -99,36 +97,21 @@ func Load(paths []string) (*Set, error) {
 }
 
 func (s *Set) read(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) == 0 {
-			continue
-		}
-		pos := corpus.Position{File: path, Line: n}
+	return corpus.EachLine(path, func(pos corpus.Position, line []byte) error {
 		d, err := parse(line)
 		if err != nil {
-			return &corpus.Error{Pos: pos, Reason: corpus.Malformed, Err: err}
+			return err
 		}
 		d.Pos = pos
 		k := key(d.A, d.B)
 		if i, ok := s.byPair[k]; ok {
 			s.list[i] = d // the later decision of the same pair stands
-			continue
+			return nil
 		}
 		s.byPair[k] = len(s.list)
 		s.list = append(s.list, d)
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
+		return nil
+	})
 }
 
 func parse(line []byte) (Decision, error) {

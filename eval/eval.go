@@ -21,13 +21,10 @@
 package eval
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"maps"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -151,29 +148,9 @@ func ratio(num, den int64) float64 {
 	return float64(num) / float64(den)
 }
 
-// eachLine calls fn for every non-blank line of path with its number.
+// eachLine calls fn for every non-blank line of path (corpus.EachLine).
 func eachLine(path string, fn func(line []byte) error) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return scanLines(path, f, fn)
-}
-
-func scanLines(name string, r io.Reader, fn func(line []byte) error) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(nil, 64<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) == 0 {
-			continue
-		}
-		if err := fn(line); err != nil {
-			return &corpus.Error{Pos: corpus.Position{File: name, Line: n}, Err: err}
-		}
-	}
-	return sc.Err()
+	return corpus.EachLine(path, func(_ corpus.Position, line []byte) error { return fn(line) })
 }
 
 // label reads a JSON string or number as a string.

@@ -234,6 +234,12 @@ func newGraph(n int, edges []lsh.Pair) graph {
 
 func (g graph) neighbours(v int) []int32 { return g.next[g.start[v]:g.start[v+1]] }
 
+// member is a cluster member with its ID, for sorting.
+type member struct {
+	Member
+	id string
+}
+
 // add appends the cluster(s) of one connected component, docs in index
 // order.
 func (b *builder) add(out []Cluster, docs []int) []Cluster {
@@ -246,10 +252,6 @@ func (b *builder) add(out []Cluster, docs []int) []Cluster {
 		}
 	}
 	canon := docs[ci]
-	type member struct {
-		Member
-		id string
-	}
 	ms := []member{{Member{Doc: canon, Match: Match{Jaccard: 1, Containment: 1, Figures: -1, Hours: 0, P: -1, Verified: true, Reason: Canonical}, Linkage: -1}, items[ci].ID}}
 	var rest []int
 	if b.opts.AntiChain && b.opts.Linkage > 0 {
@@ -272,39 +274,7 @@ func (b *builder) add(out []Cluster, docs []int) []Cluster {
 		}
 	}
 	if b.opts.Decided != nil {
-		var docsIn []int
-		for _, m := range ms {
-			docsIn = append(docsIn, m.Doc)
-		}
-		in, out, pulled := b.settle(docsIn, rest)
-		kept := ms[:1]
-		for _, m := range ms[1:] {
-			if slices.Contains(in, m.Doc) {
-				kept = append(kept, m)
-			}
-		}
-		for _, p := range pulled {
-			kept = append(kept, member{p, b.item(p.Doc).ID})
-		}
-		for i := range kept[1:] {
-			// Without anti-chaining an unverified member is in through
-			// another; when that other is an editor's, say so.
-			m := &kept[i+1].Member
-			if !m.Match.Verified {
-				if l := slices.IndexFunc(b.linked[m.Doc], func(l int) bool { return slices.Contains(in, l) }); l >= 0 {
-					m.Match.Verified, m.Match.Reason = true, ByEditor
-					b.notes[m.Doc] = b.sameNote(b.linked[m.Doc][l], m.Doc)
-				}
-			}
-		}
-		for _, m := range kept[1:] {
-			if _, ok := b.notes[m.Doc]; !ok && m.Match.Reason == ByEditor {
-				if d, ok := b.opts.Decided(canon, m.Doc); ok {
-					b.notes[m.Doc] = d.Note
-				}
-			}
-		}
-		ms, rest = kept, out
+		ms, rest = b.decided(ms, rest, canon)
 	}
 	slices.SortFunc(ms[1:], func(x, y member) int {
 		if c := cmp.Compare(y.Match.Jaccard, x.Match.Jaccard); c != 0 {
@@ -401,6 +371,45 @@ func joinP(m Match) float64 {
 // Options.Linkage.
 func hardApart(m Match) bool {
 	return m.Reason == OutsideWindow || m.Reason == FurnitureOnly || m.Reason == EditorApart
+}
+
+// decided applies the editors' decisions to one cluster's members (the
+// canonical first) and the component's documents left out (settle), and
+// records the words of each decision that placed a member (Result.Editor).
+func (b *builder) decided(ms []member, rest []int, canon int) ([]member, []int) {
+	var docsIn []int
+	for _, m := range ms {
+		docsIn = append(docsIn, m.Doc)
+	}
+	in, out, pulled := b.settle(docsIn, rest)
+	kept := ms[:1]
+	for _, m := range ms[1:] {
+		if slices.Contains(in, m.Doc) {
+			kept = append(kept, m)
+		}
+	}
+	for _, p := range pulled {
+		kept = append(kept, member{p, b.item(p.Doc).ID})
+	}
+	for i := range kept[1:] {
+		// Without anti-chaining an unverified member is in through
+		// another; when that other is an editor's, say so.
+		m := &kept[i+1].Member
+		if !m.Match.Verified {
+			if l := slices.IndexFunc(b.linked[m.Doc], func(l int) bool { return slices.Contains(in, l) }); l >= 0 {
+				m.Match.Verified, m.Match.Reason = true, ByEditor
+				b.notes[m.Doc] = b.sameNote(b.linked[m.Doc][l], m.Doc)
+			}
+		}
+	}
+	for _, m := range kept[1:] {
+		if _, ok := b.notes[m.Doc]; !ok && m.Match.Reason == ByEditor {
+			if d, ok := b.opts.Decided(canon, m.Doc); ok {
+				b.notes[m.Doc] = d.Note
+			}
+		}
+	}
+	return kept, out
 }
 
 // sameNote words why d is in through partner, which an editor joined it

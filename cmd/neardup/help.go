@@ -22,7 +22,7 @@ var flagGroups = []struct {
 	{"Input", []string{"on-error", "max-bytes", "id-field", "title-field", "text-field", "source-field", "date-field"}},
 	{"Nightly use (with --state)", []string{"state", "keep", "night", "max-rate-change", "max-evict"}},
 	{"Matching", []string{"model", "linkage", "window", "anti-chain", "shingle", "fold-accents", "boilerplate"}},
-	{"Performance", []string{"jobs", "hashes", "signature", "candidate-threshold", "seed", "cpuprofile", "memprofile"}},
+	{"Performance", []string{"jobs", "hashes", "signature", "candidate-threshold", "seed", "cpuprofile", "memprofile", "max-memory", "dry-run"}},
 	{"Report", []string{"html-max-copies", "html-max-text", "html-budget"}},
 	{"Veto stack levers (read with --model off only; a model file holds their weights)",
 		slices.DeleteFunc(slices.Clone(matchflags.Levers), func(n string) bool { return n == "anti-chain" })},

@@ -103,6 +103,7 @@ type runOptions struct {
 	cpuProfile string
 	memProfile string
 	decisions  []string
+	memory     memoryOptions
 }
 
 func (o *runOptions) addFlags(fs *pflag.FlagSet) {
@@ -114,6 +115,7 @@ func (o *runOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a Go CPU profile of the run to `FILE` (for benchmarking)")
 	fs.StringVar(&o.memProfile, "memprofile", "", "write a Go heap profile, taken when matching is done, to `FILE`")
 	o.nightOptions.addFlags(fs)
+	o.memory.addFlags(fs)
 	o.Options.AddFlags(fs)
 }
 
@@ -123,7 +125,7 @@ func runCmd(ctx context.Context, args []string, e env) (err error) {
 	if err != nil {
 		return err
 	}
-	if o.out == "" {
+	if o.out == "" && !o.memory.dryRun {
 		return usagef("run: --out DIR is required")
 	}
 	if o.wait < 0 {
@@ -140,6 +142,9 @@ func runCmd(ctx context.Context, args []string, e env) (err error) {
 		return err
 	}
 	cfg.Stdin = e.stdin
+	if stop, err := memoryCheck(ctx, &o, cfg, e); stop || err != nil {
+		return err
+	}
 	cfg.KeepText = o.report.html != "" && slices.Contains(cfg.Inputs, "-")
 	if o.report.html != "" {
 		if _, err := o.report.options(); err != nil {

@@ -44,7 +44,8 @@ type HTMLOptions struct {
 	MaxCopies int
 	MaxText   int
 	Budget    int
-	Generated time.Time // shown as the report's date
+	Generated time.Time  // shown as the report's date
+	Near      []NearLine // near misses, listed under their clusters with a "These are copies" button; nil: none
 }
 
 // DefaultHTMLOptions: 8 copies of at most 20 KB each per cluster, 16 MiB of
@@ -79,6 +80,18 @@ type htmlCluster struct {
 	// arrived tonight.
 	ID      string `json:"id,omitempty"`
 	Tonight int    `json:"tonight,omitempty"`
+
+	// Near misses: articles the run kept apart that nearly matched a member.
+	Near []htmlNear `json:"near,omitempty"`
+}
+
+// htmlNear is a near miss as the page shows it: the article kept apart,
+// the member it nearly matched (by ID), and the cluster it is in (0: none).
+type htmlNear struct {
+	htmlArticle
+	Member string     `json:"member"`
+	Apart  int        `json:"apart,omitempty"`
+	Match  *MatchLine `json:"match,omitempty"`
 }
 
 type htmlArticle struct {
@@ -145,6 +158,10 @@ func HTML(w io.Writer, sum *Summary, clusters []ClusterLine, texts map[string]Ar
 		Generated: opts.Generated.UTC().Format(displayTime),
 		CSS:       template.CSS(reportCSS),
 		JS:        template.JS(reportJS),
+	}
+	near := map[int][]NearLine{}
+	for _, n := range opts.Near {
+		near[n.Cluster] = append(near[n.Cluster], n)
 	}
 	used := 0
 	for _, c := range clusters {
@@ -217,6 +234,14 @@ func HTML(w io.Writer, sum *Summary, clusters []ClusterLine, texts map[string]Ar
 			}
 			hc.Copies = append(hc.Copies, cp)
 		}
+		for _, n := range near[c.Cluster] {
+			text, cut := "", false
+			if !hc.NoText {
+				text, cut = displayText(texts[n.Other.ID].Text, min(opts.MaxText, nearText))
+				used += len(text)
+			}
+			hc.Near = append(hc.Near, htmlNear{htmlArticle: article(n.Other, text, cut), Member: n.Member, Apart: n.Apart, Match: n.Other.Match})
+		}
 		page.Data.Clusters = append(page.Data.Clusters, hc)
 	}
 	if page.Data.Clusters == nil {
@@ -225,6 +250,10 @@ func HTML(w io.Writer, sum *Summary, clusters []ClusterLine, texts map[string]Ar
 	page.Data.Run = runFingerprint(sum, clusters)
 	return htmlTemplate.Execute(w, page)
 }
+
+// nearText bounds the text shown of a near miss's article: enough to
+// read its lede and decide.
+const nearText = 2000
 
 // runFingerprint identifies a run by its inputs, parameters and clusters
 // (members in order), 16 hex digits of their SHA-256: the same run gives

@@ -549,13 +549,17 @@ func LoadTexts(ctx context.Context, inputs []string, stdin io.Reader, opts corpu
 	return texts, err
 }
 
-// MemberIDs is the set of IDs of every cluster member.
-func MemberIDs(clusters []ClusterLine) map[string]bool {
+// MemberIDs is the set of IDs of every cluster member and of the articles
+// of near misses.
+func MemberIDs(clusters []ClusterLine, near []NearLine) map[string]bool {
 	ids := map[string]bool{}
 	for _, c := range clusters {
 		for _, m := range c.Members {
 			ids[m.ID] = true
 		}
+	}
+	for _, n := range near {
+		ids[n.Other.ID] = true
 	}
 	return ids
 }
@@ -584,4 +588,32 @@ func Drop(w io.Writer, res *dedup.Result) error {
 		}
 	}
 	return nil
+}
+
+// NearLine is a near miss (dedup.Near) as the report lists it: under the
+// cluster whose member it nearly matched, the article the run kept apart,
+// so that an editor can say the two are copies.
+type NearLine struct {
+	Cluster int        // the cluster's number (ClusterLine.Cluster)
+	Member  string     // the member it nearly matched
+	Other   MemberLine // the article kept apart (Match: the pair's evidence)
+	Apart   int        // the cluster the other article is in; 0: none
+}
+
+// NearLines describes near misses of res for the report.
+func NearLines(res *dedup.Result, near []dedup.Near) []NearLine {
+	in := map[int]int{}
+	for ci, c := range res.Clusters {
+		for _, m := range c.Members {
+			in[m.Doc] = ci + 1
+		}
+	}
+	lines := make([]NearLine, 0, len(near))
+	for _, n := range near {
+		d := res.Docs[n.B]
+		lines = append(lines, NearLine{Cluster: in[n.A], Member: res.Docs[n.A].ID, Apart: in[n.B],
+			Other: MemberLine{ID: d.ID, Title: d.Title, Similarity: Round4(n.Match.Jaccard), Source: d.Source,
+				Date: FormatDate(d.Published), Match: NewMatchLine(n.Match)}})
+	}
+	return lines
 }

@@ -42,6 +42,7 @@
   function clusterDecided(c) {
     var n = 0;
     c.copies.forEach(function (cp) { if (decision(c.canon.id, cp.id)) n++; });
+    (c.near || []).forEach(function (x) { if (decision(x.member, x.id)) n++; });
     return n;
   }
   // sourcesEl lists sources, each isolated in a <bdi>: a bidi override in
@@ -86,6 +87,7 @@
       if (c.span) meta.appendChild(el("span", null, c.span));
       if (c.sources && c.sources.length) meta.appendChild(sourcesEl(c.sources));
       meta.appendChild(el("span", null, "similarity " + pct(c.worst) + (c.best !== c.worst ? "–" + pct(c.best) : "")));
+      if (c.near) meta.appendChild(el("span", "nearcount", c.near.length + " kept apart close to the cut"));
       var nd = clusterDecided(c);
       if (nd) meta.appendChild(el("span", "decided", nd + " decided"));
       li.appendChild(meta);
@@ -161,11 +163,11 @@
     return col;
   }
 
-  function why(m) {
+  function why(m, lead) {
     if (!m) return "";
     var parts = [];
     if (m.p != null) {
-      parts.push("matched the canonical: probability " + pct(m.p));
+      parts.push((lead || "matched the canonical") + ": probability " + pct(m.p));
       if (m.cluster_p != null) parts.push("joined the cluster by its mean probability against the members, " + pct(m.cluster_p));
       (m.why || []).forEach(function (w) {
         parts.push(w.evidence + " " + (w.contribution > 0 ? "+" : "\u2212") + Math.abs(w.contribution).toFixed(1));
@@ -251,7 +253,41 @@
       pair.appendChild(cols);
       v.appendChild(pair);
     });
+    if (c.near && c.near.length) v.appendChild(nearView(c));
     v.scrollTop = 0;
+  }
+
+  // nearView lists the near misses of cluster c: articles the run kept
+  // apart that nearly matched one of its members, each with a "These are
+  // copies" button (a dup decision between the member and the article).
+  function nearView(c) {
+    var sec = el("div", "near");
+    sec.appendChild(el("h2", null, "Kept apart, close to the cut"));
+    sec.appendChild(el("p", "help", "The run did not put these in the cluster, though each nearly matched a member. " +
+      "If one is the same news item, mark it: the next run given the decisions joins the two."));
+    c.near.forEach(function (n) {
+      var d = decision(n.member, n.id), same = d && d.label === "dup";
+      var pair = el("section", "pair near-miss" + (same ? " same" : "")), head = el("header");
+      pair.setAttribute("data-id", n.id);
+      head.appendChild(el("span", "sim", pct(n.match && n.match.p != null ? n.match.p : n.sim)));
+      var btn = el("button", "decide are-copies" + (same ? " on" : ""), same ? "These are copies ✓ (undo)" : "These are copies");
+      btn.type = "button";
+      btn.title = "The same news item as " + n.member + ": join them on the next run";
+      btn.addEventListener("click", function () {
+        decide(n.member, n.id, same ? null : "dup");
+        renderList();
+        renderView(c);
+      });
+      head.appendChild(btn);
+      head.appendChild(el("span", "why", (n.apart ? "in cluster " + n.apart : "standing alone") + " · " +
+        why(n.match, "against " + n.member)));
+      pair.appendChild(head);
+      var cols = el("div", "cols");
+      cols.appendChild(column("kept apart", n, null, "added"));
+      pair.appendChild(cols);
+      sec.appendChild(pair);
+    });
+    return sec;
   }
 
   function select(i) {

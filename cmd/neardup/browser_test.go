@@ -425,3 +425,76 @@ f.src = `+strconvQuote("file://"+page+"#c=1")+`;
 		}
 	}
 }
+
+// writethruDir holds one story in three versions, each written through
+// from the one before (testdata/writethru): the third matches the second
+// but not the first, the canonical, so the run keeps it apart and the
+// report lists it as a near miss.
+const writethruDir = "../../testdata/writethru"
+
+// TestNearMissInBrowser: an editor clicks "These are copies" on the
+// article a run kept apart under a cluster, exports, and the next run
+// given the file puts it in the cluster.
+func TestNearMissInBrowser(t *testing.T) {
+	bin := chromiumPath(t)
+	out := t.TempDir()
+	page := filepath.Join(out, "report.html")
+	if code, _, stderr := neardup(t, "", "run", "-q", "--out", out, "--html", page, writethruDir); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	before := readClusters(t, filepath.Join(out, "clusters.jsonl"))
+	if len(before) != 1 || before[0].Size != 2 {
+		t.Fatalf("clusters before the decision: %+v, want pier-1 and pier-2 without pier-3", before)
+	}
+	wrapper := filepath.Join(t.TempDir(), "editor.html")
+	os.WriteFile(wrapper, []byte(`<!DOCTYPE html><html><body><iframe id="f" style="width:1440px;height:1000px"></iframe><pre id="out"></pre><script>
+var f = document.getElementById("f");
+f.src = `+strconvQuote("file://"+page+"#c=1")+`;
+(function poll() {
+  var d = f.contentDocument;
+  if (!d || !d.body || d.body.getAttribute("data-ready") !== "1") { setTimeout(poll, 20); return; }
+  var near = d.querySelector(".near section.pair");
+  var listed = near ? near.getAttribute("data-id") : "";
+  var why = near ? near.querySelector(".why").textContent : "";
+  if (near) near.querySelector("button.are-copies").click();
+  var marked = d.querySelector(".near section.pair.same") !== null;
+  f.contentWindow.HTMLAnchorElement.prototype.click = function () {};
+  d.getElementById("export").click();
+  document.getElementById("out").textContent = JSON.stringify({listed: listed, why: why, marked: marked,
+    exported: d.getElementById("exported").textContent});
+  document.body.setAttribute("data-done", "1");
+})();
+</script></body></html>`), 0o644)
+	dom := string(chromium(t, bin, "--allow-file-access-from-files", "--virtual-time-budget=8000", "--dump-dom", "file://"+wrapper))
+	m := regexp.MustCompile(`(?s)<body data-done="1">.*?<pre id="out">(.*?)</pre>`).FindStringSubmatch(dom)
+	if m == nil {
+		t.Fatalf("the editor's steps did not finish:\n%.2000s", dom)
+	}
+	var got struct {
+		Listed, Why, Exported string
+		Marked                bool
+	}
+	if err := json.Unmarshal([]byte(html.UnescapeString(m[1])), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Listed != "pier-3" || !got.Marked || !strings.Contains(got.Why, "against pier-2: probability") || !strings.Contains(got.Why, "standing alone") {
+		t.Fatalf("near miss listed %q (why %q), marked %v", got.Listed, got.Why, got.Marked)
+	}
+	var d struct{ A, B, Label string }
+	if err := json.Unmarshal([]byte(got.Exported), &d); err != nil || d.A != "pier-2" || d.B != "pier-3" || d.Label != "dup" {
+		t.Fatalf("exported %q (%v), want pier-2 and pier-3 dup", got.Exported, err)
+	}
+	file := filepath.Join(t.TempDir(), "decisions.jsonl")
+	os.WriteFile(file, []byte(got.Exported), 0o644)
+	out2 := t.TempDir()
+	if code, _, stderr := neardup(t, "", "run", "-q", "--out", out2, "--decisions", file, writethruDir); code != 0 {
+		t.Fatalf("run --decisions: exit %d: %s", code, stderr)
+	}
+	after := readClusters(t, filepath.Join(out2, "clusters.jsonl"))
+	if len(after) != 1 || after[0].Size != 3 || after[0].Members[2].ID != "pier-3" {
+		t.Errorf("after the decision: %+v, want pier-3 in pier-1's cluster", after)
+	}
+	if b := readFile(t, filepath.Join(out2, "clusters.jsonl")); !strings.Contains(b, `"editor"`) {
+		t.Errorf("pier-3's match does not name the editor: %s", b)
+	}
+}

@@ -154,7 +154,7 @@ func retryReport(ctx context.Context, o *runOptions, cfg dedup.Config, res *dedu
 		for i, d := range res.Docs {
 			texts[d.ID] = report.Article{Title: d.Title, Text: res.Texts[i]}
 		}
-	} else if texts, err = report.LoadTexts(ctx, cfg.Inputs, nil, cfg.Corpus, report.MemberIDs(clusters)); err != nil {
+	} else if texts, err = report.LoadTexts(ctx, cfg.Inputs, nil, cfg.Corpus, report.MemberIDs(clusters, nil)); err != nil {
 		return fmt.Errorf("report: reading texts: %w", err)
 	}
 	write := func(w io.Writer) error { return report.HTML(w, sum, clusters, texts, opts) }

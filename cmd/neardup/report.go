@@ -83,12 +83,17 @@ func stageHTML(path string, write func(io.Writer) error) (*report.StagedFile, er
 
 // runReport prepares the HTML report at the end of `neardup run`: it
 // returns the function that writes it.
+// maxNear bounds the near misses a run's report lists (dedup.NearMisses).
+const maxNear = 2000
+
 func runReport(ctx context.Context, o *reportOptions, cfg dedup.Config, res *dedup.Result, sum *report.Summary) (func(io.Writer) error, error) {
 	opts, err := o.options()
 	if err != nil {
 		return nil, err
 	}
 	clusters := report.ClusterLines(res)
+	near := dedup.NearMisses(cfg, res, maxNear)
+	opts.Near = report.NearLines(res, near)
 	var texts map[string]report.Article
 	if cfg.KeepText {
 		texts = map[string]report.Article{}
@@ -98,7 +103,10 @@ func runReport(ctx context.Context, o *reportOptions, cfg dedup.Config, res *ded
 				texts[d.ID] = report.Article{Title: d.Title, Text: res.Texts[m.Doc]}
 			}
 		}
-	} else if texts, err = report.LoadTexts(ctx, cfg.Inputs, nil, cfg.Corpus, report.MemberIDs(clusters)); err != nil {
+		for _, n := range near {
+			texts[res.Docs[n.B].ID] = report.Article{Title: res.Docs[n.B].Title, Text: res.Texts[n.B]}
+		}
+	} else if texts, err = report.LoadTexts(ctx, cfg.Inputs, nil, cfg.Corpus, report.MemberIDs(clusters, opts.Near)); err != nil {
 		return nil, fmt.Errorf("report: reading texts: %w", err)
 	}
 	return func(w io.Writer) error { return report.HTML(w, sum, clusters, texts, opts) }, nil
@@ -185,7 +193,7 @@ func reportCmd(ctx context.Context, args []string, e env) error {
 	if copts.Fields.ID == "" {
 		copts.Fields = corpus.DefaultFields()
 	}
-	texts, err := report.LoadTexts(ctx, inputs, nil, copts, report.MemberIDs(clusters))
+	texts, err := report.LoadTexts(ctx, inputs, nil, copts, report.MemberIDs(clusters, nil))
 	if err != nil {
 		return fmt.Errorf("report: reading texts: %w", err)
 	}

@@ -386,16 +386,12 @@ f.src = `+strconvQuote("file://"+page+"#c=1")+`;
   document.body.setAttribute("data-done", "1");
 })();
 </script></body></html>`), 0o644)
-	dom := string(chromium(t, bin, "--allow-file-access-from-files", "--virtual-time-budget=8000", "--dump-dom", "file://"+wrapper))
-	m := regexp.MustCompile(`(?s)<body data-done="1">.*?<pre id="out">(.*?)</pre>`).FindStringSubmatch(dom)
-	if m == nil {
-		t.Fatalf("the editor's steps did not finish:\n%.2000s", dom)
-	}
+	m := editorSteps(t, bin, wrapper)
 	var got struct {
 		ID, Pending, Exported, Downloaded string
 		Kept                              bool
 	}
-	if err := json.Unmarshal([]byte(html.UnescapeString(m[1])), &got); err != nil {
+	if err := json.Unmarshal(m, &got); err != nil {
 		t.Fatal(err)
 	}
 	if !got.Kept || got.Pending != "1 decision to export" || got.Downloaded != "decisions.jsonl" {
@@ -465,16 +461,12 @@ f.src = `+strconvQuote("file://"+page+"#c=1")+`;
   document.body.setAttribute("data-done", "1");
 })();
 </script></body></html>`), 0o644)
-	dom := string(chromium(t, bin, "--allow-file-access-from-files", "--virtual-time-budget=8000", "--dump-dom", "file://"+wrapper))
-	m := regexp.MustCompile(`(?s)<body data-done="1">.*?<pre id="out">(.*?)</pre>`).FindStringSubmatch(dom)
-	if m == nil {
-		t.Fatalf("the editor's steps did not finish:\n%.2000s", dom)
-	}
+	m := editorSteps(t, bin, wrapper)
 	var got struct {
 		Listed, Why, Exported string
 		Marked                bool
 	}
-	if err := json.Unmarshal([]byte(html.UnescapeString(m[1])), &got); err != nil {
+	if err := json.Unmarshal(m, &got); err != nil {
 		t.Fatal(err)
 	}
 	if got.Listed != "pier-3" || !got.Marked || !strings.Contains(got.Why, "against pier-2: probability") || !strings.Contains(got.Why, "standing alone") {
@@ -497,4 +489,17 @@ f.src = `+strconvQuote("file://"+page+"#c=1")+`;
 	if b := readFile(t, filepath.Join(out2, "clusters.jsonl")); !strings.Contains(b, `"editor"`) {
 		t.Errorf("pier-3's match does not name the editor: %s", b)
 	}
+}
+
+// editorSteps loads wrapper, a page whose script drives a report in an
+// iframe as an editor would and writes what it saw as JSON into
+// <pre id="out">, then marks its body data-done; it returns that JSON.
+func editorSteps(t *testing.T, bin, wrapper string) []byte {
+	t.Helper()
+	dom := string(chromium(t, bin, "--allow-file-access-from-files", "--virtual-time-budget=8000", "--dump-dom", "file://"+wrapper))
+	m := regexp.MustCompile(`(?s)<body data-done="1">.*?<pre id="out">(.*?)</pre>`).FindStringSubmatch(dom)
+	if m == nil {
+		t.Fatalf("the editor's steps did not finish:\n%.2000s", dom)
+	}
+	return []byte(html.UnescapeString(m[1]))
 }

@@ -94,6 +94,10 @@ type Options struct {
 	// pairs decided the same, which Build adds to the candidates.
 	Decided func(a, b int) (Decision, bool)
 	Linked  []lsh.Pair
+	// DecidedDocs, when set, lists every document a decision names:
+	// Decided is asked only about two of them, so that a run pays for its
+	// decisions' documents, not a lookup on every check.
+	DecidedDocs []int
 }
 
 // Decision is an editor's decision on a pair: Same (one story) or not
@@ -122,6 +126,12 @@ func Build(n int, item func(i int) Item, pairs []lsh.Pair, opts Options) Result 
 		b.linked, b.notes = map[int][]int{}, map[int]string{}
 		for _, p := range opts.Linked {
 			b.linked[p.A], b.linked[p.B] = append(b.linked[p.A], p.B), append(b.linked[p.B], p.A)
+		}
+		if opts.DecidedDocs != nil { // empty, not nil: no document named
+			b.named = make([]bool, n)
+			for _, d := range opts.DecidedDocs {
+				b.named[d] = true
+			}
 		}
 	}
 	uf := newUnionFind(n)
@@ -177,15 +187,22 @@ type builder struct {
 	adj    graph          // verified edges, for AntiChain and decisions
 	linked map[int][]int  // the documents an editor joined to each
 	notes  map[int]string // Result.Editor
+	named  []bool         // by document: named by a decision (Options.DecidedDocs); nil: ask Decided about every pair
+}
+
+// decision is Options.Decided, asked only when both documents are named
+// by a decision.
+func (b *builder) decision(x, y int) (Decision, bool) {
+	if b.opts.Decided == nil || b.named != nil && !(b.named[x] && b.named[y]) {
+		return Decision{}, false
+	}
+	return b.opts.Decided(x, y)
 }
 
 // verify is Options.Verify, overruled by an editor's decision.
 func (b *builder) verify(x, y int) Match {
 	m := b.opts.Verify(x, y)
-	if b.opts.Decided == nil {
-		return m
-	}
-	if d, ok := b.opts.Decided(x, y); ok {
+	if d, ok := b.decision(x, y); ok {
 		if d.Same {
 			m.Verified, m.Reason = true, ByEditor
 		} else {
@@ -197,10 +214,7 @@ func (b *builder) verify(x, y int) Match {
 
 // apart reports whether an editor decided x and y are different items.
 func (b *builder) apart(x, y int) bool {
-	if b.opts.Decided == nil {
-		return false
-	}
-	d, ok := b.opts.Decided(x, y)
+	d, ok := b.decision(x, y)
 	return ok && !d.Same
 }
 
@@ -273,7 +287,7 @@ func (b *builder) add(out []Cluster, docs []int) []Cluster {
 			ms = append(ms, member{Member{Doc: d, Match: m, Linkage: -1}, items[i].ID})
 		}
 	}
-	if b.opts.Decided != nil {
+	if b.opts.Decided != nil && (b.named == nil || slices.ContainsFunc(docs, func(d int) bool { return b.named[d] })) {
 		ms, rest = b.decided(ms, rest, canon)
 	}
 	slices.SortFunc(ms[1:], func(x, y member) int {
@@ -404,7 +418,7 @@ func (b *builder) decided(ms []member, rest []int, canon int) ([]member, []int) 
 	}
 	for _, m := range kept[1:] {
 		if _, ok := b.notes[m.Doc]; !ok && m.Match.Reason == ByEditor {
-			if d, ok := b.opts.Decided(canon, m.Doc); ok {
+			if d, ok := b.decision(canon, m.Doc); ok {
 				b.notes[m.Doc] = d.Note
 			}
 		}
@@ -416,7 +430,7 @@ func (b *builder) decided(ms []member, rest []int, canon int) ([]member, []int) 
 // to: "editor: same story … (with PARTNER)".
 func (b *builder) sameNote(partner, d int) string {
 	note := "editor: same story"
-	if pd, ok := b.opts.Decided(partner, d); ok {
+	if pd, ok := b.decision(partner, d); ok {
 		note = pd.Note
 	}
 	return note + " (with " + b.item(partner).ID + ")"

@@ -268,9 +268,15 @@ func TestBuildDecided(t *testing.T) {
 		d, ok := decisions[lsh.Pair{A: a, B: b}]
 		return d, ok
 	}
-	for _, anti := range []bool{false, true} {
+	for _, c := range []struct {
+		anti  bool
+		named []int
+	}{{false, nil}, {true, nil}, {false, []int{0, 1, 2, 3, 4}}, {true, []int{0, 1, 2, 3, 4}}} {
+		// named: the documents the decisions name (Options.DecidedDocs),
+		// which give the same clusters with fewer questions.
+		anti := c.anti
 		res := Build(len(items), func(i int) Item { return items[i] }, sortedPairs(sims),
-			Options{Verify: simVerify(sims), AntiChain: anti, Decided: decided, Linked: []lsh.Pair{{A: 1, B: 4}}})
+			Options{Verify: simVerify(sims), AntiChain: anti, Decided: decided, Linked: []lsh.Pair{{A: 1, B: 4}}, DecidedDocs: c.named})
 		var got []string
 		for _, c := range res.Clusters {
 			var ids []string
@@ -289,6 +295,44 @@ func TestBuildDecided(t *testing.T) {
 		}
 		if res.Verified != 4 {
 			t.Errorf("anti-chain %v: %d candidate pairs verified, want 4 (the editors' pairs not counted)", anti, res.Verified)
+		}
+	}
+}
+
+// TestBuildDecidedAsksOnlyNamed: with DecidedDocs, Decided is asked only
+// about two documents a decision names, and no cluster changes.
+func TestBuildDecidedAsksOnlyNamed(t *testing.T) {
+	items := []Item{{ID: "a", Length: 300}, {ID: "b", Length: 100}, {ID: "c", Length: 100}, {ID: "d", Length: 90}, {ID: "e", Length: 80}}
+	sims := map[lsh.Pair]float64{{A: 0, B: 1}: 0.9, {A: 0, B: 2}: 0.8, {A: 3, B: 4}: 0.9}
+	var asked []lsh.Pair
+	decided := func(a, b int) (Decision, bool) {
+		asked = append(asked, lsh.Pair{A: min(a, b), B: max(a, b)})
+		if min(a, b) == 0 && max(a, b) == 2 {
+			return Decision{Note: "editor: not a copy"}, true
+		}
+		return Decision{}, false
+	}
+	build := func(named []int) string {
+		res := Build(len(items), func(i int) Item { return items[i] }, sortedPairs(sims),
+			Options{Verify: simVerify(sims), AntiChain: true, Decided: decided, DecidedDocs: named})
+		var got []string
+		for _, c := range res.Clusters {
+			var ids []string
+			for _, m := range c.Members {
+				ids = append(ids, items[m.Doc].ID)
+			}
+			got = append(got, strings.Join(ids, " "))
+		}
+		return strings.Join(got, "|")
+	}
+	all := build(nil)
+	asked = nil
+	if named := build([]int{0, 2}); named != all || named != "a b|d e" {
+		t.Errorf("clusters %q with DecidedDocs, %q without; want \"a b|d e\"", named, all)
+	}
+	for _, p := range asked {
+		if p != (lsh.Pair{A: 0, B: 2}) {
+			t.Errorf("Decided asked about %v, which no decision names", p)
 		}
 	}
 }

@@ -210,6 +210,7 @@ func (s *Set) samePath(a, b string, same map[string][]int) []int {
 type Bound struct {
 	decided map[[2]int]*Decision // (a, b) with a < b
 	Linked  []lsh.Pair           // the dup decisions of two documents of the run
+	Docs    []int                // the documents of the run a decision names (cluster.Options.DecidedDocs), each once, in order
 	Unknown int                  // decisions naming an article not in the run
 }
 
@@ -237,9 +238,15 @@ func (s *Set) Bind(n int, id func(i int) string) *Bound {
 			x, y = y, x
 		}
 		b.decided[[2]int{x, y}] = d
+		b.Docs = append(b.Docs, x, y)
 		if d.Label == Same {
 			b.Linked = append(b.Linked, lsh.Pair{A: x, B: y})
 		}
+	}
+	slices.Sort(b.Docs)
+	b.Docs = slices.Compact(b.Docs)
+	if b.Docs == nil {
+		b.Docs = []int{}
 	}
 	slices.SortFunc(b.Linked, func(p, q lsh.Pair) int {
 		if p.A != q.A {

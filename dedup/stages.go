@@ -245,7 +245,7 @@ func ClusterDecided(docs []Doc, evidence []cluster.Evidence, rules cluster.Rules
 	verify := func(a, b int) cluster.Match { return rules.Check(&evidence[a], &evidence[b]) }
 	opts := cluster.Options{Verify: verify, AntiChain: antiChain, Linkage: rules.Linkage()}
 	if decided != nil {
-		opts.Decided, opts.Linked = decided.Decided, decided.Linked
+		opts.Decided, opts.Linked, opts.DecidedDocs = decided.Decided, decided.Linked, decided.Docs
 	}
 	return cluster.Build(len(docs), item, pairs, opts)
 }

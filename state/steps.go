@@ -411,9 +411,16 @@ func (n *night) buildAmong(rest []int, edges []lsh.Pair) {
 		for _, d := range n.decided.List() {
 			x, okA := at[d.A]
 			y, okB := at[d.B]
-			if d.Label == decisions.Same && okA && okB {
+			if !okA || !okB {
+				continue
+			}
+			opts.DecidedDocs = append(opts.DecidedDocs, x, y)
+			if d.Label == decisions.Same {
 				opts.Linked = append(opts.Linked, lsh.Pair{A: min(x, y), B: max(x, y)})
 			}
+		}
+		if opts.DecidedDocs == nil {
+			opts.DecidedDocs = []int{} // none among tonight's: Decided is never asked
 		}
 		slices.SortFunc(opts.Linked, func(p, q lsh.Pair) int { return cmp.Or(cmp.Compare(p.A, q.A), cmp.Compare(p.B, q.B)) })
 	}

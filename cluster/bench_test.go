@@ -10,17 +10,7 @@ import (
 // BenchmarkBuild: verify 50,000 candidate pairs among 100,000 documents
 // (clusters of 2 to 5) and build the clusters with anti-chaining.
 func BenchmarkBuild(b *testing.B) {
-	const n = 100000
-	items := make([]Item, n)
-	for i := range items {
-		items[i] = Item{ID: fmt.Sprintf("d%06d", i), Length: i % 977}
-	}
-	var pairs []lsh.Pair
-	for i := 0; i+4 < n; i += 8 {
-		pairs = append(pairs, lsh.Pair{A: i, B: i + 1}, lsh.Pair{A: i + 1, B: i + 2}, lsh.Pair{A: i + 2, B: i + 3},
-			lsh.Pair{A: i, B: i + 3}, lsh.Pair{A: i + 5, B: i + 6}, lsh.Pair{A: i + 6, B: i + 7})
-	}
-	verify := func(a, b int) Match { return Match{Jaccard: 0.6, Verified: (a+b)%5 != 0} }
+	items, pairs, verify := benchInput()
 	b.ReportAllocs()
 	for b.Loop() {
 		Build(len(items), func(i int) Item { return items[i] }, pairs, Options{Verify: verify, AntiChain: true})
@@ -31,17 +21,8 @@ func BenchmarkBuild(b *testing.B) {
 // (500 apart, 500 the same), to compare with it: decisions cost what
 // their own documents cost, not a lookup on every check.
 func BenchmarkBuildDecided(b *testing.B) {
-	const n = 100000
-	items := make([]Item, n)
-	for i := range items {
-		items[i] = Item{ID: fmt.Sprintf("d%06d", i), Length: i % 977}
-	}
-	var pairs []lsh.Pair
-	for i := 0; i+4 < n; i += 8 {
-		pairs = append(pairs, lsh.Pair{A: i, B: i + 1}, lsh.Pair{A: i + 1, B: i + 2}, lsh.Pair{A: i + 2, B: i + 3},
-			lsh.Pair{A: i, B: i + 3}, lsh.Pair{A: i + 5, B: i + 6}, lsh.Pair{A: i + 6, B: i + 7})
-	}
-	verify := func(a, b int) Match { return Match{Jaccard: 0.6, Verified: (a+b)%5 != 0} }
+	items, pairs, verify := benchInput()
+	n := len(items)
 	decided := map[[2]int]Decision{}
 	var linked []lsh.Pair
 	var docs []int
@@ -74,4 +55,21 @@ func BenchmarkBuildDecided(b *testing.B) {
 			}
 		})
 	}
+}
+
+// benchInput is the benchmarks' 100,000 documents, their candidate pairs
+// (clusters of 2 to 5) and a verification that rejects a fifth of them.
+func benchInput() ([]Item, []lsh.Pair, func(a, b int) Match) {
+	const n = 100000
+	items := make([]Item, n)
+	for i := range items {
+		items[i] = Item{ID: fmt.Sprintf("d%06d", i), Length: i % 977}
+	}
+	var pairs []lsh.Pair
+	for i := 0; i+4 < n; i += 8 {
+		pairs = append(pairs, lsh.Pair{A: i, B: i + 1}, lsh.Pair{A: i + 1, B: i + 2}, lsh.Pair{A: i + 2, B: i + 3},
+			lsh.Pair{A: i, B: i + 3}, lsh.Pair{A: i + 5, B: i + 6}, lsh.Pair{A: i + 6, B: i + 7})
+	}
+	verify := func(a, b int) Match { return Match{Jaccard: 0.6, Verified: (a+b)%5 != 0} }
+	return items, pairs, verify
 }

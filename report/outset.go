@@ -1,18 +1,18 @@
 package report
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"math/rand/v2"
 	"os"
 	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/neardup/neardup/internal/atomicfs"
 )
 
 // The layout of an output directory OUT (see the package doc):
@@ -25,7 +25,6 @@ const (
 	CurrentLink = "current"
 	LockFile    = ".lock"
 	genPrefix   = ".gen-"
-	tmpInfix    = ".tmp-" // temporary names are ".NAME.tmp-RANDOM"
 )
 
 // Outputs are the names of the files every run writes.
@@ -194,9 +193,7 @@ func genSeq(name string) int {
 	return n
 }
 
-func isTemp(base string) bool {
-	return strings.HasPrefix(base, ".") && strings.Contains(base[1:], tmpInfix)
-}
+func isTemp(base string) bool { return atomicfs.IsTemp(base) }
 
 // prune removes temporary files and every generation but cur, keep and,
 // when keep is "", the newest one before cur.
@@ -297,7 +294,7 @@ func (s *Set) adopt(cur string) error {
 			return err
 		}
 		for _, n := range plain {
-			if err := linkOrCopy(s.path(n), filepath.Join(g, filepath.FromSlash(n))); err != nil {
+			if err := atomicfs.LinkOrCopy(s.path(n), filepath.Join(g, filepath.FromSlash(n))); err != nil {
 				return err
 			}
 		}
@@ -305,11 +302,11 @@ func (s *Set) adopt(cur string) error {
 			if slices.Contains(plain, n) {
 				continue
 			}
-			if err := linkOrCopy(filepath.Join(s.dir, cur, filepath.FromSlash(n)), filepath.Join(g, filepath.FromSlash(n))); err != nil {
+			if err := atomicfs.LinkOrCopy(filepath.Join(s.dir, cur, filepath.FromSlash(n)), filepath.Join(g, filepath.FromSlash(n))); err != nil {
 				return err
 			}
 		}
-		if err := syncTree(g); err != nil {
+		if err := atomicfs.SyncTree(g); err != nil {
 			return err
 		}
 		if err := s.switchTo(gen); err != nil {
@@ -333,54 +330,11 @@ func (s *Set) syncLinkDirs() error {
 	}
 	slices.Sort(dirs)
 	for _, d := range slices.Compact(dirs) {
-		if err := SyncDir(d); err != nil {
+		if err := atomicfs.SyncDir(d); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// linkOrCopy makes dst the same file as src: a hard link, or a synced copy
-// where links are not possible.
-func linkOrCopy(src, dst string) error {
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return err
-	}
-	if err := os.Link(src, dst); err == nil {
-		return nil
-	}
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	return writeSynced(dst, func(w io.Writer) error {
-		_, err := io.Copy(w, in)
-		return err
-	})
-}
-
-// writeSynced creates path with what write produces, synced to disk.
-func writeSynced(path string, write func(io.Writer) error) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriterSize(f, 256<<10)
-	err = write(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = f.Chmod(0o644)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // WriteFile writes the member name of the new generation, synced.
@@ -392,7 +346,7 @@ func (s *Set) WriteFile(name string, write func(io.Writer) error) error {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return err
 	}
-	if err := writeSynced(p, write); err != nil {
+	if err := atomicfs.WriteNew(p, write); err != nil {
 		return fmt.Errorf("writing %s: %w", name, err)
 	}
 	s.written[name] = true
@@ -409,7 +363,7 @@ func (s *Set) Link(name string) error {
 	if s.prev == "" {
 		return fmt.Errorf("%s: no current output set to take %s from", s.dir, name)
 	}
-	if err := linkOrCopy(filepath.Join(s.dir, s.prev, filepath.FromSlash(name)), filepath.Join(s.dir, s.gen, filepath.FromSlash(name))); err != nil {
+	if err := atomicfs.LinkOrCopy(filepath.Join(s.dir, s.prev, filepath.FromSlash(name)), filepath.Join(s.dir, s.gen, filepath.FromSlash(name))); err != nil {
 		return err
 	}
 	s.written[name] = true
@@ -443,7 +397,7 @@ func (s *Set) Commit() error {
 		}
 	}
 	s.hook("written")
-	if err := syncTree(filepath.Join(s.dir, s.gen)); err != nil {
+	if err := atomicfs.SyncTree(filepath.Join(s.dir, s.gen)); err != nil {
 		return err
 	}
 	for _, n := range s.names {
@@ -491,55 +445,15 @@ func (s *Set) link(name string) error {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return err
 	}
-	return replaceSymlink(target, p)
+	return atomicfs.ReplaceSymlink(target, p)
 }
 
 // switchTo points current at gen, in one rename, and syncs the directory.
 func (s *Set) switchTo(gen string) error {
-	if err := replaceSymlink(gen, s.path(CurrentLink)); err != nil {
+	if err := atomicfs.ReplaceSymlink(gen, s.path(CurrentLink)); err != nil {
 		return fmt.Errorf("switching to the new outputs: %w", err)
 	}
-	return SyncDir(s.dir)
-}
-
-// replaceSymlink makes p a symbolic link to target through a temporary
-// link renamed over p, so that p is at every moment either what it was or
-// the new link.
-func replaceSymlink(target, p string) error {
-	tmp := filepath.Join(filepath.Dir(p), "."+filepath.Base(p)+tmpInfix+strconv.FormatUint(rand.Uint64(), 36))
-	if err := os.Symlink(target, tmp); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, p); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return nil
-}
-
-// syncTree syncs dir and every directory below it (their files were
-// synced as written).
-func syncTree(dir string) error {
-	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || !d.IsDir() {
-			return err
-		}
-		return SyncDir(p)
-	})
-}
-
-// SyncDir syncs a directory, so that the entries just renamed or created
-// in it survive a crash (the state's commit uses it too).
-func SyncDir(dir string) error {
-	f, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = f.Sync()
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return atomicfs.SyncDir(s.dir)
 }
 
 // CurrentDir is the directory that holds dir's current outputs: its current

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/neardup/neardup/internal/atomicfs"
 	"github.com/neardup/neardup/report"
 )
 
@@ -243,6 +244,36 @@ func TestAdoptKeepsOtherMembers(t *testing.T) {
 		}
 		if fi, _ := os.Lstat(filepath.Join(dir, n)); fi.Mode()&fs.ModeSymlink == 0 {
 			t.Errorf("%s is not a link after adoption", n)
+		}
+	}
+}
+
+// TestSetSyncOrder: a set's commit, first over nothing, then over a set,
+// then over plain files of an older neardup (adopted), syncs every file
+// before a rename or link publishes it and every directory whose entries
+// changed (atomicfs.CheckOrder over the steps it takes).
+func TestSetSyncOrder(t *testing.T) {
+	for _, legacy := range []bool{false, true} {
+		dir := t.TempDir()
+		if legacy {
+			for _, n := range members {
+				os.MkdirAll(filepath.Dir(filepath.Join(dir, n)), 0o755)
+				os.WriteFile(filepath.Join(dir, n), []byte("old"), 0o644)
+			}
+		}
+		for _, tag := range []string{"first", "second"} {
+			stop := atomicfs.Trace()
+			err := writeSet(dir, tag, nil)
+			steps := stop()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(steps) == 0 {
+				t.Fatal("no steps traced")
+			}
+			if err := atomicfs.CheckOrder(steps); err != nil {
+				t.Errorf("legacy %v, %s set: %v\nsteps: %v", legacy, tag, err, steps)
+			}
 		}
 	}
 }

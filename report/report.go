@@ -33,7 +33,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -41,6 +40,7 @@ import (
 	"github.com/neardup/neardup/cluster"
 	"github.com/neardup/neardup/corpus"
 	"github.com/neardup/neardup/dedup"
+	"github.com/neardup/neardup/internal/atomicfs"
 )
 
 // File names of a run's outputs.
@@ -52,69 +52,20 @@ const (
 
 // WriteFileAtomic creates path with the bytes write produces, through a
 // temporary file in the same directory that is synced and then renamed over
-// path. On any error the temporary file is removed and path is untouched.
+// path, its directory synced. On any error the temporary file is removed
+// and path is untouched.
 func WriteFileAtomic(path string, write func(io.Writer) error) error {
-	f, err := StageFile(path, write)
-	if err != nil {
-		return err
-	}
-	return f.Rename()
+	return atomicfs.WriteFile(path, write)
 }
 
 // StagedFile is a file written whole and synced under a temporary name
-// next to its path, not yet renamed into place.
-type StagedFile struct {
-	tmp, path string
-}
+// next to its path, not yet renamed into place (atomicfs.Staged).
+type StagedFile = atomicfs.Staged
 
 // StageFile writes what write produces to a temporary file next to path
 // (".BASE.tmp-RANDOM") and syncs it. On error nothing is left behind.
 func StageFile(path string, write func(io.Writer) error) (*StagedFile, error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+tmpInfix+"*")
-	if err != nil {
-		return nil, err
-	}
-	bw := bufio.NewWriterSize(tmp, 256<<10)
-	err = write(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = tmp.Chmod(0o644)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return nil, err
-	}
-	return &StagedFile{tmp: tmp.Name(), path: path}, nil
-}
-
-// Rename moves the staged file into place in one rename.
-func (f *StagedFile) Rename() error {
-	if err := os.Rename(f.tmp, f.path); err != nil {
-		os.Remove(f.tmp)
-		return err
-	}
-	f.tmp = ""
-	return nil
-}
-
-// Remove deletes the staged file unless it was renamed; safe to defer.
-func (f *StagedFile) Remove() {
-	if f != nil && f.tmp != "" {
-		os.Remove(f.tmp)
-		f.tmp = ""
-	}
+	return atomicfs.Stage(path, write)
 }
 
 // WriteOutputs writes the three outputs of a run (Outputs) into the set.

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"time"
 
+	"github.com/neardup/neardup/internal/atomicfs"
 	"github.com/neardup/neardup/report"
 )
 
@@ -156,7 +158,7 @@ func (s *State) Commit(t *Tonight, p Params, keep time.Duration, inputs []Input,
 		}
 		m.Outputs = append(m.Outputs, f)
 	}
-	if err := report.SyncDir(filepath.Join(tmp, outDir)); err != nil {
+	if err := atomicfs.SyncDir(filepath.Join(tmp, outDir)); err != nil {
 		return err
 	}
 	last := &m.Nights[len(m.Nights)-1]
@@ -178,7 +180,7 @@ func (s *State) Commit(t *Tonight, p Params, keep time.Duration, inputs []Input,
 	if _, err := writeSynced(tmp, manifestFile, mb); err != nil {
 		return err
 	}
-	if err := report.SyncDir(tmp); err != nil {
+	if err := atomicfs.SyncDir(tmp); err != nil {
 		return err
 	}
 	s.hook("written")
@@ -200,7 +202,7 @@ func (s *State) stageSegments(tmp string, pl *commitPlan) error {
 	for _, sp := range pl.Segments {
 		switch sp.Action {
 		case keepSegment:
-			if err := linkOrCopy(filepath.Join(oldGen, sp.File.Name), filepath.Join(tmp, sp.File.Name)); err != nil {
+			if err := atomicfs.LinkOrCopy(filepath.Join(oldGen, sp.File.Name), filepath.Join(tmp, sp.File.Name)); err != nil {
 				return err
 			}
 			m.Segments = append(m.Segments, sp.File)
@@ -241,7 +243,7 @@ func (s *State) stageTonight(tmp string, t *Tonight, pl *commitPlan, hashes int)
 	var nf File
 	err := errors.New("not written ahead")
 	if a := ahead; a != nil && a.err == nil && a.n == len(pl.Tonight) && a.hashes == hashes {
-		if err = os.Rename(a.path, filepath.Join(tmp, name)); err == nil {
+		if err = atomicfs.Rename(a.path, filepath.Join(tmp, name)); err == nil {
 			nf = a.file
 			nf.Name = name
 		}
@@ -267,20 +269,16 @@ var errNotRenamed = errors.New("state: generation not renamed")
 // for the next Open to judge by CURRENT.
 func (s *State) switchTo(tmp, gen string, manifest []byte) error {
 	oldGen := filepath.Join(s.Dir, genName(s.Manifest.Generation))
-	if err := os.Rename(tmp, filepath.Join(s.Dir, gen)); err != nil {
+	if err := atomicfs.Rename(tmp, filepath.Join(s.Dir, gen)); errors.As(err, new(*os.LinkError)) {
 		return fmt.Errorf("%w: %w", errNotRenamed, err)
-	}
-	if err := report.SyncDir(s.Dir); err != nil {
+	} else if err != nil {
 		return err
 	}
 	s.hook("renamed")
 	if _, err := writeSynced(s.Dir, currentFile+".tmp", currentLine(gen, manifest)); err != nil {
 		return err
 	}
-	if err := os.Rename(filepath.Join(s.Dir, currentFile+".tmp"), filepath.Join(s.Dir, currentFile)); err != nil {
-		return err
-	}
-	if err := report.SyncDir(s.Dir); err != nil {
+	if err := atomicfs.Rename(filepath.Join(s.Dir, currentFile+".tmp"), filepath.Join(s.Dir, currentFile)); err != nil {
 		return err
 	}
 	s.hook("switched")
@@ -335,45 +333,23 @@ func writeSegment(dir, name string, night int32, hashes int, arts []Article) (Fi
 	return f, err
 }
 
-// writeSynced writes the parts in turn to dir/name, synced, and describes
-// the file.
+// writeSynced writes the parts in turn to dir/name, synced
+// (atomicfs.Write), and describes the file.
 func writeSynced(dir, name string, parts ...[]byte) (File, error) {
-	path := filepath.Join(dir, name)
-	fh, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return File{}, err
-	}
 	var size int64
 	var sum uint32
-	for _, p := range parts {
-		if err == nil {
-			_, err = fh.Write(p)
+	err := atomicfs.Write(filepath.Join(dir, name), func(w io.Writer) error {
+		for _, p := range parts {
+			if _, err := w.Write(p); err != nil {
+				return err
+			}
 			size += int64(len(p))
 			sum = crc32.Update(sum, castagnoli, p)
 		}
-	}
-	if err == nil {
-		err = fh.Sync()
-	}
-	if cerr := fh.Close(); err == nil {
-		err = cerr
-	}
+		return nil
+	})
 	if err != nil {
 		return File{}, err
 	}
 	return File{Name: name, Bytes: size, CRC32C: fmt.Sprintf("%08x", sum)}, nil
-}
-
-// linkOrCopy makes dst the same file as src: a hard link, or a synced copy
-// where the file system has none.
-func linkOrCopy(src, dst string) error {
-	if err := os.Link(src, dst); err == nil {
-		return nil
-	}
-	b, err := os.ReadFile(src)
-	if err != nil {
-		return err
-	}
-	_, err = writeSynced(filepath.Dir(dst), filepath.Base(dst), b)
-	return err
 }

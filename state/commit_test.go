@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/neardup/neardup/dedup"
+	"github.com/neardup/neardup/internal/atomicfs"
 	"github.com/neardup/neardup/internal/matchflags"
 )
 
@@ -191,5 +193,33 @@ func TestCommitPlan(t *testing.T) {
 	}
 	if last := s.Last(); last.Evicted != 4 || last.State != 4 {
 		t.Errorf("night record: %d evicted, %d in the state; want 4, 4", last.Evicted, last.State)
+	}
+}
+
+// TestCommitSyncOrder: a night's commit (tonight's segment written ahead
+// and moved in, a kept segment linked, CURRENT replaced) syncs every file
+// before a rename or link publishes it and every directory whose entries
+// changed (atomicfs.CheckOrder over the steps it takes).
+func TestCommitSyncOrder(t *testing.T) {
+	keep := 7 * 24 * time.Hour
+	s, err := Open(context.Background(), t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { s.Close() }()
+	w := func(name, id, date string) map[string]string { return wireArticle(t, name, id, date) }
+	for i, night := range [][]map[string]string{
+		{w("000_d995efe7b01a9663", "n1a", "2026-11-01T08:00:00Z"), w("002_b85c2fa3f61deca6", "n1b", "2026-11-01T09:00:00Z")},
+		{w("000_r1_afp_trimmed", "n2a", "2026-11-02T08:00:00Z"), w("002_r1_afp_trimmed", "n2b", "2026-11-02T09:00:00Z")},
+	} {
+		stop := atomicfs.Trace()
+		s = commitNight(t, s, keep, night...)
+		steps := stop()
+		if err := atomicfs.CheckOrder(steps); err != nil {
+			t.Errorf("night %d: %v\nsteps: %v", i+1, err, steps)
+		}
+		if !slices.ContainsFunc(steps, func(st atomicfs.Step) bool { return st.Op == "rename" && filepath.Base(st.Path) == currentFile }) {
+			t.Errorf("night %d: CURRENT not replaced through atomicfs: %v", i+1, steps)
+		}
 	}
 }

@@ -31,6 +31,7 @@ import (
 	"io"
 	"runtime"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/neardup/neardup/cluster"
@@ -392,4 +393,13 @@ func low32(words []uint64) []uint32 {
 		out[i] = uint32(w)
 	}
 	return out
+}
+
+// FormatDuration writes a window or --keep as summary.json, a state and
+// messages write it: hours ("72h"), or "off" for zero.
+func FormatDuration(d time.Duration) string {
+	if d == 0 {
+		return "off"
+	}
+	return strings.TrimSuffix(strings.TrimSuffix(d.String(), "0s"), "0m")
 }

@@ -374,7 +374,7 @@ func render(opt Options, cfg dedup.Config, st *state.State, t *state.Tonight) (*
 	sum.Format = report.NightFormatVersion
 	n := &t.Night
 	sum.State = &report.StateSummary{
-		Night: int(n.Night), Date: n.Date, Keep: report.FormatDuration(opt.Keep),
+		Night: int(n.Night), Date: n.Date, Keep: dedup.FormatDuration(opt.Keep),
 		Before: st.Len(), New: n.New, Already: n.Already, Changed: n.Changed, ChangedIDs: t.Changed,
 		TooOld: n.TooOld, Ahead: n.Ahead,
 	}
@@ -417,10 +417,10 @@ func warnings(n *state.Night, keep time.Duration) []string {
 		w = append(w, fmt.Sprintf("%d articles have an ID the state already has, with other text: the stored version stands (summary.json state.changed_ids)", n.Changed))
 	}
 	if n.TooOld > 0 {
-		w = append(w, fmt.Sprintf("%d articles were published more than --keep %s before the night's clock (%s): kept, neither matched nor remembered", n.TooOld, report.FormatDuration(keep), n.Date))
+		w = append(w, fmt.Sprintf("%d articles were published more than --keep %s before the night's clock (%s): kept, neither matched nor remembered", n.TooOld, dedup.FormatDuration(keep), n.Date))
 	}
 	if n.Ahead > 0 {
-		w = append(w, fmt.Sprintf("%d articles are dated more than %s after the night's median date: they do not move the night's clock (%s)", n.Ahead, report.FormatDuration(state.MaxAhead), n.Date))
+		w = append(w, fmt.Sprintf("%d articles are dated more than %s after the night's median date: they do not move the night's clock (%s)", n.Ahead, dedup.FormatDuration(state.MaxAhead), n.Date))
 	}
 	if n.Unhidden > 0 {
 		w = append(w, fmt.Sprintf("%d stored copies an editor decided are not copies are un-hidden tonight: publish them (summary.json state.unhidden); they stay apart on every later night", n.Unhidden))

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"strings"
-	"time"
 
 	"github.com/neardup/neardup/corpus"
 	"github.com/neardup/neardup/dedup"
@@ -165,10 +163,10 @@ func NewSummary(version string, cfg dedup.Config, res *dedup.Result) *Summary {
 			Figures:     res.Rules.Figures,
 			Names:       res.Rules.Names,
 			VetoBelow:   res.Rules.VetoBelow,
-			Window:      FormatDuration(res.Rules.Window),
+			Window:      dedup.FormatDuration(res.Rules.Window),
 			Subject:     res.Rules.Subject,
 			ShortBelow:  res.Rules.ShortBelow,
-			ShortWindow: FormatDuration(res.Rules.ShortWindow),
+			ShortWindow: dedup.FormatDuration(res.Rules.ShortWindow),
 			FigureOrder: res.Rules.FigureOrder,
 			Lede:        res.Rules.Lede,
 			Furniture:   res.Rules.FurnitureMin,
@@ -218,14 +216,6 @@ func (s *Summary) Write(w io.Writer) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(s)
-}
-
-// FormatDuration writes a window as hours ("72h"), or "off" for zero.
-func FormatDuration(d time.Duration) string {
-	if d == 0 {
-		return "off"
-	}
-	return strings.TrimSuffix(strings.TrimSuffix(d.String(), "0s"), "0m")
 }
 
 func fieldsOrDefault(f corpus.Fields) corpus.Fields {

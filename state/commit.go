@@ -12,8 +12,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/neardup/neardup/dedup"
 	"github.com/neardup/neardup/internal/atomicfs"
-	"github.com/neardup/neardup/report"
 )
 
 // A commit is decided, then applied. plan decides, without touching a
@@ -62,7 +62,7 @@ func (s *State) Evictions(t *Tonight, keep time.Duration) (evicted, stored int) 
 // clock − keep)), the segments' fates, tonight's live articles.
 func (s *State) plan(t *Tonight, p Params, keep time.Duration, inputs []Input) commitPlan {
 	m := s.Manifest
-	m.Format, m.Params, m.Keep = FormatVersion, p, report.FormatDuration(keep)
+	m.Format, m.Params, m.Keep = FormatVersion, p, dedup.FormatDuration(keep)
 	m.Generation++
 	m.Clock = max(m.Clock, t.Night.Clock)
 	m.Cutoff = s.Manifest.cutoffAt(t.Night.Clock, keep)

@@ -45,7 +45,6 @@ import (
 	"github.com/neardup/neardup/decisions"
 	"github.com/neardup/neardup/dedup"
 	"github.com/neardup/neardup/lock"
-	"github.com/neardup/neardup/report"
 )
 
 // Article is what the state keeps of one article.
@@ -981,12 +980,12 @@ func HashInputs(paths []string) ([]Input, error) {
 
 // Fingerprint is the SHA-256 of what the committed state in dir holds,
 // leaving out what describes the runs rather than the nights (seconds,
-// commit times, the generation's number, the outputs' summary.json and
-// checksums): two states made by the same nights have the same
-// fingerprint however often a run was killed or retried on the way. For
-// the reliability checks (a killed night, run again, must equal an
-// uninterrupted one).
-func Fingerprint(dir string) (string, error) {
+// commit times, the generation's number, the stored outputs named in
+// runOutputs — summary.json, with its timings — and checksums): two
+// states made by the same nights have the same fingerprint however often
+// a run was killed or retried on the way. For the reliability checks (a
+// killed night, run again, must equal an uninterrupted one).
+func Fingerprint(dir string, runOutputs ...string) (string, error) {
 	m, err := ReadHistory(dir)
 	if err != nil {
 		return "", err
@@ -1001,7 +1000,7 @@ func Fingerprint(dir string) (string, error) {
 		fmt.Fprintf(h, "%d %d %x\n", f.Night, f.Articles, sha256.Sum256(b))
 	}
 	for _, f := range m.Outputs {
-		if f.Name == report.SummaryFile {
+		if slices.Contains(runOutputs, f.Name) {
 			continue
 		}
 		b, err := readChecked(filepath.Join(gen, outDir, f.Name), f)

@@ -154,7 +154,7 @@ func (s *suite) try(k int, env []string, kill func(*exec.Cmd)) {
 }
 
 func (s *suite) after(st, out string) after {
-	fp, err := state.Fingerprint(st)
+	fp, err := state.Fingerprint(st, report.SummaryFile)
 	check(err)
 	c, err := os.ReadFile(filepath.Join(out, report.ClustersFile))
 	check(err)

@@ -617,7 +617,7 @@ func TestKilledNightRecovers(t *testing.T) {
 		if code, stderr := runBinary(t, nil, "run", "-q", "--state", refState, "--out", refOut, n); code != 0 {
 			t.Fatal(stderr)
 		}
-		fp, err := state.Fingerprint(refState)
+		fp, err := state.Fingerprint(refState, report.SummaryFile)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -651,7 +651,7 @@ func TestKilledNightRecovers(t *testing.T) {
 		if code, stderr := runBinary(t, nil, "run", "-q", "--state", st, "--out", out, nights[k]); code != 0 {
 			t.Fatalf("night %d, %v: the run after the kill: exit %d: %s", k+1, env, code, stderr)
 		}
-		fp, err := state.Fingerprint(st)
+		fp, err := state.Fingerprint(st, report.SummaryFile)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -69,36 +69,13 @@ type Matching struct {
 	Duplicates     int `json:"duplicates"`
 }
 
-// Parameters are the settings of the run.
+// Parameters are the settings of the run: its matching parameters, the
+// record a nightly state keeps too (dedup.Parameters), and the input's.
 type Parameters struct {
-	Shingle     string  `json:"shingle"`
-	FoldAccents bool    `json:"fold_accents"`
-	Signature   string  `json:"signature"`
-	Hashes      int     `json:"hashes"`
-	Bands       int     `json:"bands"`
-	Rows        int     `json:"rows"`
-	Threshold   float64 `json:"threshold"`
-	Candidates  float64 `json:"candidate_threshold"`
-	Containment float64 `json:"containment"`
-	MinRatio    float64 `json:"containment_min_ratio"`
-	Figures     float64 `json:"figures"`
-	Names       float64 `json:"names"`
-	VetoBelow   int     `json:"veto_below"`
-	Window      string  `json:"window"`
-	Subject     float64 `json:"subject"`
-	ShortBelow  int     `json:"short_below"`
-	ShortWindow string  `json:"short_window"`
-	FigureOrder float64 `json:"figure_order"`
-	Lede        float64 `json:"lede"`
-	Furniture   int     `json:"furniture"`
-	Model       string  `json:"model"` // the match model's hash (cluster.Rules.ModelID), or "off": the veto stack
-	MeanLinkage bool    `json:"mean_linkage"`
-	AntiChain   bool    `json:"anti_chain"`
-	Boilerplate bool    `json:"boilerplate"`
-	Seed        int64   `json:"seed"`
-	OnError     string  `json:"on_error"`
-	MaxBytes    int     `json:"max_bytes"`
-	Fields      Fields  `json:"fields"`
+	dedup.Parameters
+	OnError  string `json:"on_error"`
+	MaxBytes int    `json:"max_bytes"`
+	Fields   Fields `json:"fields"`
 }
 
 // Fields are the input field names of the run, so that the report can read
@@ -150,35 +127,12 @@ func NewSummary(version string, cfg dedup.Config, res *dedup.Result) *Summary {
 			Duplicates:     res.Duplicates(),
 		},
 		Parameters: Parameters{
-			Shingle:     cfg.Shingle.String(),
-			FoldAccents: cfg.Shingle.FoldAccents,
-			Signature:   cfg.LSH.Scheme,
-			Hashes:      cfg.LSH.Hashes,
-			Bands:       cfg.LSH.Bands,
-			Rows:        cfg.LSH.Rows,
-			Threshold:   res.Rules.Threshold,
-			Candidates:  cfg.LSH.Threshold,
-			Containment: res.Rules.Containment,
-			MinRatio:    res.Rules.MinRatio,
-			Figures:     res.Rules.Figures,
-			Names:       res.Rules.Names,
-			VetoBelow:   res.Rules.VetoBelow,
-			Window:      dedup.FormatDuration(res.Rules.Window),
-			Subject:     res.Rules.Subject,
-			ShortBelow:  res.Rules.ShortBelow,
-			ShortWindow: dedup.FormatDuration(res.Rules.ShortWindow),
-			FigureOrder: res.Rules.FigureOrder,
-			Lede:        res.Rules.Lede,
-			Furniture:   res.Rules.FurnitureMin,
-			Model:       res.Rules.ModelID(),
-			MeanLinkage: res.Rules.MeanLinkage,
-			AntiChain:   cfg.AntiChain,
-			Boilerplate: cfg.Boilerplate,
-			Seed:        cfg.LSH.Seed,
-			OnError:     "fail",
-			MaxBytes:    cfg.Corpus.MaxBytes,
-			Fields:      Fields(fieldsOrDefault(cfg.Corpus.Fields)),
+			Parameters: dedup.ParametersOf(cfg),
+			OnError:    "fail",
+			MaxBytes:   cfg.Corpus.MaxBytes,
+			Fields:     Fields(fieldsOrDefault(cfg.Corpus.Fields)),
 		},
+
 		Workers: res.Workers,
 		Seconds: Seconds{Stages: map[string]float64{}},
 	}

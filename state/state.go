@@ -133,31 +133,8 @@ type Input struct {
 // Params are the parameters that shape signatures and decisions: a state
 // is matched only with the parameters that made it.
 type Params struct {
-	Algorithm   int     `json:"algorithm"` // AlgorithmVersion of the neardup that made it
-	Shingle     string  `json:"shingle"`
-	FoldAccents bool    `json:"fold_accents"`
-	Signature   string  `json:"signature"`
-	Hashes      int     `json:"hashes"`
-	Seed        int64   `json:"seed"`
-	Bands       int     `json:"bands"`
-	Rows        int     `json:"rows"`
-	Boilerplate bool    `json:"boilerplate"`
-	AntiChain   bool    `json:"anti_chain"`
-	Threshold   float64 `json:"threshold"`
-	Containment float64 `json:"containment"`
-	MinRatio    float64 `json:"containment_min_ratio"`
-	Figures     float64 `json:"figures"`
-	Names       float64 `json:"names"`
-	VetoBelow   int     `json:"veto_below"`
-	Window      string  `json:"window"`
-	Subject     float64 `json:"subject"`
-	ShortBelow  int     `json:"short_below"`
-	ShortWindow string  `json:"short_window"`
-	FigureOrder float64 `json:"figure_order"`
-	Lede        float64 `json:"lede"`
-	Furniture   int     `json:"furniture"`
-	Model       string  `json:"model"` // cluster.Rules.ModelID: the match model's hash, or "off"
-	Linkage     bool    `json:"mean_linkage"`
+	Algorithm int `json:"algorithm"` // AlgorithmVersion of the neardup that made it
+	dedup.Parameters
 }
 
 // AlgorithmVersion numbers how neardup signs articles and gathers their
@@ -168,19 +145,7 @@ const AlgorithmVersion = 1
 
 // ParamsOf are cfg's parameters.
 func ParamsOf(cfg dedup.Config) Params {
-	r := cfg.Rules
-	if r.Threshold == 0 {
-		r.Threshold = cfg.LSH.Threshold
-	}
-	return Params{
-		Algorithm: AlgorithmVersion,
-		Shingle:   cfg.Shingle.String(), FoldAccents: cfg.Shingle.FoldAccents, Signature: cfg.LSH.Scheme, Hashes: cfg.LSH.Hashes,
-		Seed: cfg.LSH.Seed, Bands: cfg.LSH.Bands, Rows: cfg.LSH.Rows, Boilerplate: cfg.Boilerplate, AntiChain: cfg.AntiChain,
-		Threshold: r.Threshold, Containment: r.Containment, MinRatio: r.MinRatio, Figures: r.Figures, Names: r.Names,
-		VetoBelow: r.VetoBelow, Window: r.Window.String(), Subject: r.Subject, ShortBelow: r.ShortBelow,
-		ShortWindow: r.ShortWindow.String(), FigureOrder: r.FigureOrder, Lede: r.Lede, Furniture: r.FurnitureMin,
-		Model: r.ModelID(), Linkage: r.MeanLinkage,
-	}
+	return Params{Algorithm: AlgorithmVersion, Parameters: dedup.ParametersOf(cfg)}
 }
 
 // ParamsError reports parameters other than those the state was made with.
@@ -201,22 +166,8 @@ func (e *ParamsError) Error() string {
 		"run with the state's parameters, or start a new state (docs/nightly.md)", e.Dir, strings.Join(e.Diffs, "; "))
 }
 
-// diffParams lists the parameters that differ.
-func diffParams(state, flags Params) []string {
-	var a, b map[string]any
-	ja, _ := json.Marshal(state)
-	jb, _ := json.Marshal(flags)
-	json.Unmarshal(ja, &a)
-	json.Unmarshal(jb, &b)
-	var diffs []string
-	for k, v := range a {
-		if fmt.Sprint(v) != fmt.Sprint(b[k]) {
-			diffs = append(diffs, fmt.Sprintf("%s: state %v, flags %v", k, v, b[k]))
-		}
-	}
-	slices.Sort(diffs)
-	return diffs
-}
+// diffParams lists the parameters that differ (dedup.Diff).
+func diffParams(state, flags Params) []string { return dedup.Diff(state, flags, "state", "flags") }
 
 // State is an open state directory: its current generation, loaded.
 //

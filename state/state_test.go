@@ -2,6 +2,7 @@ package state
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/neardup/neardup/cluster"
+	"github.com/neardup/neardup/dedup"
 	"github.com/neardup/neardup/lock"
 )
 
@@ -166,7 +168,7 @@ func TestOpenTidiesAndLocks(t *testing.T) {
 }
 
 func TestDiffParams(t *testing.T) {
-	a := Params{Shingle: "word:3", Threshold: 0.3, Hashes: 128}
+	a := Params{Parameters: dedup.Parameters{Shingle: "word:3", Threshold: 0.3, Hashes: 128, Window: "48h", ShortWindow: "off"}}
 	b := a
 	if d := diffParams(a, b); len(d) != 0 {
 		t.Errorf("equal: %v", d)
@@ -174,6 +176,21 @@ func TestDiffParams(t *testing.T) {
 	b.Threshold, b.Hashes = 0.5, 64
 	if d := diffParams(a, b); !reflect.DeepEqual(d, []string{"hashes: state 128, flags 64", "threshold: state 0.3, flags 0.5"}) {
 		t.Errorf("diffs: %v", d)
+	}
+	// A MANIFEST of an older neardup: durations as Duration.String wrote
+	// them, no candidate_threshold. The same parameters, not a difference.
+	var old Params
+	if err := json.Unmarshal([]byte(`{"algorithm":0,"shingle":"word:3","threshold":0.3,"hashes":128,"window":"48h0m0s","short_window":"0s"}`), &old); err != nil {
+		t.Fatal(err)
+	}
+	c := a
+	c.Candidates = 0.2
+	if d := diffParams(old, c); len(d) != 0 {
+		t.Errorf("an older state's record: %v", d)
+	}
+	c.Window = "36h"
+	if d := diffParams(old, c); !reflect.DeepEqual(d, []string{"window: state 48h0m0s, flags 36h"}) {
+		t.Errorf("an older state's window against --window 36h: %v", d)
 	}
 }
 

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -104,29 +106,40 @@ func TestRunHelpGrouped(t *testing.T) {
 	}
 }
 
-// TestFiguresFlagAgreesWithREADME: the --figures row of the README's flag
-// table says what `run --help` says, word for word.
-func TestFiguresFlagAgreesWithREADME(t *testing.T) {
-	var o runOptions
-	flags, err := parseFlags("run", runHelp, nil, env{}, o.addFlags)
-	if err != nil {
-		t.Fatal(err)
+// flagReference renders docs/flags.md: every command's --help, which
+// pflag builds from the command's flag set, under its heading.
+func flagReference(t *testing.T) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("# Flag reference\n\n[Back to the README](../README.md). Generated from the commands' own help " +
+		"(`neardup CMD --help`): `go test ./cmd/neardup -run TestFlagReferenceCurrent -update` rewrites it, and the test fails " +
+		"when it is stale.\n")
+	for _, c := range commands {
+		code, stdout, stderr := neardup(t, "", c, "--help")
+		if code != 0 {
+			t.Fatalf("%s --help: exit %d: %s", c, code, stderr)
+		}
+		fmt.Fprintf(&b, "\n## neardup %s\n\n```\n%s```\n", c, stdout)
 	}
-	help := flags.Lookup("figures")
-	var row []string
-	for line := range strings.Lines(readFile(t, filepath.Join(repoRoot, "README.md"))) {
-		if strings.HasPrefix(line, "| `--figures` |") {
-			row = strings.Split(strings.Trim(strings.TrimSpace(line), "|"), " | ")
+	return b.String()
+}
+
+// TestFlagReferenceCurrent: docs/flags.md is what the commands' help
+// says today, flag for flag.
+func TestFlagReferenceCurrent(t *testing.T) {
+	path := filepath.Join(repoRoot, "docs", "flags.md")
+	want := flagReference(t)
+	if *update {
+		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
-	if len(row) != 3 {
-		t.Fatalf("README.md has no --figures row of three columns in its flag table: %q", row)
+	if got := readFile(t, path); got != want {
+		t.Errorf("docs/flags.md is stale: run go test ./cmd/neardup -run TestFlagReferenceCurrent -update")
 	}
-	if got, want := strings.ReplaceAll(strings.TrimSpace(row[1]), "`", ""), help.DefValue; got != want {
-		t.Errorf("README's --figures default %s, the flag's %s", got, want)
-	}
-	if got, want := strings.ReplaceAll(strings.TrimSpace(row[2]), "`", ""), strings.ReplaceAll(help.Usage, "`", ""); got != want {
-		t.Errorf("README's --figures row says\n  %s\nthe flag's help\n  %s", got, want)
+	readme := readFile(t, filepath.Join(repoRoot, "README.md"))
+	if !strings.Contains(readme, "(docs/flags.md)") {
+		t.Error("README.md does not link docs/flags.md")
 	}
 }
 

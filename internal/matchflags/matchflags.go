@@ -118,6 +118,7 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.Signature, "signature", lsh.OPH, "signature `SCHEME`: oph (one hash per shingle, densified) or minhash (the ekzhu/minhash-lsh library's)")
 	fs.Int64Var(&o.Seed, "seed", defaultSeed, "`SEED` of the hash functions (same seed, same output)")
 	fs.IntVarP(&o.Workers, "jobs", "j", runtime.NumCPU(), "worker goroutines `N`")
+	fs.Lookup("jobs").DefValue = "all cores" // the help reads the same on every machine
 	fs.StringVar(&o.OnError, "on-error", "fail", "bad input, `MODE`: fail (stop, exit 1, outputs untouched) or skip (record it, go on, exit 3)")
 	fs.IntVar(&o.MaxBytes, "max-bytes", corpus.DefaultMaxBytes, "largest article (record, line or file) in `BYTES`; larger is an error")
 	fs.StringVar(&o.Fields.ID, "id-field", def.ID, "JSONL key / CSV column `NAME` of the article ID")

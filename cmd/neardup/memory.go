@@ -146,8 +146,8 @@ func printEstimate(w io.Writer, est dedup.Estimate, budget int64, from string) {
 }
 
 // memoryBudget is the run's memory budget: --max-memory's size, or
-// without it the memory available to this process (the cgroup's limit
-// less its use, or MemAvailable, the smaller), with where it came from;
+// without it the memory available to this process (the cgroup's limit or
+// MemAvailable, the smaller), with where it came from;
 // 0: no check (--max-memory 0, or nothing known).
 func memoryBudget(flag string) (int64, string, error) {
 	if flag != "" {
@@ -216,9 +216,11 @@ func memAvailable() int64 {
 	return 0
 }
 
-// cgroupRoom is what this process's memory cgroup has left below its
-// limit (v2 memory.max less memory.current, or v1's limit_in_bytes less
-// usage_in_bytes); 0 when there is no limit or it cannot be read.
+// cgroupRoom is this process's memory cgroup limit (v2 memory.max, or
+// v1's limit_in_bytes); 0 when there is no limit or it cannot be read.
+// Not the limit less the cgroup's use: that use counts the page cache,
+// which the kernel reclaims before it kills, and a night reading its feed
+// would be refused for the feed's own pages.
 func cgroupRoom() int64 {
 	read := func(path string) int64 {
 		b, err := os.ReadFile(path)
@@ -231,12 +233,9 @@ func cgroupRoom() int64 {
 		}
 		return n
 	}
-	for _, p := range [][2]string{
-		{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"},
-		{"/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.usage_in_bytes"},
-	} {
-		if limit := read(p[0]); limit > 0 {
-			return max(limit-read(p[1]), 1)
+	for _, p := range []string{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"} {
+		if limit := read(p); limit > 0 {
+			return limit
 		}
 	}
 	return 0

@@ -83,7 +83,7 @@ func LinkOrCopy(src, dst string) error {
 		return err
 	}
 	if err := os.Link(src, dst); err == nil {
-		note("link", dst)
+		noteStep(Step{Op: "link", Path: filepath.Clean(dst), Old: filepath.Clean(src)})
 		return nil
 	}
 	in, err := os.Open(src)
@@ -213,9 +213,10 @@ func WriteFile(path string, write func(io.Writer) error) error {
 	return f.Rename()
 }
 
-// Step is one file step Trace records: Op is create, sync, link, rename
-// (Path the new name, Old the old one), symlink (Path the link
-// replaced), syncdir or remove (a temporary file never published).
+// Step is one file step Trace records: Op is create, sync, link or
+// rename (Path the new name, Old the file linked or renamed), symlink
+// (Path the link replaced), syncdir or remove (a temporary file never
+// published).
 type Step struct{ Op, Path, Old string }
 
 var (
@@ -254,8 +255,9 @@ func Trace() (stop func() []Step) {
 }
 
 // CheckOrder checks steps for what a crash needs: a file created is
-// synced before any rename, link or symlink step that follows its
-// creation (which may publish it); a rename finds every directory whose
+// synced before a rename or link of it, or of a directory that holds it,
+// publishes it, and before any symlink step (which may point at it); a
+// rename finds every directory whose
 // entries changed synced, but the two it changes (a directory renamed
 // into place holds only entries that survive); and every directory whose
 // entries changed is synced before the steps end. It returns the first
@@ -278,7 +280,11 @@ func CheckOrder(steps []Step) error {
 		case "syncdir":
 			delete(dirty, s.Path)
 		case "rename", "link", "symlink":
-			if f, at, ok := first(unsynced); ok {
+			published := unsynced
+			if s.Op != "symlink" {
+				published = under(unsynced, s.Old)
+			}
+			if f, at, ok := first(published); ok {
 				return fmt.Errorf("step %d (%s %s): %s, created at step %d, is not synced yet", i, s.Op, s.Path, f, at)
 			}
 			if s.Op == "rename" {
@@ -296,6 +302,19 @@ func CheckOrder(steps []Step) error {
 		return fmt.Errorf("directory %s changed at step %d (%s %s) and never synced after", d, at, steps[at].Op, steps[at].Path)
 	}
 	return nil
+}
+
+// under is the entries of m at path or inside it: what a rename or link
+// of path publishes. Files written meanwhile elsewhere (a segment written
+// ahead while kept ones are linked) are not published by it.
+func under(m map[string]int, path string) map[string]int {
+	out := map[string]int{}
+	for k, v := range m {
+		if k == path || strings.HasPrefix(k, path+string(filepath.Separator)) {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // first is the entry of m with the lowest step.

@@ -22,6 +22,9 @@ func TestCheckOrder(t *testing.T) {
 		{"a directory renamed in before its entries are synced", []Step{{"create", "s/tmp/seg", ""}, {"sync", "s/tmp/seg", ""}, {"rename", "s/gen-2", "s/tmp"}, {"syncdir", "s", ""}},
 			"directory s/tmp, changed at step 0, is not synced yet"},
 		{"a directory renamed in after its entries are synced", []Step{{"create", "s/tmp/seg", ""}, {"sync", "s/tmp/seg", ""}, {"syncdir", "s/tmp", ""}, {"rename", "s/gen-2", "s/tmp"}, {"syncdir", "s", ""}}, ""},
+		{"a file written ahead while another is linked", []Step{{"create", "d/.seg.tmp-1", ""}, {"link", "g/old", "f/old"}, {"sync", "d/.seg.tmp-1", ""}, {"rename", "g/seg", "d/.seg.tmp-1"}, {"syncdir", "g", ""}, {"syncdir", "d", ""}}, ""},
+		{"a file linked before its sync", []Step{{"create", "d/a", ""}, {"link", "g/a", "d/a"}, {"sync", "d/a", ""}, {"syncdir", "g", ""}, {"syncdir", "d", ""}}, "d/a, created at step 0, is not synced yet"},
+		{"a symlink while any file is unsynced", []Step{{"create", "d/a", ""}, {"symlink", "d/current", ""}, {"sync", "d/a", ""}, {"syncdir", "d", ""}}, "d/a, created at step 0, is not synced yet"},
 		{"a file written, never published", []Step{{"create", "d/a", ""}, {"sync", "d/a", ""}, {"syncdir", "d", ""}}, ""},
 		{"nothing", nil, ""},
 	} {

@@ -4,9 +4,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // readmeRecipe returns the command lines of the README's indented block
@@ -132,4 +135,74 @@ func TestREADMEFirstExampleTruths(t *testing.T) {
 	if !strings.Contains(readme, "`\"cluster\"` is a number here") || !strings.Contains(readme, "it is a string instead, the cluster's stable ID") {
 		t.Error("README does not say where \"cluster\" is a number and where a string")
 	}
+}
+
+// MaxREADME is what a newcomer reads in ten minutes (issue 26, item 9):
+// the rest lives in docs/, linked from it.
+const MaxREADME = 12 << 10
+
+// TestREADMEShortAndLinked: the README stays under MaxREADME bytes, every
+// relative link of it and of docs/*.md names a file that exists (and an
+// anchor a heading of that file has), and every flag of its table is one
+// that run --help lists.
+func TestREADMEShortAndLinked(t *testing.T) {
+	readme := readFile(t, filepath.Join(repoRoot, "README.md"))
+	if len(readme) > MaxREADME {
+		t.Errorf("README.md is %d bytes, more than %d: move detail into docs/", len(readme), MaxREADME)
+	}
+	pages, err := filepath.Glob(filepath.Join(repoRoot, "docs", "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages = append(pages, filepath.Join(repoRoot, "README.md"))
+	link := regexp.MustCompile(`\]\(([^)#\s]*)(#[^)\s]*)?\)`)
+	for _, page := range pages {
+		for _, m := range link.FindAllStringSubmatch(readFile(t, page), -1) {
+			target, anchor := m[1], m[2]
+			if strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
+				continue
+			}
+			path := page
+			if target != "" {
+				path = filepath.Join(filepath.Dir(page), target)
+			}
+			if _, err := os.Stat(path); err != nil {
+				t.Errorf("%s links %s, which does not exist", filepath.Base(page), m[0])
+				continue
+			}
+			if anchor != "" && !slices.Contains(headingAnchors(readFile(t, path)), anchor[1:]) {
+				t.Errorf("%s links %s: %s has no such heading", filepath.Base(page), m[0], target)
+			}
+		}
+	}
+	_, help, _ := neardup(t, "", "run", "--help")
+	for _, m := range regexp.MustCompile("(?m)^\\| `([^`]+)`").FindAllStringSubmatch(readme, -1) {
+		for _, f := range regexp.MustCompile(`--[a-z-]+|-[a-z]\b`).FindAllString(m[1], -1) {
+			if f != "--help" && !strings.Contains(help, f) {
+				t.Errorf("the README's flag table names %s, which run --help does not list", f)
+			}
+		}
+	}
+}
+
+// headingAnchors are the anchors GitHub gives a Markdown file's headings.
+func headingAnchors(md string) []string {
+	var out []string
+	for _, l := range strings.Split(md, "\n") {
+		if !strings.HasPrefix(l, "#") {
+			continue
+		}
+		h := strings.ToLower(strings.TrimSpace(strings.TrimLeft(l, "#")))
+		var b strings.Builder
+		for _, r := range h {
+			switch {
+			case r == ' ':
+				b.WriteRune('-')
+			case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+				b.WriteRune(r)
+			}
+		}
+		out = append(out, b.String())
+	}
+	return out
 }

@@ -286,8 +286,7 @@ func lockOut(ctx context.Context, out string, wait time.Duration, command string
 	return func() { l.Release() }, nil
 }
 
-// testKillHook is a device for the reliability tests (see README,
-// Development): with NEARDUP_TEST_KILL_AT=POINT in the environment, the
+// testKillHook is a device for the reliability tests (see docs/development.md): with NEARDUP_TEST_KILL_AT=POINT in the environment, the
 // process kills itself with SIGKILL when writing its outputs reaches POINT
 // (a report.SetOptions.Hook point, e.g. "linked"). Not for production use.
 func testKillHook() func(string) {

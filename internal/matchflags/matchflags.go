@@ -24,7 +24,7 @@ import (
 	"github.com/neardup/neardup/shingle"
 )
 
-// Defaults, measured in benchmarks/QUALITY.md and explained in README.md
+// Defaults, measured in benchmarks/QUALITY.md and explained in docs/matching.md
 // ("Why these defaults" in docs/design.md).
 const (
 	defaultShingle     = "word:3"

@@ -10,7 +10,7 @@
 // pattern of its file system (testdata/briefs/*.jsonl,
 // gs://bucket/news/*.jsonl.gz). The runner is Prism, in-process, unless
 // --runner names another (dataflow, flink, spark, universal) with its own
-// flags: see README.md, "Beyond one machine".
+// flags: see docs/beam.md.
 //
 // With --shards N, clusters.jsonl and drop.txt are written as N shards
 // each, and neardup-beam --join --out DIR merges them.
@@ -63,7 +63,7 @@ extension: {{extensions}}.
 The runner is Prism, in-process, unless --runner says otherwise; Beam's
 runner flags (--runner, --project, --region, --staging_location,
 --endpoint, --environment_type, ...) are accepted with two dashes. See
-README.md, "Beyond one machine".
+docs/beam.md.
 
 Flags:
 `

@@ -60,7 +60,7 @@ func main() {
 		*data = tmp
 	}
 	s := &suite{tmp: tmp, bin: filepath.Join(*data, "neardup")}
-	check(run("go", "build", "-o", s.bin, "./cmd/neardup"))
+	check(run("go", "build", "-tags", "killhooks", "-o", s.bin, "./cmd/neardup")) // with its kill points
 	dir := filepath.Join(*data, fmt.Sprintf("nights-%d-%d", *n, *nights))
 	check(run("go", "run", "./benchmarks/gen", "-n", fmt.Sprint(*n), "-nights", fmt.Sprint(*nights), "-nights-dir", dir))
 	s.nights, err = filepath.Glob(filepath.Join(dir, "night-*.jsonl"))

@@ -90,7 +90,9 @@ func main() {
 		if tool == "gen" {
 			src = "./benchmarks/gen"
 		}
-		if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, tool), src).CombinedOutput(); err != nil {
+		// neardup with its kill points (NEARDUP_TEST_KILL_AT), which a
+		// release build has not.
+		if out, err := exec.Command("go", "build", "-tags", "killhooks", "-o", filepath.Join(bin, tool), src).CombinedOutput(); err != nil {
 			fail("building %s: %v\n%s", tool, err, out)
 		}
 	}

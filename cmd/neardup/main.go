@@ -232,6 +232,10 @@ func dispatch(ctx context.Context, args []string, e env) error {
 	case "fit":
 		return fitCmd(ctx, rest, e)
 	case "version", "--version":
+		if KillHooks {
+			fmt.Fprintln(e.stdout, "neardup", version, "(a test build: kill hooks on, not for production)")
+			return nil
+		}
 		fmt.Fprintln(e.stdout, "neardup", version)
 		return nil
 	case "help", "-h", "--help":

@@ -164,16 +164,6 @@ func retryReport(ctx context.Context, o *runOptions, cfg dedup.Config, res *dedu
 	return report.WriteFileAtomic(o.report.html, write)
 }
 
-// testStateKillHook is testKillHook for the state's commit points, with
-// NEARDUP_TEST_KILL_AT=state:POINT.
-func testStateKillHook() func(string) {
-	hook := testKillHook()
-	if hook == nil {
-		return nil
-	}
-	return func(point string) { hook("state:" + point) }
-}
-
 const historyHelp = `Usage: neardup history --state DIR [--json]
 
 Print the nights a nightly state (neardup run --state DIR) remembers, one

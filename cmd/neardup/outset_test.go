@@ -349,3 +349,36 @@ func TestOutInsideInput(t *testing.T) {
 		t.Errorf("input spelt differently: exit %d: %s", code, stderr)
 	}
 }
+
+// TestReleaseBuildHasNoKillHooks: the kill points the tests use are built
+// only with -tags killhooks (the tests' binary says so in its version); a
+// release build given NEARDUP_TEST_KILL_AT runs to the end (issue 26,
+// item 8).
+func TestReleaseBuildHasNoKillHooks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command")
+	}
+	release := filepath.Join(t.TempDir(), "neardup")
+	if out, err := exec.Command("go", "build", "-o", release, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	cmd := exec.Command(release, "run", "-q", "--out", out, briefsDir)
+	cmd.Env = append(os.Environ(), "NEARDUP_TEST_KILL_AT=written")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("a release build with NEARDUP_TEST_KILL_AT=written: %v\n%s", err, b)
+	}
+	if _, err := os.Stat(filepath.Join(out, "summary.json")); err != nil {
+		t.Errorf("the release build wrote no outputs: %v", err)
+	}
+	v, err := exec.Command(release, "version").Output()
+	if err != nil || strings.Contains(string(v), "kill hooks") {
+		t.Errorf("release version: %q, %v", v, err)
+	}
+	if v, err := exec.Command(binary, "version").Output(); err != nil || !strings.Contains(string(v), "kill hooks on") {
+		t.Errorf("the tests' binary (-tags killhooks) says %q, %v", v, err)
+	}
+	if code, _ := runBinary(t, []string{"NEARDUP_TEST_KILL_AT=written"}, "run", "-q", "--out", filepath.Join(t.TempDir(), "o"), briefsDir); code != -1 {
+		t.Errorf("the tests' binary was not killed at \"written\": exit %d", code)
+	}
+}

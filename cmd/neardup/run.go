@@ -286,24 +286,6 @@ func lockOut(ctx context.Context, out string, wait time.Duration, command string
 	return func() { l.Release() }, nil
 }
 
-// testKillHook is a device for the reliability tests (see docs/development.md): with NEARDUP_TEST_KILL_AT=POINT in the environment, the
-// process kills itself with SIGKILL when writing its outputs reaches POINT
-// (a report.SetOptions.Hook point, e.g. "linked"). Not for production use.
-func testKillHook() func(string) {
-	at := os.Getenv("NEARDUP_TEST_KILL_AT")
-	if at == "" {
-		return nil
-	}
-	return func(point string) {
-		if point == at {
-			if p, err := os.FindProcess(os.Getpid()); err == nil {
-				p.Kill() // SIGKILL
-			}
-			select {} // the signal is on its way
-		}
-	}
-}
-
 // checkOutDir fails early when --out exists and is not a directory, so a
 // long run does not end in an error.
 func checkOutDir(dir string) error {

@@ -23,7 +23,6 @@ import (
 	_ "embed"
 	"fmt"
 	"math"
-	"slices"
 
 	"github.com/neardup/neardup/cluster"
 )
@@ -39,9 +38,6 @@ func Default() *cluster.Model {
 	}
 	return m
 }
-
-// DefaultJSON is the embedded default model file.
-func DefaultJSON() []byte { return slices.Clone(defaultJSON) }
 
 // Sample is one labelled pair's features.
 type Sample struct {

@@ -57,11 +57,64 @@ const Canonical = "canonical"
 type Cluster struct {
 	Members []Member
 
-	canonicalID string // for Build's final sort: asking item for it there was 35 % slower
+	canonicalID string // for sortClusters: asking item for it in each comparison was 35 % slower
 }
 
 // Canonical is the document number of the canonical member.
 func (c Cluster) Canonical() int { return c.Members[0].Doc }
+
+// CanonicalMember is the record of a cluster's canonical document: itself,
+// matched wholly.
+func CanonicalMember(doc int) Member {
+	return Member{Doc: doc, Match: Match{Jaccard: 1, Containment: 1, Figures: -1, P: -1, Verified: true, Reason: Canonical}, Linkage: -1}
+}
+
+// SortMembers puts the members of a cluster after its canonical one
+// (ms[0], left in place) in the order every output lists them: by Jaccard
+// similarity to the canonical, descending, then by ID (id names a
+// document). Build orders its clusters so; a nightly run that adds
+// tonight's members to a stored cluster orders them again with it.
+func SortMembers(ms []Member, id func(doc int) string) {
+	if len(ms) < 3 {
+		return
+	}
+	named := make([]member, len(ms)-1)
+	for i, m := range ms[1:] {
+		named[i] = member{m, id(m.Doc)}
+	}
+	sortMembers(named)
+	for i, m := range named {
+		ms[1+i] = m.Member
+	}
+}
+
+func sortMembers(ms []member) {
+	slices.SortFunc(ms, func(x, y member) int {
+		if c := cmp.Compare(y.Match.Jaccard, x.Match.Jaccard); c != 0 {
+			return c
+		}
+		return strings.Compare(x.id, y.id)
+	})
+}
+
+// SortClusters puts clusters in the order every output lists them, the
+// order Build returns: largest first, then by their canonical documents'
+// IDs (id names a document; asked once a cluster).
+func SortClusters(cs []Cluster, id func(doc int) string) {
+	for i := range cs {
+		cs[i].canonicalID = id(cs[i].Canonical())
+	}
+	sortClusters(cs)
+}
+
+func sortClusters(cs []Cluster) {
+	slices.SortFunc(cs, func(x, y Cluster) int {
+		if c := cmp.Compare(len(y.Members), len(x.Members)); c != 0 {
+			return c
+		}
+		return strings.Compare(x.canonicalID, y.canonicalID)
+	})
+}
 
 // Options configures Build.
 type Options struct {
@@ -134,7 +187,7 @@ func Build(n int, item func(i int) Item, pairs []lsh.Pair, opts Options) Result 
 			}
 		}
 	}
-	uf := newUnionFind(n)
+	uf := NewUnionFind(n)
 	var edges []lsh.Pair
 	verified, candidates := 0, len(pairs)
 	if opts.Decided != nil {
@@ -146,14 +199,14 @@ func Build(n int, item func(i int) Item, pairs []lsh.Pair, opts Options) Result 
 				verified++
 			}
 			edges = append(edges, p)
-			uf.union(p.A, p.B)
+			uf.Union(p.A, p.B)
 		}
 	}
 	// The members of each set of two or more, in index order: (root,
 	// member) words sorted.
 	var members []uint64
 	for i := range n {
-		if r := uf.find(i); uf.size[r] > 1 {
+		if r := uf.Find(i); uf.size[r] > 1 {
 			members = append(members, uint64(r)<<32|uint64(i))
 		}
 	}
@@ -172,12 +225,7 @@ func Build(n int, item func(i int) Item, pairs []lsh.Pair, opts Options) Result 
 		clusters = b.add(clusters, docs)
 		lo = hi
 	}
-	slices.SortFunc(clusters, func(x, y Cluster) int {
-		if c := cmp.Compare(len(y.Members), len(x.Members)); c != 0 {
-			return c
-		}
-		return strings.Compare(x.canonicalID, y.canonicalID)
-	})
+	sortClusters(clusters)
 	return Result{Clusters: clusters, Verified: verified, Editor: b.notes}
 }
 
@@ -266,7 +314,7 @@ func (b *builder) add(out []Cluster, docs []int) []Cluster {
 		}
 	}
 	canon := docs[ci]
-	ms := []member{{Member{Doc: canon, Match: Match{Jaccard: 1, Containment: 1, Figures: -1, Hours: 0, P: -1, Verified: true, Reason: Canonical}, Linkage: -1}, items[ci].ID}}
+	ms := []member{{CanonicalMember(canon), items[ci].ID}}
 	var rest []int
 	if b.opts.AntiChain && b.opts.Linkage > 0 {
 		joined, left := b.link(docs, ci)
@@ -290,12 +338,7 @@ func (b *builder) add(out []Cluster, docs []int) []Cluster {
 	if b.opts.Decided != nil && (b.named == nil || slices.ContainsFunc(docs, func(d int) bool { return b.named[d] })) {
 		ms, rest = b.decided(ms, rest, canon)
 	}
-	slices.SortFunc(ms[1:], func(x, y member) int {
-		if c := cmp.Compare(y.Match.Jaccard, x.Match.Jaccard); c != 0 {
-			return c
-		}
-		return strings.Compare(x.id, y.id)
-	})
+	sortMembers(ms[1:])
 	if len(ms) > 1 {
 		c := Cluster{Members: make([]Member, len(ms)), canonicalID: ms[0].id}
 		for i, m := range ms {
@@ -536,14 +579,17 @@ func Prefer(a, b Item) int {
 	return strings.Compare(a.ID, b.ID)
 }
 
-// unionFind is a disjoint-set forest with union by size and path halving.
-type unionFind struct {
+// UnionFind is a disjoint-set forest over 0…n−1 with union by size and
+// path halving: the one Build joins verified pairs with, and a nightly run
+// joins tonight's articles and the stored canonicals with.
+type UnionFind struct {
 	parent []int32
 	size   []int32
 }
 
-func newUnionFind(n int) *unionFind {
-	u := &unionFind{parent: make([]int32, n), size: make([]int32, n)}
+// NewUnionFind makes n singleton sets.
+func NewUnionFind(n int) *UnionFind {
+	u := &UnionFind{parent: make([]int32, n), size: make([]int32, n)}
 	for i := range u.parent {
 		u.parent[i] = int32(i)
 		u.size[i] = 1
@@ -551,7 +597,8 @@ func newUnionFind(n int) *unionFind {
 	return u
 }
 
-func (u *unionFind) find(x int) int {
+// Find is the root of x's set.
+func (u *UnionFind) Find(x int) int {
 	for int(u.parent[x]) != x {
 		u.parent[x] = u.parent[u.parent[x]]
 		x = int(u.parent[x])
@@ -559,8 +606,9 @@ func (u *unionFind) find(x int) int {
 	return x
 }
 
-func (u *unionFind) union(a, b int) {
-	ra, rb := u.find(a), u.find(b)
+// Union joins the sets of a and b.
+func (u *UnionFind) Union(a, b int) {
+	ra, rb := u.Find(a), u.Find(b)
 	if ra == rb {
 		return
 	}
@@ -570,3 +618,6 @@ func (u *unionFind) union(a, b int) {
 	u.parent[rb] = int32(ra)
 	u.size[ra] += u.size[rb]
 }
+
+// Size is the number of elements in x's set.
+func (u *UnionFind) Size(x int) int { return int(u.size[u.Find(x)]) }

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -10,12 +11,12 @@ import (
 )
 
 func TestUnionFind(t *testing.T) {
-	u := newUnionFind(6)
-	u.union(0, 1)
-	u.union(2, 3)
-	u.union(1, 3)
-	u.union(3, 0) // already joined
-	same := func(a, b int) bool { return u.find(a) == u.find(b) }
+	u := NewUnionFind(6)
+	u.Union(0, 1)
+	u.Union(2, 3)
+	u.Union(1, 3)
+	u.Union(3, 0) // already joined
+	same := func(a, b int) bool { return u.Find(a) == u.Find(b) }
 	for _, p := range [][2]int{{0, 1}, {0, 2}, {0, 3}, {1, 2}} {
 		if !same(p[0], p[1]) {
 			t.Errorf("%d and %d not joined", p[0], p[1])
@@ -26,8 +27,78 @@ func TestUnionFind(t *testing.T) {
 			t.Errorf("%d and %d joined", p[0], p[1])
 		}
 	}
-	if r := u.find(2); u.size[r] != 4 {
-		t.Errorf("component size %d, want 4", u.size[r])
+	if n := u.Size(2); n != 4 {
+		t.Errorf("component size %d, want 4", n)
+	}
+}
+
+// TestUnionFindProperty: after random unions, two elements share a root
+// exactly when a naive relabelling says they are joined, and Size is the
+// number of elements with that label.
+func TestUnionFindProperty(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for trial := range 200 {
+		n := 1 + rng.IntN(40)
+		u := NewUnionFind(n)
+		label := make([]int, n)
+		for i := range label {
+			label[i] = i
+		}
+		for range rng.IntN(2 * n) {
+			a, b := rng.IntN(n), rng.IntN(n)
+			u.Union(a, b)
+			if la, lb := label[a], label[b]; la != lb {
+				for i := range label {
+					if label[i] == lb {
+						label[i] = la
+					}
+				}
+			}
+		}
+		for a := range n {
+			size := 0
+			for b := range n {
+				if (u.Find(a) == u.Find(b)) != (label[a] == label[b]) {
+					t.Fatalf("trial %d: %d and %d: union-find says %v", trial, a, b, u.Find(a) == u.Find(b))
+				}
+				if label[a] == label[b] {
+					size++
+				}
+			}
+			if u.Size(a) != size {
+				t.Fatalf("trial %d: Size(%d) = %d, want %d", trial, a, u.Size(a), size)
+			}
+		}
+	}
+}
+
+// TestSortOrder: members after the canonical one by Jaccard, descending,
+// then ID; clusters largest first, then by canonical ID (what Build, a
+// nightly run and Beam's output all list by).
+func TestSortOrder(t *testing.T) {
+	ids := []string{"c", "b", "a", "d", "e", "f"}
+	id := func(d int) string { return ids[d] }
+	ms := []Member{CanonicalMember(3), {Doc: 0, Match: Match{Jaccard: .5}}, {Doc: 2, Match: Match{Jaccard: .9}}, {Doc: 1, Match: Match{Jaccard: .5}}}
+	SortMembers(ms, id)
+	var got []string
+	for _, m := range ms {
+		got = append(got, id(m.Doc))
+	}
+	if strings.Join(got, " ") != "d a b c" {
+		t.Errorf("members %v, want d a b c (canonical first, then Jaccard descending, ties by ID)", got)
+	}
+	cs := []Cluster{
+		{Members: []Member{CanonicalMember(4), {Doc: 5}}},
+		{Members: []Member{CanonicalMember(0), {Doc: 5}}},
+		{Members: []Member{CanonicalMember(1), {Doc: 2}, {Doc: 3}}},
+	}
+	SortClusters(cs, id)
+	got = got[:0]
+	for _, c := range cs {
+		got = append(got, id(c.Canonical()))
+	}
+	if strings.Join(got, " ") != "b c e" {
+		t.Errorf("clusters by canonical %v, want b c e (largest first, then canonical ID)", got)
 	}
 }
 

@@ -132,7 +132,9 @@ func Similarity(a, b []uint16) float64 {
 // Pair is a candidate pair of document numbers, A < B.
 type Pair struct{ A, B int }
 
-func comparePairs(p, q Pair) int {
+// ComparePairs orders pairs by A, then B: the order candidate pairs are
+// returned in.
+func ComparePairs(p, q Pair) int {
 	if p.A != q.A {
 		return p.A - q.A
 	}
@@ -163,6 +165,6 @@ func ReferenceCandidates(p Params, ids []int, sigs [][]uint16) []Pair {
 			}
 		}
 	}
-	slices.SortFunc(pairs, comparePairs)
+	slices.SortFunc(pairs, ComparePairs)
 	return slices.Compact(pairs)
 }

@@ -158,34 +158,3 @@ func lapper(res *dedup.Result) func(name string, since time.Time) {
 		res.Stages = append(res.Stages, dedup.Stage{Name: name, Seconds: time.Since(since).Seconds()})
 	}
 }
-
-// unionFind is a disjoint-set forest over ints, sparse: tonight touches few
-// of the state's articles.
-type unionFind struct{ parent map[int]int }
-
-func newUnionFind() *unionFind { return &unionFind{parent: map[int]int{}} }
-
-func (u *unionFind) find(x int) int {
-	for {
-		p, ok := u.parent[x]
-		if !ok || p == x {
-			return x
-		}
-		gp, ok := u.parent[p]
-		if ok {
-			u.parent[x] = gp
-		}
-		x = p
-	}
-}
-
-func (u *unionFind) union(a, b int) {
-	ra, rb := u.find(a), u.find(b)
-	if ra == rb {
-		return
-	}
-	if ra > rb { // the smaller number is the root: deterministic
-		ra, rb = rb, ra
-	}
-	u.parent[rb] = ra
-}

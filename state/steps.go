@@ -1,9 +1,7 @@
 package state
 
 import (
-	"cmp"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -30,9 +28,9 @@ type night struct {
 	rules    cluster.Rules // with the counts over the state and tonight
 	pairs    []lsh.Pair    // candidates: (stored or tonight's, tonight's)
 	verified int
-	uf       *unionFind     // stored canonicals and tonight's, joined by verified pairs
-	decided  *decisions.Set // the editors' decisions, when there are any
-	edges    []lsh.Pair     // verified pairs of two of tonight's
+	uf       *cluster.UnionFind // stored canonicals and tonight's, joined by verified pairs
+	decided  *decisions.Set     // the editors' decisions, when there are any
+	edges    []lsh.Pair         // verified pairs of two of tonight's
 	groups   map[int]*group
 	order    []int // the groups' roots, in the order of their first article of tonight
 
@@ -222,6 +220,14 @@ func (n *night) item(k int) cluster.Item {
 	return cluster.Item{ID: d.ID, Published: d.Published, Length: int(d.Length)}
 }
 
+// id is document k's ID.
+func (n *night) id(k int) string {
+	if k < n.nOld {
+		return n.s.idOf(k)
+	}
+	return n.res.Docs[k-n.nOld].ID
+}
+
 // check verifies documents a and b; a long stored article's evidence is
 // made on the stack.
 func (n *night) check(a, b int) cluster.Match {
@@ -283,7 +289,7 @@ func (n *night) verify() {
 		})
 	}
 	wg.Wait()
-	n.uf = newUnionFind()
+	n.uf = cluster.NewUnionFind(n.nOld + len(n.res.Docs))
 	for i, p := range pairs {
 		a := p.A
 		if a < n.nOld {
@@ -293,7 +299,7 @@ func (n *night) verify() {
 			continue
 		}
 		n.verified++
-		n.uf.union(a, p.B)
+		n.uf.Union(a, p.B)
 		if p.A >= n.nOld {
 			n.edges = append(n.edges, p)
 		}
@@ -308,7 +314,7 @@ func (n *night) group() {
 		if !n.isNew[j] {
 			continue
 		}
-		r := n.uf.find(n.nOld + j)
+		r := n.uf.Find(n.nOld + j)
 		g := n.groups[r]
 		if g == nil {
 			g = &group{}
@@ -320,7 +326,7 @@ func (n *night) group() {
 	for _, p := range n.pairs {
 		if p.A < n.nOld && n.canon(p.A) >= 0 {
 			c := int(n.canon(p.A))
-			if g := n.groups[n.uf.find(c)]; g != nil && !slices.Contains(g.olds, c) {
+			if g := n.groups[n.uf.Find(c)]; g != nil && !slices.Contains(g.olds, c) {
 				g.olds = append(g.olds, c)
 			}
 		}
@@ -334,7 +340,7 @@ func (n *night) group() {
 func (n *night) assign() {
 	edgesOf := map[int][]lsh.Pair{} // the verified pairs of two of tonight's, by group
 	for _, e := range n.edges {
-		r := n.uf.find(e.A)
+		r := n.uf.Find(e.A)
 		edgesOf[r] = append(edgesOf[r], e)
 	}
 	n.assigned, n.matches, n.gained = map[int]int{}, map[int]cluster.Match{}, map[int][]cluster.Member{}
@@ -422,7 +428,7 @@ func (n *night) buildAmong(rest []int, edges []lsh.Pair) {
 		if opts.DecidedDocs == nil {
 			opts.DecidedDocs = []int{} // none among tonight's: Decided is never asked
 		}
-		slices.SortFunc(opts.Linked, func(p, q lsh.Pair) int { return cmp.Or(cmp.Compare(p.A, q.A), cmp.Compare(p.B, q.B)) })
+		slices.SortFunc(opts.Linked, lsh.ComparePairs)
 	}
 	built := cluster.Build(len(rest), func(i int) cluster.Item { return n.item(rest[i]) }, lp, opts)
 	for _, c := range built.Clusters {
@@ -454,34 +460,16 @@ func (n *night) storedClusters() {
 			}
 		}
 		for _, c := range n.gainedOrder {
-			members := []cluster.Member{{Doc: c, Match: cluster.Match{Jaccard: 1, Containment: 1, Figures: -1, P: -1, Verified: true, Reason: cluster.Canonical}, Linkage: -1}}
+			members := []cluster.Member{cluster.CanonicalMember(c)}
 			for _, i := range storedMembers[int32(c)] {
 				members = append(members, cluster.Member{Doc: i, Match: n.s.match(i)})
 			}
 			members = append(members, n.gained[c]...)
-			ids := make(map[int]string, len(members))
-			for _, m := range members {
-				ids[m.Doc] = n.item(m.Doc).ID
-			}
-			slices.SortFunc(members[1:], func(x, y cluster.Member) int {
-				if c := cmp.Compare(y.Match.Jaccard, x.Match.Jaccard); c != 0 {
-					return c
-				}
-				return strings.Compare(ids[x.Doc], ids[y.Doc])
-			})
+			cluster.SortMembers(members, n.id)
 			n.clusters = append(n.clusters, cluster.Cluster{Members: members})
 		}
 	}
-	canonIDs := make(map[int]string, len(n.clusters))
-	for _, c := range n.clusters {
-		canonIDs[c.Canonical()] = n.item(c.Canonical()).ID
-	}
-	slices.SortFunc(n.clusters, func(x, y cluster.Cluster) int {
-		if c := cmp.Compare(len(y.Members), len(x.Members)); c != 0 {
-			return c
-		}
-		return strings.Compare(canonIDs[x.Canonical()], canonIDs[y.Canonical()])
-	})
+	cluster.SortClusters(n.clusters, n.id)
 }
 
 // remember makes tonight's new articles as the state keeps them, with

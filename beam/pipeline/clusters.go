@@ -80,7 +80,7 @@ func (f *buildFn) ProcessElement(label uint64, members func(*Member) bool, edges
 		}
 		pairs = append(pairs, lsh.Pair{A: a, B: b})
 	}
-	slices.SortFunc(pairs, func(p, q lsh.Pair) int { return cmp.Or(cmp.Compare(p.A, q.A), cmp.Compare(p.B, q.B)) })
+	slices.SortFunc(pairs, lsh.ComparePairs)
 	item := func(i int) cluster.Item {
 		d := ms[i].Doc.dedup()
 		return cluster.Item{ID: d.ID, Published: d.Published, Length: int(d.Length)}

@@ -135,9 +135,7 @@ func gather(res *dedup.Result, components func(*Component) bool) {
 			res.Clusters = append(res.Clusters, cluster.Cluster{Members: members})
 		}
 	}
-	slices.SortFunc(res.Clusters, func(x, y cluster.Cluster) int {
-		return cmp.Or(cmp.Compare(len(y.Members), len(x.Members)), strings.Compare(res.Docs[x.Canonical()].ID, res.Docs[y.Canonical()].ID))
-	})
+	cluster.SortClusters(res.Clusters, func(d int) string { return res.Docs[d].ID })
 }
 
 // writeSet writes the outputs as neardup run does, into a new generation

@@ -31,6 +31,7 @@ type night struct {
 	uf       *cluster.UnionFind // stored canonicals and tonight's, joined by verified pairs
 	decided  *decisions.Set     // the editors' decisions, when there are any
 	edges    []lsh.Pair         // verified pairs of two of tonight's
+	sameAs   []lsh.Pair         // pairs decided the same story, one of tonight's in each: (stored canonical or tonight's, tonight's)
 	groups   map[int]*group
 	order    []int // the groups' roots, in the order of their first article of tonight
 
@@ -304,6 +305,47 @@ func (n *night) verify() {
 			n.edges = append(n.edges, p)
 		}
 	}
+	n.joinDecided()
+}
+
+// joinDecided joins, as a verified pair does, two articles an editor
+// decided are the same story when one of them is new tonight (a stored
+// article through its canonical): LSH need not have proposed them, and a
+// must-link decision holds even where the texts do not match. Two stored
+// articles stay as they are (decisions are final).
+func (n *night) joinDecided() {
+	if n.decided == nil {
+		return
+	}
+	tonight := map[string]int{}
+	for j, d := range n.res.Docs {
+		if n.isNew[j] {
+			tonight[d.ID] = n.nOld + j
+		}
+	}
+	at := func(id string) (int, bool) {
+		if k, ok := tonight[id]; ok {
+			return k, true
+		}
+		if i, ok := n.s.find(id); ok && n.canon(i) >= 0 {
+			return int(n.canon(i)), true
+		}
+		return 0, false
+	}
+	for _, d := range n.decided.List() {
+		_, newA := tonight[d.A]
+		_, newB := tonight[d.B]
+		if d.Label != decisions.Same || !newA && !newB {
+			continue
+		}
+		a, okA := at(d.A)
+		b, okB := at(d.B)
+		if !okA || !okB || a == b {
+			continue
+		}
+		n.uf.Union(a, b)
+		n.sameAs = append(n.sameAs, lsh.Pair{A: min(a, b), B: max(a, b)})
+	}
 }
 
 // group gathers tonight's articles and the stored canonicals joined by
@@ -323,7 +365,7 @@ func (n *night) group() {
 		}
 		g.news = append(g.news, n.nOld+j)
 	}
-	for _, p := range n.pairs {
+	for _, p := range slices.Concat(n.pairs, n.sameAs) {
 		if p.A < n.nOld && n.canon(p.A) >= 0 {
 			c := int(n.canon(p.A))
 			if g := n.groups[n.uf.Find(c)]; g != nil && !slices.Contains(g.olds, c) {
@@ -367,6 +409,10 @@ func (n *night) takeInto(c int, docs []int) []int {
 	var left []int
 	for _, d := range docs {
 		m := n.check(c, d)
+		if m.Reason != cluster.EditorApart && !m.Verified && slices.Contains(n.sameAs, lsh.Pair{A: c, B: d}) {
+			// decided the same as a stored member of c's cluster
+			m.Verified, m.Reason = true, cluster.ByEditor
+		}
 		if m.Reason == cluster.EditorApart || !m.Verified && n.cfg.AntiChain {
 			left = append(left, d)
 			continue

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/neardup/neardup/cluster"
+	"github.com/neardup/neardup/decisions"
 	"github.com/neardup/neardup/dedup"
 )
 
@@ -251,5 +253,45 @@ func TestNightAntiChain(t *testing.T) {
 	n.assign()
 	if got, ok := n.assigned[d2]; !ok || got != c {
 		t.Errorf("without anti-chaining, d2 assigned to %d (%v), want %d", got, ok, c)
+	}
+}
+
+// An editor's same-story decision joins what LSH never proposed: a new
+// article decided the same as a stored one joins its cluster, two new
+// ones decided the same share one (the nightly path's join step, which
+// batch runs had and nights lacked).
+func TestNightDecidedSameJoins(t *testing.T) {
+	s := stateOf(t, wireArticle(t, "000_r3_sputnik_added", "a0", "2026-11-24T10:00:00Z"))
+	x := map[string]string{"id": "x", "title": "Harbour pilots strike over new rota", "date": "2026-11-25T08:00:00Z",
+		"text": "Harbour pilots at the northern port walked out on Tuesday over a rota that they say doubles night shifts, leaving eleven cargo ships waiting at anchor outside the breakwater."}
+	y := map[string]string{"id": "y", "title": "Library reopens after roof repairs", "date": "2026-11-25T09:00:00Z",
+		"text": "The city library reopened its reading rooms on Wednesday after eight months of repairs to a roof damaged by last winter's storms, with a new children's wing on the ground floor."}
+	cfg, res := readNight(t, wireArticle(t, "002_b85c2fa3f61deca6", "b0", "2026-11-25T10:00:00Z"), x, y)
+	path := filepath.Join(t.TempDir(), "decisions.jsonl")
+	os.WriteFile(path, []byte(`{"a": "a0", "b": "x", "label": "dup"}`+"\n"+`{"a": "b0", "b": "y", "label": "dup"}`+"\n"), 0o644)
+	set, err := decisions.Load([]string{path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Decisions = set
+	n := s.newNight(cfg, res, "k")
+	n.decide()
+	n.classify()
+	n.setClock(time.Time{})
+	n.leaveTooOld(7 * 24 * time.Hour)
+	n.count()
+	n.candidates()
+	n.verify()
+	n.group()
+	n.assign()
+	a0, _ := n.s.find("a0")
+	if c, ok := n.assigned[n.nOld+1]; !ok || c != a0 || n.matches[n.nOld+1].Reason != cluster.ByEditor {
+		t.Errorf("x: assigned to %d (%v) by %q, want the stored a0 (%d) by the editor", c, ok, n.matches[n.nOld+1].Reason, a0)
+	}
+	if len(n.clusters) != 1 || len(n.clusters[0].Members) != 2 || n.clusters[0].Members[1].Match.Reason != cluster.ByEditor {
+		t.Fatalf("tonight's own clusters: %+v, want y with b0, joined by the editor", n.clusters)
+	}
+	if got := n.item(n.clusters[0].Canonical()).ID + " " + n.item(n.clusters[0].Members[1].Doc).ID; got != "y b0" {
+		t.Errorf("tonight's cluster %s, want y (the earlier) with b0", got)
 	}
 }

@@ -66,6 +66,17 @@ func stateOf(t *testing.T, arts ...map[string]string) *State {
 	return s
 }
 
+// throughVerify runs a night's steps from classify to verify, with the
+// night's clock from its articles and a week kept.
+func (n *night) throughVerify() {
+	n.classify()
+	n.setClock(time.Time{})
+	n.leaveTooOld(7 * 24 * time.Hour)
+	n.count()
+	n.candidates()
+	n.verify()
+}
+
 // The first steps on their own: which articles are new, the clock, and
 // the articles already too old to remember.
 func TestNightClassifyClockTooOld(t *testing.T) {
@@ -104,12 +115,7 @@ func TestNightAssignDecisionsFinal(t *testing.T) {
 		wireArticle(t, "002_b85c2fa3f61deca6", "b0", "2026-11-25T10:00:00Z"),
 		wireArticle(t, "002_r3_added", "b3", "2026-11-25T11:00:00Z"))
 	n := s.newNight(cfg, res, "k")
-	n.classify()
-	n.setClock(time.Time{})
-	n.leaveTooOld(7 * 24 * time.Hour)
-	n.count()
-	n.candidates()
-	n.verify()
+	n.throughVerify()
 	if n.verified == 0 {
 		t.Fatal("no candidate pair verified")
 	}
@@ -276,12 +282,7 @@ func TestNightDecidedSameJoins(t *testing.T) {
 	cfg.Decisions = set
 	n := s.newNight(cfg, res, "k")
 	n.decide()
-	n.classify()
-	n.setClock(time.Time{})
-	n.leaveTooOld(7 * 24 * time.Hour)
-	n.count()
-	n.candidates()
-	n.verify()
+	n.throughVerify()
 	n.group()
 	n.assign()
 	a0, _ := n.s.find("a0")

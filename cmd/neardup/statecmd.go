@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/neardup/neardup/cluster"
+	"github.com/neardup/neardup/decisions"
 	"github.com/neardup/neardup/report"
 	"github.com/neardup/neardup/state"
 )
@@ -21,8 +22,8 @@ state's lock (exit 11 while a run holds it; --wait waits) and changes no
 file of the state.
 
   show     the state at a glance: format, generation, parameters, the
-           clock and cutoff, articles held, nights, and the last night's
-           outputs with their sizes
+           clock and cutoff, articles held, nights, the editors' decisions
+           stored, and the last night's outputs with their sizes
   verify   read every file of the state and check it against its
            checksum: exit 0 when all hold, 14 naming the first that does
            not
@@ -84,6 +85,15 @@ func stateCmd(ctx context.Context, args []string, e env) error {
 		fmt.Fprintf(e.stdout, "clock %s, cutoff %s (articles published before it have left)\n", unix(m.Clock), unix(m.Cutoff))
 	}
 	fmt.Fprintf(e.stdout, "%d articles in %d segments; %d nights\n", m.Articles, len(m.Segments), len(m.Nights))
+	if n := len(m.Decisions); n > 0 {
+		same := 0
+		for _, d := range m.Decisions {
+			if d.Label == decisions.Same {
+				same++
+			}
+		}
+		fmt.Fprintf(e.stdout, "editors' decisions stored: %d (%d same story, %d not a copy)\n", n, same, n-same)
+	}
 	if last := st.Last(); last != nil {
 		fmt.Fprintf(e.stdout, "last night %d (%s): %d read, %d new, %d hidden\n", last.Night, cmp.Or(last.Date, "no date"), last.Read, last.New, last.Duplicates)
 	}

@@ -2,6 +2,7 @@ package shingle
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -137,8 +138,12 @@ const (
 // were a mark, and a text with a mark takes the Unicode path), and each
 // transform makes of it only word runes, or only separators; case folding
 // never looks at neighbours. TestLatinFoldsAgree checks every pair of
-// covered runes against normalizeUnicode.
-var latinFolds = func() (t [latinFoldsLen]fold) {
+// covered runes against normalizeUnicode. Built on first use, not at
+// start: a run that never meets a non-ASCII letter does not pay for it,
+// and a process under a tight address-space limit (ulimit -v) reaches
+// main, where it can say so, before the runtime needs more.
+var latinFolds = sync.OnceValue(func() (t *[latinFoldsLen]fold) {
+	t = new([latinFoldsLen]fold)
 	// one is the fold of r between two letters: "a a" for a separator,
 	// "a…a" without a space for word runes.
 	one := func(r rune, foldAccents bool) (string, bool) {
@@ -167,16 +172,16 @@ var latinFolds = func() (t [latinFoldsLen]fold) {
 		set(int(r-punctStart)+latinEnd-0x80, r)
 	}
 	return t
-}()
+})
 
 // latinFold looks r up in latinFolds: nil if r is not folded there.
 func latinFold(r rune) *fold {
 	var f *fold
 	switch {
 	case 0x80 <= r && r < latinEnd:
-		f = &latinFolds[r-0x80]
+		f = &latinFolds()[r-0x80]
 	case punctStart <= r && r < punctEnd:
-		f = &latinFolds[r-punctStart+latinEnd-0x80]
+		f = &latinFolds()[r-punctStart+latinEnd-0x80]
 	default:
 		return nil
 	}

@@ -95,6 +95,9 @@ var errSkipped = errors.New("finished, but input records were skipped")
 const defaultGCPercent = 50
 
 func main() {
+	if code := addressSpaceCheck(os.Stderr); code != 0 {
+		os.Exit(code)
+	}
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(defaultGCPercent)
 	}

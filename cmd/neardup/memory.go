@@ -146,8 +146,9 @@ func printEstimate(w io.Writer, est dedup.Estimate, budget int64, from string) {
 }
 
 // memoryBudget is the run's memory budget: --max-memory's size, or
-// without it the memory available to this process (the cgroup's limit or
-// MemAvailable, the smaller), with where it came from;
+// without it the memory available to this process (the cgroup's limit,
+// MemAvailable, or the address-space limit less RuntimeReserve, the
+// smallest), with where it came from;
 // 0: no check (--max-memory 0, or nothing known).
 func memoryBudget(flag string) (int64, string, error) {
 	if flag != "" {
@@ -160,6 +161,9 @@ func memoryBudget(flag string) (int64, string, error) {
 	avail, from := memAvailable(), "MemAvailable"
 	if limit := cgroupRoom(); limit > 0 && (avail == 0 || limit < avail) {
 		avail, from = limit, "the cgroup's memory limit"
+	}
+	if limit := addressSpaceLimit() - RuntimeReserve; limit > 0 && (avail == 0 || limit < avail) {
+		avail, from = limit, "the address-space limit (ulimit -v) less what the runtime reserves"
 	}
 	return avail, "memory available, " + from, nil
 }

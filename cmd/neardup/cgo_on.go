@@ -1,0 +1,7 @@
+//go:build cgo
+
+package main
+
+// cgoLinked: this binary was built with cgo, so it allocates through
+// glibc too (the net package's resolver pulls it in).
+const cgoLinked = true

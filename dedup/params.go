@@ -93,12 +93,14 @@ func sameDuration(a, b any) bool {
 	if !okA || !okB {
 		return false
 	}
-	da, errA := parseDuration(sa)
-	db, errB := parseDuration(sb)
+	da, errA := ParseDuration(sa)
+	db, errB := ParseDuration(sb)
 	return errA == nil && errB == nil && da == db
 }
 
-func parseDuration(s string) (time.Duration, error) {
+// ParseDuration reads a duration as FormatDuration writes it (and as Go
+// does), "off" being 0.
+func ParseDuration(s string) (time.Duration, error) {
 	if s == "off" {
 		return 0, nil
 	}

@@ -353,3 +353,79 @@ func writeSynced(dir, name string, parts ...[]byte) (File, error) {
 	}
 	return File{Name: name, Bytes: size, CRC32C: fmt.Sprintf("%08x", sum)}, nil
 }
+
+// SetClock repairs the clock of a committed state: a new generation with
+// the same articles, decisions and last night's outputs (their files
+// linked), the clock at clock and the cutoff at clock less the state's
+// keep, the repair recorded in Manifest.Repairs. It is for a clock a
+// far-future date or a --night typo moved (a night accepted with
+// --max-evict 1, or committed by a neardup before the clock's bounds):
+// tonight's real articles would all be older than --keep. What left the
+// state then stays gone; what is still stored is matched again.
+func (s *State) SetClock(clock time.Time) (Repair, error) {
+	if s.Manifest.Generation == 0 {
+		return Repair{}, errors.New("state: no night committed: nothing to repair")
+	}
+	if s.readOnly {
+		return Repair{}, errors.New("state: opened read-only")
+	}
+	keep, err := dedup.ParseDuration(s.Manifest.Keep)
+	if err != nil || keep <= 0 {
+		return Repair{}, fmt.Errorf("state: the MANIFEST's keep %q: %v", s.Manifest.Keep, err)
+	}
+	m := s.Manifest
+	m.Generation++
+	r := Repair{FromClock: m.Clock, FromCutoff: m.Cutoff, ToClock: clock.Unix(), ToCutoff: clock.Unix() - int64(keep/time.Second),
+		At: time.Now().UTC().Truncate(time.Second)}
+	if last := s.Last(); last != nil {
+		r.After = last.Night
+	}
+	m.Clock, m.Cutoff = r.ToClock, r.ToCutoff
+	m.Repairs = append(slices.Clone(m.Repairs), r)
+	gen := genName(m.Generation)
+	tmp := filepath.Join(s.Dir, tmpPrefix+gen)
+	if err := os.RemoveAll(tmp); err != nil {
+		return Repair{}, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			os.RemoveAll(tmp)
+		}
+	}()
+	oldGen := filepath.Join(s.Dir, genName(s.Manifest.Generation))
+	for _, f := range m.Segments {
+		if err := atomicfs.LinkOrCopy(filepath.Join(oldGen, f.Name), filepath.Join(tmp, f.Name)); err != nil {
+			return Repair{}, err
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(tmp, outDir), 0o755); err != nil {
+		return Repair{}, err
+	}
+	for _, f := range m.Outputs {
+		if err := atomicfs.LinkOrCopy(filepath.Join(oldGen, outDir, f.Name), filepath.Join(tmp, outDir, f.Name)); err != nil {
+			return Repair{}, err
+		}
+	}
+	if err := atomicfs.SyncDir(filepath.Join(tmp, outDir)); err != nil {
+		return Repair{}, err
+	}
+	mb, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return Repair{}, err
+	}
+	mb = append(mb, '\n')
+	if _, err := writeSynced(tmp, manifestFile, mb); err != nil {
+		return Repair{}, err
+	}
+	if err := atomicfs.SyncDir(tmp); err != nil {
+		return Repair{}, err
+	}
+	if err := s.switchTo(tmp, gen, mb); err != nil {
+		ok = !errors.Is(err, errNotRenamed)
+		return Repair{}, err
+	}
+	ok = true
+	s.Manifest = m
+	return r, nil
+}

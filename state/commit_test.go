@@ -223,3 +223,56 @@ func TestCommitSyncOrder(t *testing.T) {
 		}
 	}
 }
+
+// SetClock repairs a clock a --night typo moved far ahead: a new
+// generation with the same articles (one here, dated in 2062 itself: the
+// typo's commit evicted the others, and they stay gone), the clock and cutoff set back and the repair
+// recorded, every file synced before it is published; the next real night
+// is matched and remembered, where before the repair its articles were
+// all older than keep.
+func TestSetClock(t *testing.T) {
+	keep := 7 * 24 * time.Hour
+	s, err := Open(context.Background(), t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { s.Close() }()
+	w := func(name, id, date string) map[string]string { return wireArticle(t, name, id, date) }
+	s = commitNight(t, s, keep, w("000_d995efe7b01a9663", "n1", "2026-11-01T08:00:00Z"))
+	cfg, res := readNight(t, w("002_b85c2fa3f61deca6", "typo", "2026-11-02T08:00:00Z"), w("002_r1_afp_trimmed", "ahead", "2062-11-01T08:00:00Z"))
+	if err := s.Commit(s.Night(cfg, res, time.Date(2062, 11, 2, 0, 0, 0, 0, time.UTC), keep), ParamsOf(cfg), keep, nil, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	dir := s.Dir
+	s.Close()
+	if s, err = Open(context.Background(), dir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, res = readNight(t, w("000_r1_afp_trimmed", "n3", "2026-11-03T08:00:00Z"))
+	if tn := s.Night(cfg, res, time.Time{}, keep); tn.Night.New != 0 || tn.Night.TooOld != 1 {
+		t.Fatalf("before the repair, a real night: %d new, %d too old; want all too old", tn.Night.New, tn.Night.TooOld)
+	}
+	stop := atomicfs.Trace()
+	r, err := s.SetClock(time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC))
+	if err := atomicfs.CheckOrder(stop()); err != nil {
+		t.Error(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.After != 2 || time.Unix(r.FromClock, 0).Year() != 2062 || r.ToCutoff != r.ToClock-int64(keep/time.Second) {
+		t.Errorf("repair %+v", r)
+	}
+	s.Close()
+	if s, err = Open(context.Background(), dir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if m := s.Manifest; m.Generation != 3 || len(m.Repairs) != 1 || m.Clock != r.ToClock || m.Cutoff != r.ToCutoff || s.Len() != 1 || s.idOf(0) != "ahead" || len(m.Nights) != 2 {
+		t.Fatalf("after the repair: generation %d, %d repairs, clock %d, cutoff %d, %d articles, %d nights", m.Generation, len(m.Repairs), m.Clock, m.Cutoff, s.Len(), len(m.Nights))
+	}
+	cfg, res = readNight(t, w("000_r1_afp_trimmed", "n3", "2026-11-03T08:00:00Z"))
+	tn := s.Night(cfg, res, time.Time{}, keep)
+	if tn.Night.New != 1 || tn.Night.TooOld != 0 || tn.Night.Date != "2026-11-03" {
+		t.Errorf("after the repair, the real night: %d new, %d too old, dated %s; want it remembered on 2026-11-03", tn.Night.New, tn.Night.TooOld, tn.Night.Date)
+	}
+}

@@ -86,6 +86,19 @@ type Manifest struct {
 	// night (run --decisions), the later of a pair standing: a stored copy
 	// decided apart from its canonical is kept from then on.
 	Decisions []decisions.Decision `json:"decisions,omitempty"`
+	// Repairs are the clock's repairs (neardup state clock), in order.
+	Repairs []Repair `json:"repairs,omitempty"`
+}
+
+// Repair is one setting of the clock by hand (State.SetClock): after
+// night After, the clock and the cutoff (Unix seconds) were set.
+type Repair struct {
+	After      int32     `json:"after_night"`
+	FromClock  int64     `json:"from_clock"`
+	ToClock    int64     `json:"to_clock"`
+	FromCutoff int64     `json:"from_cutoff"`
+	ToCutoff   int64     `json:"to_cutoff"`
+	At         time.Time `json:"at"` // when it was made (wall clock, for people)
 }
 
 // File is a file of a generation with its checksum.

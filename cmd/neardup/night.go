@@ -56,11 +56,9 @@ func (o *nightOptions) check() error {
 	}
 	o.keepDur = d
 	if o.night != "" {
-		t, err := time.Parse(time.DateOnly, o.night)
+		t, err := parseNight(o.night)
 		if err != nil {
-			if t, err = time.Parse(time.RFC3339, o.night); err != nil {
-				return usagef("run: --night %q: want YYYY-MM-DD or RFC 3339", o.night)
-			}
+			return usagef("run: --night %q: want YYYY-MM-DD or RFC 3339", o.night)
 		}
 		o.nightTime = t
 	}
@@ -237,4 +235,13 @@ func paramLine(p state.Params) string {
 	parts := []string{"shingle " + p.Shingle, fmt.Sprintf("threshold %v", p.Threshold), fmt.Sprintf("containment %v", p.Containment),
 		fmt.Sprintf("hashes %d", p.Hashes), fmt.Sprintf("seed %d", p.Seed), p.Signature}
 	return strings.Join(parts, ", ")
+}
+
+// parseNight reads a night's date: YYYY-MM-DD (midnight UTC) or RFC 3339.
+func parseNight(s string) (time.Time, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		t, err = time.Parse(time.RFC3339, s)
+	}
+	return t, err
 }

@@ -902,3 +902,45 @@ func TestNightDecisions(t *testing.T) {
 		t.Errorf("state export has no a1:\n%s", stdout)
 	}
 }
+
+// neardup state clock repairs a clock a --night typo moved (issue 25,
+// defect 1): before it, a real night finds its articles all older than
+// --keep (exit 16, nothing committed); after it, the night is committed
+// and hides its copies; state show lists the repair; a missing or bad
+// DATE is a usage error.
+func TestStateClockRepair(t *testing.T) {
+	dir := t.TempDir()
+	st, out := filepath.Join(dir, "state"), filepath.Join(dir, "out")
+	nights := threeNights(t, dir)
+	if code, _, stderr := neardup(t, "", "run", "-q", "--state", st, "--out", out, nights[0]); code != 0 {
+		t.Fatal(stderr)
+	}
+	// A typo in --night, and one article of the feed dated by the same
+	// typo: committed with --max-evict 1, everything earlier leaves.
+	typo := filepath.Join(dir, "typo", "feed.jsonl")
+	writeNight(t, typo, wire(t, "002_r3_added", "typo", "2062-11-25T08:00:00Z"))
+	if code, _, stderr := neardup(t, "", "run", "-q", "--state", st, "--out", out, "--night", "2062-11-25", "--max-evict", "1", nights[1], typo); code != 0 {
+		t.Fatalf("the typo night: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := neardup(t, "", "run", "-q", "--state", st, "--out", out, nights[2]); code != exitNothing {
+		t.Fatalf("a real night after the typo: exit %d, want %d (all older than --keep): %s", code, exitNothing, stderr)
+	}
+	for _, args := range [][]string{{"state", "clock", "--state", st}, {"state", "clock", "--state", st, "tomorrow"}} {
+		if code, _, _ := neardup(t, "", args...); code != exitUsage {
+			t.Errorf("neardup %s: exit %d, want %d", strings.Join(args, " "), code, exitUsage)
+		}
+	}
+	code, stdout, stderr := neardup(t, "", "state", "clock", "--state", st, "2026-11-25")
+	if code != 0 || !strings.Contains(stdout, "clock set from 2062-11-25T00:00:00Z to 2026-11-25T00:00:00Z") {
+		t.Fatalf("state clock: exit %d: %s%s", code, stdout, stderr)
+	}
+	if _, stdout, _ = neardup(t, "", "state", "show", "--state", st); !strings.Contains(stdout, "clock repaired after night 2: from 2062-11-25T00:00:00Z to 2026-11-25T00:00:00Z") {
+		t.Errorf("state show after the repair:\n%s", stdout)
+	}
+	if code, _, stderr := neardup(t, "", "run", "-q", "--state", st, "--out", out, nights[2]); code != 0 {
+		t.Fatalf("the real night after the repair: exit %d: %s", code, stderr)
+	}
+	if drop := strings.Fields(readFile(t, filepath.Join(out, report.DropFile))); len(drop) == 0 {
+		t.Error("the real night after the repair hid nothing")
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -18,8 +19,8 @@ import (
 const stateHelp = `Usage: neardup state show|verify|export --state DIR
 
 What an operator needs of a nightly state on a bad morning. Each takes the
-state's lock (exit 11 while a run holds it; --wait waits) and changes no
-file of the state.
+state's lock (exit 11 while a run holds it; --wait waits); all but clock
+change no file of the state.
 
   show     the state at a glance: format, generation, parameters, the
            clock and cutoff, articles held, nights, the editors' decisions
@@ -32,6 +33,13 @@ file of the state.
            canonical (the article it is hidden as a copy of; absent when
            kept), with the match's probability; for audits, and to compare
            two states without Go code
+  clock DATE
+           repair the clock (YYYY-MM-DD or RFC 3339) that a far-future date
+           or a --night typo moved, so that tonight's real articles are no
+           longer all "older than --keep": a new generation with the same
+           articles, decisions and last outputs, the clock at DATE and the
+           cutoff DATE less --keep; articles that left stay gone. The one
+           command that changes the state; recorded, and listed by show
 
 Flags:
 `
@@ -46,19 +54,36 @@ func stateCmd(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 || dir == "" {
-		return usagef("state: give one of show, verify, export and --state DIR")
+	if fs.NArg() < 1 || dir == "" {
+		return usagef("state: give one of show, verify, export, clock DATE and --state DIR")
 	}
 	what := fs.Arg(0)
-	if what != "show" && what != "verify" && what != "export" {
-		return usagef("state: %q: want show, verify or export", what)
+	var clock time.Time
+	switch {
+	case what == "clock" && fs.NArg() == 2:
+		if clock, err = parseNight(fs.Arg(1)); err != nil {
+			return usagef("state clock: %q: want YYYY-MM-DD or RFC 3339", fs.Arg(1))
+		}
+	case what == "clock":
+		return usagef("state clock: give the DATE to set the clock to")
+	case fs.NArg() != 1 || what != "show" && what != "verify" && what != "export":
+		return usagef("state: %q: want show, verify, export or clock DATE", strings.Join(fs.Args(), " "))
 	}
-	st, err := state.Open(ctx, dir, state.Options{Wait: wait, Command: "neardup state " + what, ReadOnly: true})
+	st, err := state.Open(ctx, dir, state.Options{Wait: wait, Command: "neardup state " + what, ReadOnly: what != "clock"})
 	if err != nil {
 		return err // a damaged state: exit 14, naming the file
 	}
 	defer st.Close()
+	unix := func(t int64) string { return time.Unix(t, 0).UTC().Format(time.RFC3339) }
 	switch what {
+	case "clock":
+		r, err := st.SetClock(clock)
+		if err != nil {
+			return fmt.Errorf("state clock: %w", err)
+		}
+		fmt.Fprintf(e.stdout, "%s: clock set from %s to %s, cutoff from %s to %s (generation %d): stored articles published from the new cutoff on are matched again; what left the state stays gone\n",
+			dir, unix(r.FromClock), unix(r.ToClock), unix(r.FromCutoff), unix(r.ToCutoff), st.Manifest.Generation)
+		return nil
 	case "verify":
 		fmt.Fprintf(e.stdout, "%s: every file holds (generation %d, %d articles, %d segments, %d outputs)\n",
 			dir, st.Manifest.Generation, st.Len(), len(st.Manifest.Segments), len(st.Manifest.Outputs))
@@ -67,11 +92,11 @@ func stateCmd(ctx context.Context, args []string, e env) error {
 		return exportState(e, st)
 	}
 	m := &st.Manifest
-	unix := func(t int64) string {
+	when := func(t int64) string {
 		if t == 0 || m.Generation == 0 {
 			return "none"
 		}
-		return time.Unix(t, 0).UTC().Format(time.RFC3339)
+		return unix(t)
 	}
 	fmt.Fprintf(e.stdout, "state %s: format %d, generation %d\n", dir, m.Format, m.Generation)
 	if m.Generation == 0 {
@@ -82,7 +107,7 @@ func stateCmd(ctx context.Context, args []string, e env) error {
 	if m.Clock == 0 {
 		fmt.Fprintln(e.stdout, "no clock: no article was dated and --night was never given, so nothing leaves")
 	} else {
-		fmt.Fprintf(e.stdout, "clock %s, cutoff %s (articles published before it have left)\n", unix(m.Clock), unix(m.Cutoff))
+		fmt.Fprintf(e.stdout, "clock %s, cutoff %s (articles published before it have left)\n", when(m.Clock), when(m.Cutoff))
 	}
 	fmt.Fprintf(e.stdout, "%d articles in %d segments; %d nights\n", m.Articles, len(m.Segments), len(m.Nights))
 	if n := len(m.Decisions); n > 0 {
@@ -93,6 +118,9 @@ func stateCmd(ctx context.Context, args []string, e env) error {
 			}
 		}
 		fmt.Fprintf(e.stdout, "editors' decisions stored: %d (%d same story, %d not a copy)\n", n, same, n-same)
+	}
+	for _, r := range m.Repairs {
+		fmt.Fprintf(e.stdout, "clock repaired after night %d: from %s to %s (neardup state clock, %s)\n", r.After, unix(r.FromClock), unix(r.ToClock), r.At.Format(time.RFC3339))
 	}
 	if last := st.Last(); last != nil {
 		fmt.Fprintf(e.stdout, "last night %d (%s): %d read, %d new, %d hidden\n", last.Night, cmp.Or(last.Date, "no date"), last.Read, last.New, last.Duplicates)

@@ -19,10 +19,12 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash"
 	"hash/crc32"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -144,6 +146,10 @@ type Unpublished struct {
 }
 
 func (e *Unpublished) Error() string {
+	if e.Published == 0 {
+		return fmt.Sprintf("the outputs held none of the state's nights (a new --out, or a first night killed after its commit): night %d's outputs are published now; "+
+			"tonight's input was not read: consume these outputs, then run again", e.Night)
+	}
 	return fmt.Sprintf("the outputs held night %d but the state had committed night %d: night %d's outputs are published now (nights between are lost); "+
 		"tonight's input was not read: consume these outputs, then run again", e.Published, e.Night, e.Night)
 }
@@ -258,16 +264,19 @@ func nothingNew(ctx context.Context, opt Options, st *state.State, in *input, t 
 }
 
 // publishedNight is the night the outputs in dir hold, by their
-// summary.json; false when there is none or it is not a night's (a new
-// --out, or a plain run's): nothing to compare.
+// summary.json: 0 when dir holds none, or a plain run's (the state's
+// nights never reached it: a first night killed after its commit, or a
+// new --out); false when it cannot be read.
 func publishedNight(dir string) (int, bool) {
 	b, err := os.ReadFile(filepath.Join(dir, report.SummaryFile))
-	if err != nil {
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, true // nothing published: a first night killed after its commit
+	} else if err != nil {
 		return 0, false
 	}
 	var sum report.Summary
 	if json.Unmarshal(b, &sum) != nil || sum.State == nil {
-		return 0, false
+		return 0, true // a batch run's set, or none readable: no night of the state's in it
 	}
 	return sum.State.Night, true
 }

@@ -623,8 +623,10 @@ func TestKilledNightRecovers(t *testing.T) {
 		}
 		ref = append(ref, after{fp, readFile(t, filepath.Join(refOut, report.ClustersFile)), readFile(t, filepath.Join(refOut, report.DropFile))})
 		snap := filepath.Join(dir, fmt.Sprintf("snap%d", i+1))
-		if out, err := exec.Command("cp", "-a", refState, snap).CombinedOutput(); err != nil {
-			t.Fatalf("%v: %s", err, out)
+		for _, c := range [][2]string{{refState, snap}, {refOut, snap + "out"}} { // the outputs as cron left them
+			if out, err := exec.Command("cp", "-a", c[0], c[1]).CombinedOutput(); err != nil {
+				t.Fatalf("%v: %s", err, out)
+			}
 		}
 		snaps = append(snaps, snap)
 	}
@@ -635,6 +637,11 @@ func TestKilledNightRecovers(t *testing.T) {
 		st, out := filepath.Join(dir, fmt.Sprintf("st%d", try)), filepath.Join(dir, fmt.Sprintf("out%d", try))
 		if outb, err := exec.Command("cp", "-a", snaps[k], st).CombinedOutput(); err != nil {
 			t.Fatalf("%v: %s", err, outb)
+		}
+		if k > 0 {
+			if outb, err := exec.Command("cp", "-a", snaps[k]+"out", out).CombinedOutput(); err != nil {
+				t.Fatalf("%v: %s", err, outb)
+			}
 		}
 		cmd := exec.Command(binary, "run", "-q", "--state", st, "--out", out, nights[k])
 		cmd.Env = append(os.Environ(), env...)
@@ -942,5 +949,28 @@ func TestStateClockRepair(t *testing.T) {
 	}
 	if drop := strings.Fields(readFile(t, filepath.Join(out, report.DropFile))); len(drop) == 0 {
 		t.Error("the real night after the repair hid nothing")
+	}
+}
+
+// A first night killed between its state commit and its outputs, then the
+// next night: OUT never held a night, and night 1's outputs are published
+// (exit 17) instead of being lost; the next run goes on (issue 25,
+// defect 3, found by benchmarks/nighttrust).
+func TestFirstNightUnpublished(t *testing.T) {
+	dir := t.TempDir()
+	st, out := filepath.Join(dir, "state"), filepath.Join(dir, "out")
+	nights := threeNights(t, dir)
+	if code, _ := runBinary(t, []string{"NEARDUP_TEST_KILL_AT=state:switched"}, "run", "-q", "--state", st, "--out", out, nights[0]); code != -1 {
+		t.Fatalf("night 1 was not killed after its commit: exit %d", code)
+	}
+	code, stderr := runBinary(t, nil, "run", "-q", "--state", st, "--out", out, nights[1])
+	if code != exitMissed || !strings.Contains(stderr, "held none of the state's nights") {
+		t.Fatalf("night 2 after an unpublished first night: exit %d: %s", code, stderr)
+	}
+	if drop := readFile(t, filepath.Join(out, report.DropFile)); drop != "a1\n" {
+		t.Errorf("published drop.txt %q, want night 1's a1", drop)
+	}
+	if code, stderr := runBinary(t, nil, "run", "-q", "--state", st, "--out", out, nights[1]); code != 0 {
+		t.Fatalf("night 2 again: exit %d: %s", code, stderr)
 	}
 }

@@ -138,7 +138,17 @@ func TestNightsStateFixture(t *testing.T) {
 	if err := json.Unmarshal([]byte(readFile(t, gens[0])), &m); err != nil || len(m.Decisions) != 1 || m.Decisions[0].A != "a0000005" || m.Decisions[0].B != "a0000006" || m.Decisions[0].Label != "dup" {
 		t.Errorf("the fixture's MANIFEST decisions: %+v (%v), want a0000005 = a0000006", m.Decisions, err)
 	}
-	runNightCase(t, "03", state, filepath.Join(t.TempDir(), "out"))
+	// A new --out holds none of the state's nights: the first run
+	// publishes the state's last one (night 2, exit 17) instead of tonight's.
+	out := filepath.Join(t.TempDir(), "out")
+	t.Chdir(nightsDir)
+	if code, _, stderr := neardup(t, "", "run", "-q", "--state", state, "--out", out, "night-03.jsonl"); code != exitMissed || !strings.Contains(stderr, "night 2's outputs are published now") {
+		t.Fatalf("night 3 over the fixture into a new --out: exit %d, want %d: %s", code, exitMissed, stderr)
+	}
+	if got := goldenOf(t, out)["drop.txt"]; got != readFile(t, filepath.Join(nightsDir, "02", "drop.txt")) {
+		t.Errorf("the outputs published for the state's last night: drop.txt %q, want night 2's", got)
+	}
+	runNightCase(t, "03", state, out)
 }
 
 // copyTree copies the files under src to dst.

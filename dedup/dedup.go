@@ -138,6 +138,7 @@ type NightView struct {
 	Arrived    []int32          // per doc: the night it arrived (by number)
 	Dates      map[int32]string // each night's date, YYYY-MM-DD
 	Rehidden   []string         // copies hidden on an earlier night that tonight's input holds again
+	Near       []Near           // the night's near misses, found while it verified its candidates (NearMisses bounds them)
 }
 
 // Tonights reports whether doc arrived tonight: in a plain run every

@@ -30,16 +30,17 @@ const NearPerCluster = 3
 // probability at or above the model's cut less NearBelow; the most
 // probable first, at most NearPerCluster for each cluster and limit in
 // all. Without a model (--model off) there are none: the veto stack has
-// no probability to be near; nor in a night over a state, whose clusters
-// hold stored articles whose evidence res does not. It costs a candidate stage and a check of
-// each candidate pair across clusters, and is deterministic.
+// no probability to be near. It costs a candidate stage and a check of
+// each candidate pair across clusters, and is deterministic. A night over
+// a state found its near misses while it verified its candidates
+// (NightView.Near: against stored canonicals too); they are bounded the
+// same way.
 func NearMisses(cfg Config, res *Result, limit int) []Near {
 	model := res.Rules.Model
-	if model == nil || len(res.Clusters) == 0 || limit <= 0 || res.Night != nil || len(res.Evidence) != len(res.Docs) {
+	if model == nil || len(res.Clusters) == 0 || limit <= 0 || len(res.Evidence) != len(res.Docs) {
 		return nil
 	}
-	cfg = cfg.withDefaults()
-	in := make([]int32, len(res.Evidence))
+	in := make([]int32, len(res.Docs))
 	for i := range in {
 		in[i] = -1
 	}
@@ -48,6 +49,10 @@ func NearMisses(cfg Config, res *Result, limit int) []Near {
 			in[m.Doc] = int32(ci)
 		}
 	}
+	if res.Night != nil {
+		return boundNear(slices.Clone(res.Night.Near), in, limit)
+	}
+	cfg = cfg.withDefaults()
 	var bound *decisions.Bound
 	if cfg.Decisions != nil {
 		bound = cfg.Decisions.Bind(len(res.Docs), func(i int) string { return res.Docs[i].ID })
@@ -73,6 +78,12 @@ func NearMisses(cfg Config, res *Result, limit int) []Near {
 		}
 		near = append(near, Near{A: a, B: b, Match: m})
 	}
+	return boundNear(near, in, limit)
+}
+
+// boundNear keeps the most probable near misses, at most NearPerCluster for
+// each cluster (in: each document's) and limit in all.
+func boundNear(near []Near, in []int32, limit int) []Near {
 	slices.SortFunc(near, func(x, y Near) int {
 		return cmp.Or(cmp.Compare(y.Match.P, x.Match.P), cmp.Compare(x.A, y.A), cmp.Compare(x.B, y.B))
 	})

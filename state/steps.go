@@ -25,15 +25,16 @@ type night struct {
 	isNew []bool  // by tonight's article: matched and remembered tonight
 	dates []int64 // the new articles' publication dates, for the clock
 
-	rules    cluster.Rules // with the counts over the state and tonight
-	pairs    []lsh.Pair    // candidates: (stored or tonight's, tonight's)
-	verified int
-	uf       *cluster.UnionFind // stored canonicals and tonight's, joined by verified pairs
-	decided  *decisions.Set     // the editors' decisions, when there are any
-	edges    []lsh.Pair         // verified pairs of two of tonight's
-	sameAs   []lsh.Pair         // pairs decided the same story, one of tonight's in each: (stored canonical or tonight's, tonight's)
-	groups   map[int]*group
-	order    []int // the groups' roots, in the order of their first article of tonight
+	rules     cluster.Rules // with the counts over the state and tonight
+	pairs     []lsh.Pair    // candidates: (stored or tonight's, tonight's)
+	verified  int
+	uf        *cluster.UnionFind // stored canonicals and tonight's, joined by verified pairs
+	decided   *decisions.Set     // the editors' decisions, when there are any
+	edges     []lsh.Pair         // verified pairs of two of tonight's
+	sameAs    []lsh.Pair         // pairs decided the same story, one of tonight's in each: (stored canonical or tonight's, tonight's)
+	nearPairs []lsh.Pair         // candidates not verified but close to the model's cut (dedup.NearBelow): the report's near misses
+	groups    map[int]*group
+	order     []int // the groups' roots, in the order of their first article of tonight
 
 	assigned    map[int]int           // tonight's member → its canonical
 	matches     map[int]cluster.Match // tonight's member → its match
@@ -279,17 +280,28 @@ func (n *night) decide() {
 // its canonical.
 func (n *night) verify() {
 	pairs, workers := n.pairs, n.workers()
-	ok := make([]bool, len(pairs))
+	ok, near := make([]bool, len(pairs)), make([]bool, len(pairs))
+	floor := 2.0 // no model: no near misses
+	if model := n.rules.Model; model != nil {
+		floor = model.Cut - dedup.NearBelow
+	}
 	var wg sync.WaitGroup
 	chunk := (len(pairs) + workers - 1) / workers
 	for lo := 0; lo < len(pairs); lo += chunk {
 		wg.Go(func() {
 			for i := lo; i < min(lo+chunk, len(pairs)); i++ {
-				ok[i] = n.check(pairs[i].A, pairs[i].B).Verified
+				m := n.check(pairs[i].A, pairs[i].B)
+				ok[i] = m.Verified
+				near[i] = m.P >= floor && m.Reason != cluster.EditorApart // a near miss if the two end apart
 			}
 		})
 	}
 	wg.Wait()
+	for i, p := range pairs {
+		if near[i] {
+			n.nearPairs = append(n.nearPairs, p)
+		}
+	}
 	n.uf = cluster.NewUnionFind(n.nOld + len(n.res.Docs))
 	for i, p := range pairs {
 		a := p.A
@@ -557,35 +569,64 @@ func (n *night) outputs() *dedup.Result {
 		nv.Dates[nt.Night] = nt.Date
 	}
 	index := map[int]int{}
+	add := func(k int) int {
+		if i, ok := index[k]; ok {
+			return i
+		}
+		index[k] = len(out.Docs)
+		if k < n.nOld {
+			out.Docs = append(out.Docs, s.doc(k))
+			nv.Arrived = append(nv.Arrived, s.recs[k].night)
+			if res.Texts != nil {
+				out.Texts = append(out.Texts, "") // the state keeps no texts
+			}
+		} else {
+			out.Docs = append(out.Docs, res.Docs[k-n.nOld])
+			nv.Arrived = append(nv.Arrived, t.Night.Night)
+			if res.Texts != nil {
+				out.Texts = append(out.Texts, res.Texts[k-n.nOld])
+			}
+		}
+		e := *n.evidence(k)
+		if k < n.nOld {
+			e.Signature = slices.Clone(e.Signature) // the state's lies in its mapping until Close
+		}
+		out.Evidence = append(out.Evidence, e)
+		return index[k]
+	}
+	in := map[int]int{} // night document → its output cluster
 	for ci := range n.clusters {
 		c := &n.clusters[ci]
 		for mi := range c.Members {
 			k := c.Members[mi].Doc
-			if _, ok := index[k]; !ok {
-				index[k] = len(out.Docs)
-				if k < n.nOld {
-					out.Docs = append(out.Docs, s.doc(k))
-					nv.Arrived = append(nv.Arrived, s.recs[k].night)
-					if res.Texts != nil {
-						out.Texts = append(out.Texts, "") // the state keeps no texts
-					}
-				} else {
-					out.Docs = append(out.Docs, res.Docs[k-n.nOld])
-					nv.Arrived = append(nv.Arrived, t.Night.Night)
-					if res.Texts != nil {
-						out.Texts = append(out.Texts, res.Texts[k-n.nOld])
-					}
-				}
-				e := *n.evidence(k)
-				if k < n.nOld {
-					e.Signature = slices.Clone(e.Signature) // the state's lies in its mapping until Close
-				}
-				out.Evidence = append(out.Evidence, e)
-			}
-			c.Members[mi].Doc = index[k]
+			in[k] = ci
+			c.Members[mi].Doc = add(k)
 		}
 		nv.ClusterIDs = append(nv.ClusterIDs, out.Docs[c.Members[0].Doc].ID)
 	}
 	out.Clusters = n.clusters
+	nv.Near = n.nearMisses(in, add)
 	return out
+}
+
+// nearMisses are the night's near misses (dedup.Near) in the outputs'
+// numbering: candidate pairs close to the cut whose two articles are not
+// in one of tonight's clusters, one of them in one; the article kept
+// apart is tonight's when it is in none (its text is tonight's input's:
+// the state keeps none), and add numbers it in the outputs.
+func (n *night) nearMisses(in map[int]int, add func(int) int) []dedup.Near {
+	var near []dedup.Near
+	for _, p := range n.nearPairs {
+		a, b := p.A, p.B // b is tonight's
+		ca, inA := in[a]
+		cb, inB := in[b]
+		switch {
+		case inA && inB && ca == cb, !inA && !inB, !inA && a < n.nOld:
+			continue
+		case !inA || inB && cb < ca:
+			a, b = b, a // A in a cluster, the earlier listed when both are
+		}
+		near = append(near, dedup.Near{A: add(a), B: add(b), Match: n.check(a, b)})
+	}
+	return near
 }

@@ -296,3 +296,39 @@ func TestNightDecidedSameJoins(t *testing.T) {
 		t.Errorf("tonight's cluster %s, want y (the earlier) with b0", got)
 	}
 }
+
+// A night lists its near misses as a batch run does (issue 23): the
+// write-thru that matched the second version but not the first, the
+// cluster's canonical, is kept apart and listed under the cluster, in the
+// outputs' numbering.
+func TestNightNearMisses(t *testing.T) {
+	s := stateOf(t, wireArticle(t, "000_r3_sputnik_added", "a0", "2026-03-01T10:00:00Z"))
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "writethru", "feed.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var arts []map[string]string
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var a map[string]string
+		if err := json.Unmarshal([]byte(l), &a); err != nil {
+			t.Fatal(err)
+		}
+		arts = append(arts, a)
+	}
+	cfg, res := readNight(t, arts...)
+	out := s.Night(cfg, res, time.Time{}, 7*24*time.Hour).Result
+	if out.Night == nil || len(out.Night.Near) == 0 {
+		t.Fatalf("no near misses in the night's outputs: %+v", out.Night)
+	}
+	near := dedup.NearMisses(cfg, out, 10)
+	if len(near) != 1 || out.Docs[near[0].A].ID != "pier-2" || out.Docs[near[0].B].ID != "pier-3" {
+		var got []string
+		for _, n := range near {
+			got = append(got, out.Docs[n.A].ID+"/"+out.Docs[n.B].ID)
+		}
+		t.Fatalf("near misses %v, want pier-2/pier-3", got)
+	}
+	if c := out.Clusters[0]; len(out.Clusters) != 1 || len(c.Members) != 2 || out.Docs[c.Canonical()].ID != "pier-1" {
+		t.Errorf("tonight's clusters: %+v, want pier-1 with pier-2", out.Clusters)
+	}
+}

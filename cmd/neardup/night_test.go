@@ -974,3 +974,24 @@ func TestFirstNightUnpublished(t *testing.T) {
 		t.Fatalf("night 2 again: exit %d: %s", code, stderr)
 	}
 }
+
+// A night's report lists its near misses under tonight's clusters, as a
+// batch run's does (issue 23): testdata/writethru's third version, which
+// matched the second but not the canonical first, kept apart.
+func TestNightReportNearMisses(t *testing.T) {
+	dir := t.TempDir()
+	st, out := filepath.Join(dir, "state"), filepath.Join(dir, "out")
+	n1 := filepath.Join(dir, "n1", "f.jsonl")
+	writeNight(t, n1, wireRecord{ID: "z0", Title: "Weather", Text: "Rain and wind in the north all week, the forecasters said on Sunday.", Date: "2026-03-01T10:00:00Z"})
+	if code, _, stderr := neardup(t, "", "run", "-q", "--state", st, "--out", out, n1); code != 0 {
+		t.Fatal(stderr)
+	}
+	page := filepath.Join(out, "report.html")
+	if code, _, stderr := neardup(t, "", "run", "-q", "--state", st, "--out", out, "--html", page, filepath.Join(writethruDir, "feed.jsonl")); code != 0 {
+		t.Fatal(stderr)
+	}
+	data := reportData(t, readFile(t, page))
+	if !strings.Contains(data, `"near": [`) || !strings.Contains(data, `"id": "pier-3"`) {
+		t.Errorf("the night's report lists no near miss pier-3:\n%.2000s", data)
+	}
+}

@@ -14,7 +14,7 @@ import (
 // every pair as the original does. Integers are little-endian; n is a
 // uvarint count; a list of n values is n fixed-width values.
 //
-//	flags      byte: 1 Short present, 2 About present
+//	flags      byte: 1 Short present, 2 About present, 4 NotHeadline
 //	published  int64 (Undated: math.MinInt64)
 //	shingles   uvarint
 //	signature  n, n × uint16
@@ -44,6 +44,9 @@ func AppendEvidence(dst []byte, e *Evidence) []byte {
 		if e.Short.About != nil {
 			flags |= 2
 		}
+	}
+	if e.NotHeadline {
+		flags |= 4
 	}
 	dst = append(dst, flags)
 	dst = binary.LittleEndian.AppendUint64(dst, uint64(e.Published))
@@ -87,6 +90,10 @@ func AppendEvidence(dst []byte, e *Evidence) []byte {
 	return dst
 }
 
+// EncodedNotHeadline reads NotHeadline from an encoded Evidence's flags
+// without decoding the rest (false for bytes too short to hold them).
+func EncodedNotHeadline(b []byte) bool { return len(b) > 0 && b[0]&4 != 0 }
+
 // DecodeEvidence decodes one Evidence from the start of b and returns it
 // with the bytes after it. It never panics and never allocates more than
 // b's length justifies: a bad encoding is ErrEvidence.
@@ -105,9 +112,10 @@ func DecodeEvidence(b []byte) (Evidence, []byte, error) {
 	for i := range e.Lede.N {
 		e.Lede.Set[i] = d.u16()
 	}
-	if flags&^3 != 0 || flags == 2 {
+	if flags&^7 != 0 || flags&3 == 2 {
 		d.fail()
 	}
+	e.NotHeadline = flags&4 != 0
 	if flags&1 != 0 && d.err == nil {
 		s := &Short{}
 		s.Figures, s.Names, s.Set = d.list64(), d.list64(), d.list64()
@@ -305,7 +313,7 @@ func walk(b []byte, dst []uint32) (EvidenceLayout, []uint32, error) {
 	} else {
 		d.take(2 * int(ln))
 	}
-	if flags&^3 != 0 || flags == 2 {
+	if flags&^7 != 0 || flags&3 == 2 {
 		d.fail()
 	}
 	list := func(size int) []byte {

@@ -34,7 +34,7 @@ func randomEvidence(r *rand.Rand) Evidence {
 		}
 		return nilIfEmpty(out)
 	}
-	e := Evidence{Signature: l16(), Published: r.Int64() - 1<<62, Shingles: r.Int32()}
+	e := Evidence{Signature: l16(), Published: r.Int64() - 1<<62, Shingles: r.Int32(), NotHeadline: r.IntN(2) == 0}
 	if r.IntN(4) == 0 {
 		e.Published = Undated
 	}
@@ -105,7 +105,7 @@ func TestEvidenceTruncated(t *testing.T) {
 func TestEvidenceBadFlags(t *testing.T) {
 	e := Evidence{Published: Undated}
 	b := AppendEvidence(nil, &e)
-	for _, flags := range []byte{2, 4, 0x80} {
+	for _, flags := range []byte{2, 6, 8, 0x80} { // About without Short, an unknown flag
 		b[0] = flags
 		if _, _, err := DecodeEvidence(b); err == nil {
 			t.Errorf("flags %#x accepted", flags)

@@ -16,6 +16,11 @@ type Evidence struct {
 	Short     *Short   // for short articles only (under Rules.VetoBelow); nil otherwise
 	Shingles  int32    // size of the shingle set
 	Lede      Lede     // for the lede test (beside Shingles: 72 bytes in all)
+	// NotHeadline: the title is not the story's headline: fewer than
+	// half its words occur in the text (a scraped page's furniture,
+	// "share", "The Boston Globe"). It decides nothing; a cluster's title
+	// for people passes such titles over (report.DisplayTitle).
+	NotHeadline bool
 }
 
 // The lede test (Rules.Lede): copies keep the lede, the first words of a

@@ -120,3 +120,35 @@ func TestEvidenceCodecKeepsVerdicts(t *testing.T) {
 		t.Fatal("no verified pair")
 	}
 }
+
+// NotHeadline: a title most of whose words the text never uses is page
+// furniture, not the story's headline; a real headline, a title-only
+// flash, an untitled article and character shingles say nothing.
+func TestNotHeadline(t *testing.T) {
+	text := "President Trump arrived in Helsinki on Sunday for his first summit with Vladimir Putin, " +
+		"after a week in which he called the European Union a foe and the news media the enemy of the people. " +
+		"The two leaders meet at the presidential palace on Monday, first alone, then with their aides."
+	for _, c := range []struct {
+		title, body string
+		char        bool
+		want        bool
+	}{
+		{"The Boston Globe", text, false, true},
+		{"Enter City and State or Zip Code", text, false, true},
+		{"Sunday, Jul 15th 2018 5-Day Forecast", text, false, true},
+		{"Trump arrives in Helsinki for Putin summit", text, false, false},
+		{"Putin and Trump meet at the palace", text, false, false},
+		{"The Boston Globe", "", false, false}, // a flash: its title is its text
+		{"", text, false, false},
+		{"The Boston Globe", text, true, false}, // character shingles: no words
+	} {
+		cfg := testConfig(t)
+		if c.char {
+			cfg.Shingle = shingle.Options{Kind: shingle.Char, N: 5}
+		}
+		s := dedup.NewArticleSigner(cfg).Sign(&corpus.Document{ID: "x", Title: c.title, Body: c.body})
+		if s.Evidence.NotHeadline != c.want {
+			t.Errorf("title %q (text %d bytes, char %v): NotHeadline %v, want %v", c.title, len(c.body), c.char, s.Evidence.NotHeadline, c.want)
+		}
+	}
+}

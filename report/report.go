@@ -177,6 +177,8 @@ type MemberLine struct {
 	// number and date.
 	Night   int    `json:"night,omitempty"`
 	Arrived string `json:"arrived,omitempty"`
+
+	notHeadline bool // its title is not its text's headline (cluster.Evidence.NotHeadline): DisplayTitle passes it over
 }
 
 // MatchLine explains a member's match with the canonical member.
@@ -296,26 +298,37 @@ const MinTitleWords = 2
 
 // DisplayTitle is a cluster's headline for people: of its members'
 // titles of MinTitleWords words or more, the one most members carry (on
-// one line), ties going to the member listed first; "" when none has
-// enough words (the canonical's is shown then). A scraped page's
-// furniture ("The Boston Globe", "Sunday, Jul 15th 2018 5-Day Forecast")
-// heads a copy's page, not the story its copies share: the headline most
-// of them carry is the story's. It reads the cluster alone, so a Beam
-// shard and a nightly run give the same. The canonical article is chosen
-// as before; only the headline differs.
+// one line), ties going to the member listed first, passing over titles
+// that are not their texts' headlines (fewer than half their words occur
+// in the text: cluster.Evidence.NotHeadline) unless no title is; "" when
+// none has enough words (the canonical's is shown then). A scraped page's
+// furniture ("The Boston Globe", "Enter City and State or Zip Code")
+// heads a copy's page, not the story its copies share, and names nothing
+// its text tells. Wire briefs whose body is a table ("Shr 25 cts vs 30
+// cts") do not repeat their headline's company either, so a title is
+// passed over only for another member's that its text bears out. It
+// reads the cluster alone, so a Beam shard and a nightly run give the
+// same. The canonical article is chosen as before; only the headline
+// differs.
 func DisplayTitle(members []MemberLine) string {
 	count := map[string]int{}
 	for _, m := range members {
 		count[titleKey(m.Title)]++
 	}
-	best, bestN := "", 0
-	for _, m := range members {
-		k := titleKey(m.Title)
-		if len(strings.Fields(k)) >= MinTitleWords && count[k] > bestN {
-			best, bestN = strings.Join(strings.Fields(m.Title), " "), count[k]
+	pick := func(headlinesOnly bool) string {
+		best, bestN := "", 0
+		for _, m := range members {
+			k := titleKey(m.Title)
+			if len(strings.Fields(k)) >= MinTitleWords && !(headlinesOnly && m.notHeadline) && count[k] > bestN {
+				best, bestN = strings.Join(strings.Fields(m.Title), " "), count[k]
+			}
 		}
+		return best
 	}
-	return best
+	if t := pick(true); t != "" {
+		return t
+	}
+	return pick(false)
 }
 
 // clusterLine describes cluster i.
@@ -331,6 +344,9 @@ func clusterLine(res *dedup.Result, i int) ClusterLine {
 		ml := MemberLine{
 			ID: d.ID, Title: d.Title, Similarity: Round4(m.Match.Jaccard),
 			Source: d.Source, Date: FormatDate(d.Published),
+		}
+		if len(res.Evidence) == len(res.Docs) {
+			ml.notHeadline = res.Evidence[m.Doc].NotHeadline
 		}
 		if m.Match.Reason != cluster.Canonical {
 			ml.Match = NewMatchLine(m.Match)

@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -112,5 +113,29 @@ func TestDisplayTitle(t *testing.T) {
 		if got := report.DisplayTitle(c.members); got != c.want {
 			t.Errorf("DisplayTitle(%+v) = %q, want %q", c.members, got, c.want)
 		}
+	}
+}
+
+// A title that is not its text's headline (cluster.Evidence.NotHeadline,
+// page furniture) does not head a cluster where another member's title
+// is a headline, even carried by most members; when no member's title is,
+// the most carried heads it as before.
+func TestDisplayTitlePassesFurniture(t *testing.T) {
+	titles := []string{"Enter City and State or Zip Code", "Enter City and State or Zip Code", "Trump arrives in Helsinki", "Enter City and State or Zip Code"}
+	res := &dedup.Result{}
+	var members []cluster.Member
+	for i, title := range titles {
+		res.Docs = append(res.Docs, dedup.Doc{ID: fmt.Sprint("p", i), Title: title})
+		res.Evidence = append(res.Evidence, cluster.Evidence{NotHeadline: title != "Trump arrives in Helsinki"})
+		members = append(members, cluster.Member{Doc: i, Match: cluster.Match{Jaccard: 0.9, P: -1}})
+	}
+	members[0] = cluster.CanonicalMember(0)
+	res.Clusters = []cluster.Cluster{{Members: members}}
+	if got := report.ClusterLines(res)[0].Title; got != "Trump arrives in Helsinki" {
+		t.Errorf("display title %q, want the one member's headline over three members' furniture", got)
+	}
+	res.Evidence[2].NotHeadline = true
+	if got := report.ClusterLines(res)[0].Title; got != "Enter City and State or Zip Code" {
+		t.Errorf("display title %q, want the most carried when no title is its text's headline (a wire brief's over its table)", got)
 	}
 }

@@ -82,12 +82,41 @@ type Hasher struct {
 // folded and hashed word by word in one pass, without building a
 // normalised copy.
 func (h *Hasher) Hashes(o Options, text string) []uint64 {
-	if o.Kind != Word || !h.latinWords(text, o.FoldAccents) {
+	if o.Kind != Word {
+		h.words = h.words[:0] // no words: Words has none
 		h.out = append(h.out[:0], o.Hashes(text)...)
 		return h.out
 	}
+	h.readWords(text, o.FoldAccents)
 	h.out = appendNgrams(h.out[:0], h.words, o.N)
 	return h.out
+}
+
+// readWords hashes the words of text into h.words: on the Latin path in
+// one pass, otherwise through Normalize, word by word as wordShingles
+// does.
+func (h *Hasher) readWords(text string, foldAccents bool) {
+	if h.latinWords(text, foldAccents) {
+		return
+	}
+	h.words = h.words[:0]
+	if norm := Normalize(text, foldAccents); norm != "" {
+		for w := range strings.SplitSeq(norm, " ") {
+			h.words = append(h.words, hashString(w))
+		}
+	}
+}
+
+// Words is the word hashes of the text the last Hashes call read, in
+// text order (word shingles; empty for character shingles). Valid until
+// the next call.
+func (h *Hasher) Words() []uint64 { return h.words }
+
+// WordHashes hashes the words of s as Hashes hashes a text's, into the
+// Hasher's buffer: valid until the next call.
+func (h *Hasher) WordHashes(s string, foldAccents bool) []uint64 {
+	h.readWords(s, foldAccents)
+	return h.words
 }
 
 // latinWords hashes the words of text into h.words the way normalizeLatin

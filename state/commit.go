@@ -374,6 +374,7 @@ func (s *State) SetClock(clock time.Time) (Repair, error) {
 		return Repair{}, fmt.Errorf("state: the MANIFEST's keep %q: %v", s.Manifest.Keep, err)
 	}
 	m := s.Manifest
+	m.Format = FormatVersion // its segments, as they are, are this format's
 	m.Generation++
 	r := Repair{FromClock: m.Clock, FromCutoff: m.Cutoff, ToClock: clock.Unix(), ToCutoff: clock.Unix() - int64(keep/time.Second),
 		At: time.Now().UTC().Truncate(time.Second)}

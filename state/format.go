@@ -1,6 +1,8 @@
 package state
 
-// The state's format on disk, version 3 (FormatVersion). A state directory
+// The state's format on disk, version 4 (FormatVersion; version 3, the
+// same but for the evidence's NotHeadline flag, is read too, and becomes
+// 4 at its next commit). A state directory
 // DIR holds:
 //
 //	DIR/.lock                  the lock (package lock), held by a run from start to end
@@ -92,7 +94,13 @@ import (
 )
 
 // FormatVersion is the version of the state format above.
-const FormatVersion = 3
+const FormatVersion = 4
+
+// ReadsFormat reports whether this neardup reads a state of format v: its
+// own, and 3, whose records are 4's without the evidence's NotHeadline
+// flag (cluster.AppendEvidence's flag 4), which a format-3 neardup would
+// take for damage: hence the new number.
+func ReadsFormat(v int) bool { return v == FormatVersion || v == 3 }
 
 const (
 	currentFile  = "CURRENT"
@@ -128,7 +136,7 @@ type FormatError struct {
 }
 
 func (e *FormatError) Error() string {
-	return fmt.Sprintf("state %s is in format %d, this neardup reads format %d: run the neardup that made it, or start a new state (docs/nightly.md)", e.Dir, e.Format, FormatVersion)
+	return fmt.Sprintf("state %s is in format %d, this neardup reads formats 3 and %d: run the neardup that made it, or start a new state (docs/nightly.md)", e.Dir, e.Format, FormatVersion)
 }
 
 // parseCurrent reads CURRENT's line: the generation's name and the
@@ -140,7 +148,7 @@ func parseCurrent(b []byte) (gen string, sum string, err error) {
 	}
 	if v, err := strconv.Atoi(f[1]); err != nil {
 		return "", "", fmt.Errorf("format %q is not a number", f[1])
-	} else if v != FormatVersion {
+	} else if !ReadsFormat(v) {
 		return "", "", &FormatError{Format: v}
 	}
 	if _, ok := genNumber(f[2]); !ok {

@@ -557,7 +557,7 @@ func (s *State) readManifest() (string, error) {
 	if err := json.Unmarshal(mb, &s.Manifest); err != nil {
 		return "", &ErrDamaged{Path: mpath, Err: err}
 	}
-	if s.Manifest.Format != FormatVersion {
+	if !ReadsFormat(s.Manifest.Format) {
 		return "", &FormatError{Dir: s.Dir, Format: s.Manifest.Format}
 	}
 	return gen, nil

@@ -13,7 +13,7 @@ import (
 func memberByKey(a Article, emit func(uint64, Member)) {
 	if a.Shingles > 0 {
 		emit(a.Key, Member{Key: a.Key, Evidence: a.Evidence, Doc: Doc{ID: a.ID, Title: a.Title, Source: a.Source,
-			Dated: a.Dated, Sec: a.Sec, Nsec: a.Nsec, Length: a.Length, Shingles: a.Shingles}})
+			Dated: a.Dated, Sec: a.Sec, Nsec: a.Nsec, Length: a.Length, Shingles: a.Shingles, NotHeadline: cluster.EncodedNotHeadline(a.Evidence)}})
 	}
 }
 

@@ -126,6 +126,9 @@ func gather(res *dedup.Result, components func(*Component) bool) {
 		offset := len(res.Docs)
 		for _, d := range comp.Docs {
 			res.Docs = append(res.Docs, d.dedup())
+			// What the outputs read of a member's evidence: whether its
+			// title may head the cluster (report.DisplayTitle).
+			res.Evidence = append(res.Evidence, cluster.Evidence{NotHeadline: d.NotHeadline})
 		}
 		for _, cl := range comp.Clusters {
 			members := make([]cluster.Member, len(cl.Members))

@@ -138,6 +138,7 @@ type Doc struct {
 	Sec               int64
 	Nsec              int32
 	Length, Shingles  int32
+	NotHeadline       bool // cluster.Evidence.NotHeadline, for the cluster's display title
 }
 
 func (d Doc) dedup() dedup.Doc {

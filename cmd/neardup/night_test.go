@@ -341,9 +341,13 @@ func TestNightDamagedState(t *testing.T) {
 	// as a parameter is, exit 12, not taken for damage.
 	cur := filepath.Join(st, "CURRENT")
 	orig := files[cur]
-	os.WriteFile(cur, bytes.Replace(orig, []byte("neardup-state 3 "), []byte("neardup-state 2 "), 1), 0o644)
-	if code, _, stderr := neardup(t, "", "run", "-q", "--state", st, "--out", out, nights[2]); code != exitParams || !strings.Contains(stderr, "in format 2, this neardup reads format 3") {
-		t.Errorf("format 1: exit %d: %s", code, stderr)
+	own := fmt.Appendf(nil, "neardup-state %d ", state.FormatVersion)
+	if !bytes.Contains(orig, own) {
+		t.Fatalf("CURRENT %q is not in format %d", orig, state.FormatVersion)
+	}
+	os.WriteFile(cur, bytes.Replace(orig, own, []byte("neardup-state 2 "), 1), 0o644)
+	if code, _, stderr := neardup(t, "", "run", "-q", "--state", st, "--out", out, nights[2]); code != exitParams || !strings.Contains(stderr, fmt.Sprintf("in format 2, this neardup reads formats 3 and %d", state.FormatVersion)) {
+		t.Errorf("format 2: exit %d: %s", code, stderr)
 	}
 	os.WriteFile(cur, orig, 0o644)
 	if got := snapshot(t, filepath.Join(out, "current")+"/"); !equalMaps(outBefore, got) {

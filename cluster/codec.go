@@ -276,6 +276,8 @@ type EvidenceLayout struct {
 	Hashes    int // the signature's length
 	Short     bool
 	about     bool
+	// NotHeadline is Evidence.NotHeadline.
+	NotHeadline bool
 }
 
 // LayoutOf reads the layout of the Evidence encoded at the start of b. It
@@ -316,6 +318,7 @@ func walk(b []byte, dst []uint32) (EvidenceLayout, []uint32, error) {
 	if flags&^7 != 0 || flags&3 == 2 {
 		d.fail()
 	}
+	l.NotHeadline = flags&4 != 0
 	list := func(size int) []byte {
 		if n := d.uvarint(); n > uint64(len(d.b)/size) {
 			d.fail()

@@ -355,9 +355,10 @@ func writeSynced(dir, name string, parts ...[]byte) (File, error) {
 }
 
 // SetClock repairs the clock of a committed state: a new generation with
-// the same articles, decisions and last night's outputs (their files
-// linked), the clock at clock and the cutoff at clock less the state's
-// keep, the repair recorded in Manifest.Repairs. It is for a clock a
+// the same articles (those live at the new cutoff), decisions and last
+// night's outputs (their files linked), the clock at clock and the cutoff
+// at clock less the state's keep, the repair recorded in
+// Manifest.Repairs. It is for a clock a
 // far-future date or a --night typo moved (a night accepted with
 // --max-evict 1, or committed by a neardup before the clock's bounds):
 // tonight's real articles would all be older than --keep. What left the
@@ -383,6 +384,35 @@ func (s *State) SetClock(clock time.Time) (Repair, error) {
 	}
 	m.Clock, m.Cutoff = r.ToClock, r.ToCutoff
 	m.Repairs = append(slices.Clone(m.Repairs), r)
+	// A segment is linked as it is only when every record it holds is
+	// live at the new cutoff: a kept segment may still hold records that
+	// left at an earlier cutoff, which a lower one would bring back (the
+	// MANIFEST's count would then not match at the next Open), and a
+	// higher one makes records leave. The others are rewritten with
+	// their live records, or dropped.
+	pl := commitPlan{}
+	m.Segments, m.Articles = nil, 0
+	at := 0
+	for si, f := range s.Manifest.Segments {
+		sp := segmentPlan{File: f}
+		for ; at < len(s.recs) && s.recs[at].seg == int32(si); at++ {
+			if m.liveSlot(&s.recs[at], m.Cutoff) {
+				sp.Live = append(sp.Live, at)
+			}
+		}
+		sp.NLive = len(sp.Live)
+		switch {
+		case sp.NLive == 0:
+			sp.Action, sp.Live = dropSegment, nil
+		case sp.NLive == f.Articles:
+			sp.Action, sp.Live = keepSegment, nil
+		default:
+			sp.Action = rewriteSegment
+		}
+		m.Articles += sp.NLive
+		pl.Segments = append(pl.Segments, sp)
+	}
+	pl.Manifest = m
 	gen := genName(m.Generation)
 	tmp := filepath.Join(s.Dir, tmpPrefix+gen)
 	if err := os.RemoveAll(tmp); err != nil {
@@ -394,12 +424,14 @@ func (s *State) SetClock(clock time.Time) (Repair, error) {
 			os.RemoveAll(tmp)
 		}
 	}()
-	oldGen := filepath.Join(s.Dir, genName(s.Manifest.Generation))
-	for _, f := range m.Segments {
-		if err := atomicfs.LinkOrCopy(filepath.Join(oldGen, f.Name), filepath.Join(tmp, f.Name)); err != nil {
-			return Repair{}, err
-		}
+	if err := os.MkdirAll(tmp, 0o755); err != nil {
+		return Repair{}, err
 	}
+	if err := s.stageSegments(tmp, &pl); err != nil {
+		return Repair{}, err
+	}
+	m = pl.Manifest
+	oldGen := filepath.Join(s.Dir, genName(s.Manifest.Generation))
 	if err := os.MkdirAll(filepath.Join(tmp, outDir), 0o755); err != nil {
 		return Repair{}, err
 	}

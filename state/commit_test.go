@@ -276,3 +276,58 @@ func TestSetClock(t *testing.T) {
 		t.Errorf("after the repair, the real night: %d new, %d too old, dated %s; want it remembered on 2026-11-03", tn.Night.New, tn.Night.TooOld, tn.Night.Date)
 	}
 }
+
+// SetClock keeps exactly the records live at the new cutoff: a segment
+// linked whole at an earlier commit still holds a record that left then,
+// which a lower cutoff must not bring back, and a higher cutoff makes
+// records leave; either way the next Open finds the MANIFEST's count (a
+// review found a state left "damaged", exit 14).
+func TestSetClockLiveRecords(t *testing.T) {
+	keep := 7 * 24 * time.Hour
+	for _, c := range []struct {
+		to   time.Time
+		want string
+	}{
+		{time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC), "n1b n1c n2a"}, // n1a left at night 2's cutoff and stays gone
+		{time.Date(2026, 11, 13, 0, 0, 0, 0, time.UTC), "n2a"},        // the 11-04 articles leave at 11-06
+	} {
+		s, err := Open(context.Background(), t.TempDir(), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := func(name, id, date string) map[string]string { return wireArticle(t, name, id, date) }
+		s = commitNight(t, s, keep, w("000_d995efe7b01a9663", "n1a", "2026-11-01T08:00:00Z"), w("002_b85c2fa3f61deca6", "n1b", "2026-11-04T09:00:00Z"), w("002_r1_afp_trimmed", "n1c", "2026-11-04T10:00:00Z"))
+		cfg, res := readNight(t, w("000_r2_reordered", "n2a", "2026-11-10T08:00:00Z"))
+		if err := s.Commit(s.Night(cfg, res, time.Date(2026, 11, 10, 12, 0, 0, 0, time.UTC), keep), ParamsOf(cfg), keep, nil, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		dir := s.Dir
+		s.Close()
+		if s, err = Open(context.Background(), dir, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if s.Len() != 3 || s.Manifest.Segments[0].Articles != 3 {
+			t.Fatalf("before the repair: %d articles, segments %+v; want night 1's segment kept whole with n1a gone", s.Len(), s.Manifest.Segments)
+		}
+		stop := atomicfs.Trace()
+		_, err = s.SetClock(c.to)
+		if err := atomicfs.CheckOrder(stop()); err != nil {
+			t.Error(err)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		if s, err = Open(context.Background(), dir, Options{}); err != nil {
+			t.Fatalf("SetClock(%s), then Open: %v", c.to.Format(time.DateOnly), err)
+		}
+		var ids []string
+		for i := range s.Len() {
+			ids = append(ids, s.idOf(i))
+		}
+		if got := strings.Join(ids, " "); got != c.want || s.Manifest.Articles != len(ids) {
+			t.Errorf("SetClock(%s): the state holds %s (MANIFEST %d), want %s", c.to.Format(time.DateOnly), got, s.Manifest.Articles, c.want)
+		}
+		s.Close()
+	}
+}

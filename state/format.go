@@ -6,7 +6,7 @@ package state
 // DIR holds:
 //
 //	DIR/.lock                  the lock (package lock), held by a run from start to end
-//	DIR/CURRENT                one line: "neardup-state 3 gen-N SHA256" — the current
+//	DIR/CURRENT                one line: "neardup-state 4 gen-N SHA256" — the current
 //	                           generation and the SHA-256 (hex) of its MANIFEST
 //	DIR/gen-N/                 generation N, everything one committed night left:
 //	  MANIFEST                 JSON (Manifest): format, parameters, clock and

@@ -228,6 +228,7 @@ type slot struct {
 	length    int32
 	shingles  int32
 	short     bool
+	notHead   bool // its evidence's NotHeadline (a long article's evidence is made from the slot)
 	published int64
 	textHash  uint32
 }
@@ -293,7 +294,7 @@ func (s *State) evidence(i int) *cluster.Evidence { return s.evidenceInto(i, new
 func (s *State) evidenceInto(i int, dst *cluster.Evidence) *cluster.Evidence {
 	if r := &s.recs[i]; !r.short {
 		ev := dst
-		*ev = cluster.Evidence{Signature: s.signature(i), Published: r.published, Shingles: r.shingles}
+		*ev = cluster.Evidence{Signature: s.signature(i), Published: r.published, Shingles: r.shingles, NotHeadline: r.notHead}
 		b := s.rec(i)[r.lede:]
 		ev.Lede.N = b[0]
 		for k := range ev.Lede.N {
@@ -650,7 +651,7 @@ func scanSegment(seg int32, n int, names, values []byte) ([]slot, error) {
 		recs = append(recs, slot{seg: seg, local: int32(len(recs)), off: uint32(off), size: uint32(r.vsize),
 			noff: uint32(noff), nsize: uint32(r.nsize), id: r.id, canonID: r.canon,
 			lede: r.evidence + uint32(r.layout.Signature), night: r.night, length: r.length,
-			shingles: r.layout.Shingles, short: r.layout.Short, published: r.layout.Published, textHash: r.textHash})
+			shingles: r.layout.Shingles, short: r.layout.Short, notHead: r.layout.NotHeadline, published: r.layout.Published, textHash: r.textHash})
 		noff += r.nsize
 		off += r.vsize
 	}

@@ -419,6 +419,13 @@ func (n *night) assign() {
 // others.
 func (n *night) takeInto(c int, docs []int) []int {
 	var left []int
+	take := func(d int, m cluster.Match) {
+		n.assigned[d], n.matches[d] = c, m
+		if _, ok := n.gained[c]; !ok {
+			n.gainedOrder = append(n.gainedOrder, c)
+		}
+		n.gained[c] = append(n.gained[c], cluster.Member{Doc: d, Match: m})
+	}
 	for _, d := range docs {
 		m := n.check(c, d)
 		if m.Reason != cluster.EditorApart && !m.Verified && slices.Contains(n.sameAs, lsh.Pair{A: c, B: d}) {
@@ -429,11 +436,28 @@ func (n *night) takeInto(c int, docs []int) []int {
 			left = append(left, d)
 			continue
 		}
-		n.assigned[d], n.matches[d] = c, m
-		if _, ok := n.gained[c]; !ok {
-			n.gainedOrder = append(n.gainedOrder, c)
+		take(d, m)
+	}
+	// An article decided the same as one taken in joins too (as a batch
+	// run's must-link decisions pull it in), unless decided apart from c;
+	// and so on, until none does.
+	for changed := n.decided != nil; changed; {
+		changed = false
+		for i := 0; i < len(left); i++ {
+			d := left[i]
+			m := n.check(c, d)
+			if m.Reason == cluster.EditorApart || !slices.ContainsFunc(n.gained[c], func(g cluster.Member) bool {
+				dec, ok := n.decided.Lookup(n.id(g.Doc), n.id(d))
+				return ok && dec.Label == decisions.Same
+			}) {
+				continue
+			}
+			m.Verified, m.Reason = true, cluster.ByEditor
+			take(d, m)
+			left = slices.Delete(left, i, i+1)
+			i--
+			changed = true
 		}
-		n.gained[c] = append(n.gained[c], cluster.Member{Doc: d, Match: m})
 	}
 	return left
 }
@@ -623,8 +647,8 @@ func (n *night) nearMisses(in map[int]int, add func(int) int) []dedup.Near {
 		switch {
 		case inA && inB && ca == cb, !inA && !inB, !inA && a < n.nOld:
 			continue
-		case !inA || inB && cb < ca:
-			a, b = b, a // A in a cluster, the earlier listed when both are
+		case !inA:
+			a, b = b, a // A in a cluster; B, kept apart, is tonight's (in another cluster or none)
 		}
 		near = append(near, dedup.Near{A: add(a), B: add(b), Match: n.check(a, b)})
 	}

@@ -332,3 +332,50 @@ func TestNightNearMisses(t *testing.T) {
 		t.Errorf("tonight's clusters: %+v, want pier-1 with pier-2", out.Clusters)
 	}
 }
+
+// A stored article keeps its evidence's NotHeadline, long articles too,
+// whose evidence is made from the index (a review found it lost: a
+// night's display titles then differed from a batch run's).
+func TestStoredNotHeadline(t *testing.T) {
+	for _, name := range []string{"000_d995efe7b01a9663", "000_r3_sputnik_added"} {
+		a := wireArticle(t, name, "a0", "2026-11-24T10:00:00Z")
+		a["title"] = "Enter City and State or Zip Code"
+		_, res := readNight(t, a)
+		if !res.Evidence[0].NotHeadline {
+			t.Fatalf("%s: read with a furniture title, NotHeadline false", name)
+		}
+		s := stateOf(t, a)
+		if i, _ := s.find("a0"); !s.evidence(i).NotHeadline {
+			t.Errorf("%s (short %v): stored, NotHeadline lost", name, s.recs[i].short)
+		}
+	}
+}
+
+// A same-story decision holds through a stored cluster: x joins the
+// stored a0 by its text, y was decided the same as x and matches neither,
+// and joins too, by the editor, as a batch run's must-link pulls it in
+// (a review found y left alone).
+func TestNightDecidedSameThroughStored(t *testing.T) {
+	s := stateOf(t, wireArticle(t, "000_r3_sputnik_added", "a0", "2026-11-24T10:00:00Z"))
+	y := map[string]string{"id": "y", "title": "Library reopens after roof repairs", "date": "2026-11-25T09:00:00Z",
+		"text": "The city library reopened its reading rooms on Wednesday after eight months of repairs to a roof damaged by last winter's storms, with a new children's wing on the ground floor."}
+	cfg, res := readNight(t, wireArticle(t, "000_r1_afp_trimmed", "x", "2026-11-25T08:00:00Z"), y)
+	path := filepath.Join(t.TempDir(), "decisions.jsonl")
+	os.WriteFile(path, []byte(`{"a": "x", "b": "y", "label": "dup"}`+"\n"), 0o644)
+	set, err := decisions.Load([]string{path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Decisions = set
+	n := s.newNight(cfg, res, "k")
+	n.decide()
+	n.throughVerify()
+	n.group()
+	n.assign()
+	a0, _ := n.s.find("a0")
+	for j, want := range []string{cluster.ByModel, cluster.ByEditor} {
+		if c, ok := n.assigned[n.nOld+j]; !ok || c != a0 || n.matches[n.nOld+j].Reason != want {
+			t.Errorf("%s: assigned to %d (%v) by %q, want a0 by %q", n.id(n.nOld+j), c, ok, n.matches[n.nOld+j].Reason, want)
+		}
+	}
+}

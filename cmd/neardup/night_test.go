@@ -941,6 +941,13 @@ func TestStateClockRepair(t *testing.T) {
 			t.Errorf("neardup %s: exit %d, want %d", strings.Join(args, " "), code, exitUsage)
 		}
 	}
+	typoed := filepath.Join(dir, "stat")
+	if code, _, _ := neardup(t, "", "state", "clock", "--state", typoed, "2026-11-25"); code != exitFailure {
+		t.Errorf("state clock on a missing state: exit %d, want 1", code)
+	}
+	if _, err := os.Stat(typoed); err == nil {
+		t.Error("state clock on a missing state made the directory")
+	}
 	code, stdout, stderr := neardup(t, "", "state", "clock", "--state", st, "2026-11-25")
 	if code != 0 || !strings.Contains(stdout, "clock set from 2062-11-25T00:00:00Z to 2026-11-25T00:00:00Z") {
 		t.Fatalf("state clock: exit %d: %s%s", code, stdout, stderr)

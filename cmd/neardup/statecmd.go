@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -68,6 +70,12 @@ func stateCmd(ctx context.Context, args []string, e env) error {
 		return usagef("state clock: give the DATE to set the clock to")
 	case fs.NArg() != 1 || what != "show" && what != "verify" && what != "export":
 		return usagef("state: %q: want show, verify, export or clock DATE", strings.Join(fs.Args(), " "))
+	}
+	if what == "clock" {
+		// Opened to write: a mistyped DIR must not become a new state.
+		if _, err := os.Stat(filepath.Join(dir, "CURRENT")); err != nil {
+			return fmt.Errorf("state clock: %s holds no state (no CURRENT): nothing to repair", dir)
+		}
 	}
 	st, err := state.Open(ctx, dir, state.Options{Wait: wait, Command: "neardup state " + what, ReadOnly: what != "clock"})
 	if err != nil {

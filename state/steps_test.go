@@ -273,13 +273,7 @@ func TestNightDecidedSameJoins(t *testing.T) {
 	y := map[string]string{"id": "y", "title": "Library reopens after roof repairs", "date": "2026-11-25T09:00:00Z",
 		"text": "The city library reopened its reading rooms on Wednesday after eight months of repairs to a roof damaged by last winter's storms, with a new children's wing on the ground floor."}
 	cfg, res := readNight(t, wireArticle(t, "002_b85c2fa3f61deca6", "b0", "2026-11-25T10:00:00Z"), x, y)
-	path := filepath.Join(t.TempDir(), "decisions.jsonl")
-	os.WriteFile(path, []byte(`{"a": "a0", "b": "x", "label": "dup"}`+"\n"+`{"a": "b0", "b": "y", "label": "dup"}`+"\n"), 0o644)
-	set, err := decisions.Load([]string{path})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Decisions = set
+	cfg.Decisions = decisionsOf(t, `{"a": "a0", "b": "x", "label": "dup"}`, `{"a": "b0", "b": "y", "label": "dup"}`)
 	n := s.newNight(cfg, res, "k")
 	n.decide()
 	n.throughVerify()
@@ -360,13 +354,7 @@ func TestNightDecidedSameThroughStored(t *testing.T) {
 	y := map[string]string{"id": "y", "title": "Library reopens after roof repairs", "date": "2026-11-25T09:00:00Z",
 		"text": "The city library reopened its reading rooms on Wednesday after eight months of repairs to a roof damaged by last winter's storms, with a new children's wing on the ground floor."}
 	cfg, res := readNight(t, wireArticle(t, "000_r1_afp_trimmed", "x", "2026-11-25T08:00:00Z"), y)
-	path := filepath.Join(t.TempDir(), "decisions.jsonl")
-	os.WriteFile(path, []byte(`{"a": "x", "b": "y", "label": "dup"}`+"\n"), 0o644)
-	set, err := decisions.Load([]string{path})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Decisions = set
+	cfg.Decisions = decisionsOf(t, `{"a": "x", "b": "y", "label": "dup"}`)
 	n := s.newNight(cfg, res, "k")
 	n.decide()
 	n.throughVerify()
@@ -378,4 +366,18 @@ func TestNightDecidedSameThroughStored(t *testing.T) {
 			t.Errorf("%s: assigned to %d (%v) by %q, want a0 by %q", n.id(n.nOld+j), c, ok, n.matches[n.nOld+j].Reason, want)
 		}
 	}
+}
+
+// decisionsOf loads decisions given as --decisions lines.
+func decisionsOf(t *testing.T, lines ...string) *decisions.Set {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "decisions.jsonl")
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	set, err := decisions.Load([]string{path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
 }

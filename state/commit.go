@@ -75,31 +75,13 @@ func (s *State) plan(t *Tonight, p Params, keep time.Duration, inputs []Input) c
 	}
 
 	pl := commitPlan{}
-	at := 0
-	for si, f := range s.Manifest.Segments {
-		// s.recs holds each segment's live articles, in order.
-		sp := segmentPlan{File: f}
-		lo := at
-		for at < len(s.recs) && s.recs[at].seg == int32(si) {
-			if m.liveSlot(&s.recs[at], m.Cutoff) {
-				sp.Live = append(sp.Live, at)
-			}
-			at++
-		}
-		sp.NLive = len(sp.Live)
-		pl.Evicted += at - lo - sp.NLive
-		pl.Stored += at - lo - sp.NLive
-		switch {
-		case sp.NLive == 0:
-			sp.Action, sp.Live = dropSegment, nil
-		case 2*sp.NLive >= f.Articles:
-			sp.Action, sp.Live = keepSegment, nil
-		default:
-			sp.Action = rewriteSegment
-		}
-		m.Articles += sp.NLive
-		pl.Segments = append(pl.Segments, sp)
-	}
+	// A segment with half its records or more still live is kept whole
+	// (the others stay in its file, no longer live at this cutoff).
+	var live int
+	pl.Segments, live = s.segmentsAt(&m, func(live, held int) bool { return 2*live >= held })
+	pl.Evicted = s.Len() - live
+	pl.Stored = pl.Evicted
+	m.Articles += live
 	pl.Tonight = t.New // all of them, unless some left already
 	if slices.ContainsFunc(t.New, func(a Article) bool { return !m.live(&a, m.Cutoff) }) {
 		pl.Tonight = nil
@@ -390,12 +372,25 @@ func (s *State) SetClock(clock time.Time) (Repair, error) {
 	// MANIFEST's count would then not match at the next Open), and a
 	// higher one makes records leave. The others are rewritten with
 	// their live records, or dropped.
-	pl := commitPlan{}
-	m.Segments, m.Articles = nil, 0
-	at := 0
+	pl := commitPlan{Manifest: m}
+	pl.Segments, pl.Manifest.Articles = s.segmentsAt(&pl.Manifest, func(live, held int) bool { return live == held })
+	pl.Manifest.Segments = nil
+	if err := s.writeGeneration(&pl, s.linkOutputs); err != nil {
+		return Repair{}, err
+	}
+	return r, nil
+}
+
+// segmentsAt splits the loaded records by segment at m's cutoff: a
+// segment none of whose records is live is dropped, one kept whole when
+// whole(live, held) says so (held: the records its file holds), the
+// others rewritten with their live records; and the live records in all.
+func (s *State) segmentsAt(m *Manifest, whole func(live, held int) bool) ([]segmentPlan, int) {
+	var segs []segmentPlan
+	articles, at := 0, 0
 	for si, f := range s.Manifest.Segments {
 		sp := segmentPlan{File: f}
-		for ; at < len(s.recs) && s.recs[at].seg == int32(si); at++ {
+		for ; at < len(s.recs) && s.recs[at].seg == int32(si); at++ { // s.recs: each segment's live records, in order
 			if m.liveSlot(&s.recs[at], m.Cutoff) {
 				sp.Live = append(sp.Live, at)
 			}
@@ -404,19 +399,37 @@ func (s *State) SetClock(clock time.Time) (Repair, error) {
 		switch {
 		case sp.NLive == 0:
 			sp.Action, sp.Live = dropSegment, nil
-		case sp.NLive == f.Articles:
+		case whole(sp.NLive, f.Articles):
 			sp.Action, sp.Live = keepSegment, nil
 		default:
 			sp.Action = rewriteSegment
 		}
-		m.Articles += sp.NLive
-		pl.Segments = append(pl.Segments, sp)
+		articles += sp.NLive
+		segs = append(segs, sp)
 	}
-	pl.Manifest = m
-	gen := genName(m.Generation)
+	return segs, articles
+}
+
+// linkOutputs links the last night's outputs into the staged generation
+// tmp, for a generation that commits no night.
+func (s *State) linkOutputs(tmp string, m *Manifest) error {
+	oldGen := filepath.Join(s.Dir, genName(s.Manifest.Generation))
+	for _, f := range m.Outputs {
+		if err := atomicfs.LinkOrCopy(filepath.Join(oldGen, outDir, f.Name), filepath.Join(tmp, outDir, f.Name)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeGeneration writes the generation pl plans as Commit does, without a
+// night: its segments staged, fill's files (outputs) added under out/,
+// the MANIFEST, every file and directory synced, then switched in.
+func (s *State) writeGeneration(pl *commitPlan, fill func(tmp string, m *Manifest) error) error {
+	gen := genName(pl.Manifest.Generation)
 	tmp := filepath.Join(s.Dir, tmpPrefix+gen)
 	if err := os.RemoveAll(tmp); err != nil {
-		return Repair{}, err
+		return err
 	}
 	ok := false
 	defer func() {
@@ -424,41 +437,35 @@ func (s *State) SetClock(clock time.Time) (Repair, error) {
 			os.RemoveAll(tmp)
 		}
 	}()
-	if err := os.MkdirAll(tmp, 0o755); err != nil {
-		return Repair{}, err
-	}
-	if err := s.stageSegments(tmp, &pl); err != nil {
-		return Repair{}, err
-	}
-	m = pl.Manifest
-	oldGen := filepath.Join(s.Dir, genName(s.Manifest.Generation))
 	if err := os.MkdirAll(filepath.Join(tmp, outDir), 0o755); err != nil {
-		return Repair{}, err
+		return err
 	}
-	for _, f := range m.Outputs {
-		if err := atomicfs.LinkOrCopy(filepath.Join(oldGen, outDir, f.Name), filepath.Join(tmp, outDir, f.Name)); err != nil {
-			return Repair{}, err
-		}
+	if err := s.stageSegments(tmp, pl); err != nil {
+		return err
+	}
+	m := &pl.Manifest
+	if err := fill(tmp, m); err != nil {
+		return err
 	}
 	if err := atomicfs.SyncDir(filepath.Join(tmp, outDir)); err != nil {
-		return Repair{}, err
+		return err
 	}
 	mb, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
-		return Repair{}, err
+		return err
 	}
 	mb = append(mb, '\n')
 	if _, err := writeSynced(tmp, manifestFile, mb); err != nil {
-		return Repair{}, err
+		return err
 	}
 	if err := atomicfs.SyncDir(tmp); err != nil {
-		return Repair{}, err
+		return err
 	}
 	if err := s.switchTo(tmp, gen, mb); err != nil {
 		ok = !errors.Is(err, errNotRenamed)
-		return Repair{}, err
+		return err
 	}
 	ok = true
-	s.Manifest = m
-	return r, nil
+	s.Manifest = *m
+	return nil
 }

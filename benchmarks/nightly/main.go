@@ -76,6 +76,10 @@ func main() {
 		st := filepath.Join(*data, "state-run")
 		os.RemoveAll(st)
 		check(run(nil, "cp", "-a", base, st))
+		// The outputs as the state's last night left them: a new --out
+		// would get that night published first (exit 17), not tonight's.
+		os.RemoveAll(filepath.Join(*data, "out-night"))
+		check(run(nil, "cp", "-a", filepath.Join(*data, "out-base"), filepath.Join(*data, "out-night")))
 		run(nil, "sync")
 		s, rss := timed(bin, "run", "-q", "--state", st, "--keep", "60d", "--out", filepath.Join(*data, "out-night"), last)
 		nightS, nightRSS = append(nightS, s), append(nightRSS, rss)

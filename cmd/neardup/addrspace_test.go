@@ -7,31 +7,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"testing"
 )
 
-func TestWithArenaLimit(t *testing.T) {
-	for _, tt := range []struct {
-		env     []string
-		want    []string
-		changed bool
-	}{
-		{[]string{"A=1"}, []string{"A=1", "GLIBC_TUNABLES=" + arenaTunable}, true},
-		{[]string{"GLIBC_TUNABLES=", "B=2"}, []string{"GLIBC_TUNABLES=" + arenaTunable, "B=2"}, true},
-		{[]string{"GLIBC_TUNABLES=glibc.malloc.tcache_count=0"}, []string{"GLIBC_TUNABLES=glibc.malloc.tcache_count=0:" + arenaTunable}, true},
-		{[]string{"GLIBC_TUNABLES=glibc.malloc.arena_max=8"}, []string{"GLIBC_TUNABLES=glibc.malloc.arena_max=8"}, false}, // the user's own
-	} {
-		got, changed := withArenaLimit(tt.env)
-		if !slices.Equal(got, tt.want) || changed != tt.changed {
-			t.Errorf("withArenaLimit(%q) = %q, %v; want %q, %v", tt.env, got, changed, tt.want, tt.changed)
-		}
-	}
-}
-
 // TestAddressSpaceLimit: under ulimit -v 1.5 GB a run finishes; under
-// 1.3 GB, below MinAddressSpace, it exits 1 with one line that says what
+// 1.3 GB, below sysmem.MinAddressSpace, it exits 1 with one line that says what
 // to do, not a runtime dump with exit 2 (issue 25, defect 10). Tested on
 // a build without cgo, the one docs/nightly.md recommends under
 // ulimit -v: its start does not depend on glibc's reservations, which

@@ -1,6 +1,6 @@
 //go:build cgo
 
-package main
+package sysmem
 
 // cgoLinked: this binary was built with cgo, so it allocates through
 // glibc too (the net package's resolver pulls it in).

@@ -1,4 +1,4 @@
-package main
+package sysmem
 
 import (
 	"fmt"
@@ -58,13 +58,13 @@ func withArenaLimit(env []string) ([]string, bool) {
 	return out, true
 }
 
-// addressSpaceCheck runs at the start of main: under a limit on the
+// CheckAddressSpace runs at the start of main: under a limit on the
 // address space it runs neardup again with glibc's arenas limited (when
 // the binary uses glibc and they are not limited yet), and returns exit
 // code 1 after a one-line error when the limit is under MinAddressSpace;
 // 0 otherwise.
-func addressSpaceCheck(stderr io.Writer) int {
-	limit := addressSpaceLimit()
+func CheckAddressSpace(stderr io.Writer) int {
+	limit := AddressSpaceLimit()
 	if limit == 0 {
 		return 0
 	}
@@ -75,7 +75,7 @@ func addressSpaceCheck(stderr io.Writer) int {
 	}
 	if limit < MinAddressSpace {
 		fmt.Fprintf(stderr, "neardup: the address space is limited to %s (ulimit -v); neardup needs %s of it at least, most of it reserved by the Go runtime, not used: raise ulimit -v, or bound memory with a cgroup instead (systemd MemoryMax=, docker --memory), which counts only what is used\n",
-			byteSize(limit), byteSize(MinAddressSpace))
+			FormatSize(limit), FormatSize(MinAddressSpace))
 		return 1
 	}
 	return 0

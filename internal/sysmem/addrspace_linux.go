@@ -1,14 +1,14 @@
 //go:build linux
 
-package main
+package sysmem
 
 import (
 	"os"
 	"syscall"
 )
 
-// addressSpaceLimit is RLIMIT_AS's soft limit in bytes; 0: none.
-func addressSpaceLimit() int64 {
+// AddressSpaceLimit is RLIMIT_AS's soft limit in bytes; 0: none.
+func AddressSpaceLimit() int64 {
 	var r syscall.Rlimit
 	// RLIM_INFINITY is all ones: no limit.
 	if err := syscall.Getrlimit(syscall.RLIMIT_AS, &r); err != nil || r.Cur > 1<<62 {

@@ -1,6 +1,6 @@
 //go:build !cgo
 
-package main
+package sysmem
 
 // cgoLinked: this binary was built without cgo (CGO_ENABLED=0).
 const cgoLinked = false

@@ -11,8 +11,8 @@ import (
 	"testing"
 )
 
-// TestAddressSpaceLimit: under ulimit -v 1.5 GB a run finishes; under
-// 1.3 GB, below sysmem.MinAddressSpace, it exits 1 with one line that says what
+// TestAddressSpaceLimit: under ulimit -v 1500000 (KiB) a run finishes;
+// under 1300000, below sysmem.MinAddressSpace, it exits 1 with one line that says what
 // to do, not a runtime dump with exit 2 (issue 25, defect 10). Tested on
 // a build without cgo, the one docs/nightly.md recommends under
 // ulimit -v: its start does not depend on glibc's reservations, which
@@ -37,10 +37,10 @@ func TestAddressSpaceLimit(t *testing.T) {
 		return cmd.ProcessState.ExitCode(), string(out)
 	}
 	if code, out := run(1500 * 1000); code != 0 {
-		t.Errorf("under ulimit -v 1.5 GB: exit %d\n%.600s", code, out)
+		t.Errorf("under ulimit -v 1500000: exit %d\n%.600s", code, out)
 	}
 	code, out := run(1300 * 1000)
 	if code != 1 || strings.Count(strings.TrimSpace(out), "\n") != 0 || !strings.Contains(out, "ulimit -v") || !strings.Contains(out, "cgroup") {
-		t.Errorf("under ulimit -v 1.3 GB: exit %d, %.600q; want exit 1 and one line naming ulimit -v and a cgroup", code, out)
+		t.Errorf("under ulimit -v 1300000: exit %d, %.600q; want exit 1 and one line naming ulimit -v and a cgroup", code, out)
 	}
 }

@@ -17,14 +17,15 @@ import (
 // arenas, through GLIBC_TUNABLES, set by running itself again) and refuses
 // in one line, with exit 1, a limit under which it cannot run at all.
 
-// MinAddressSpace is the least address space neardup starts under. An
-// 8-article run needs about 1.1 GB of it with glibc's arenas cut to two,
-// but the Go runtime itself fails to start (a trivial Go program too, cgo
-// or not) under some limits up to about 1.3 GB, where its first heap
-// arena cannot be placed (measured on linux/amd64, Go 1.26, 2026-12-07:
-// neardup under 1.20–1.30 GB, a trivial program under 1.15–1.20 GB); from
-// 1.4 GB up every limit tried worked. A larger run needs its estimated
-// peak on top (run --dry-run).
+// MinAddressSpace is the least address space neardup starts under,
+// 1,400 MiB (ulimit -v 1433600). An 8-article run needs about 1.1 GB of it
+// with glibc's arenas cut to two, but the Go runtime itself fails to
+// start (a trivial Go program too, cgo or not) under some limits up to
+// about ulimit -v 1300000, where its first heap arena cannot be placed
+// (measured on linux/amd64, Go 1.26, 2026-12-07: neardup under
+// 1200000–1300000, a trivial program under 1150000–1200000); from 1400000
+// up every limit tried worked. A larger run needs its estimated peak on
+// top (run --dry-run).
 const MinAddressSpace = 1400 << 20
 
 // RuntimeReserve is what the runtime and the C library reserve beyond the
@@ -74,8 +75,8 @@ func CheckAddressSpace(stderr io.Writer) int {
 		}
 	}
 	if limit < MinAddressSpace {
-		fmt.Fprintf(stderr, "neardup: the address space is limited to %s (ulimit -v); neardup needs %s of it at least, most of it reserved by the Go runtime, not used: raise ulimit -v, or bound memory with a cgroup instead (systemd MemoryMax=, docker --memory), which counts only what is used\n",
-			FormatSize(limit), FormatSize(MinAddressSpace))
+		fmt.Fprintf(stderr, "neardup: the address space is limited to %d MiB (ulimit -v %d); neardup needs %d MiB of it at least (ulimit -v %d), most of it reserved by the Go runtime, not used: raise ulimit -v, or bound memory with a cgroup instead (systemd MemoryMax=, docker --memory), which counts only what is used\n",
+			limit>>20, limit>>10, MinAddressSpace>>20, MinAddressSpace>>10)
 		return 1
 	}
 	return 0

@@ -1,21 +1,16 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math"
-	"os"
-	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/pflag"
 
-	"github.com/neardup/neardup/cluster"
 	"github.com/neardup/neardup/dedup"
 	"github.com/neardup/neardup/eval"
 	"github.com/neardup/neardup/internal/matchflags"
@@ -240,65 +235,23 @@ func evalCmd(ctx context.Context, args []string, e env) error {
 	return printEval(e.stdout, &o, rep)
 }
 
-// writeUncertainSheet writes the n candidate pairs of res whose model
-// probability is nearest the cut (ties by the pair's IDs), leaving out the
-// pairs labelled already, as a reading sheet in --audit-sheet's form.
+// writeUncertainSheet writes the n candidate pairs nearest the model's
+// cut (eval.Uncertain) as a reading sheet, whole or not at all.
 func writeUncertainSheet(path string, n int, cfg dedup.Config, res *dedup.Result, labelled []eval.PairLabel, stderr io.Writer) error {
-	done := map[[2]string]bool{}
-	for _, p := range labelled {
-		done[[2]string{p.A, p.B}], done[[2]string{p.B, p.A}] = true, true
-	}
-	type near struct {
-		a, b string
-		d    float64
-	}
-	var all []near
-	cut := res.Rules.Model.Cut
-	for _, p := range dedup.Candidates(cfg.LSH, res.Evidence, cfg.Workers, nil) {
-		a, b := res.Docs[p.A].ID, res.Docs[p.B].ID
-		if m := res.Check(p.A, p.B); m.P >= 0 && !done[[2]string{a, b}] && m.Reason != cluster.OutsideWindow && m.Reason != cluster.FurnitureOnly {
-			all = append(all, near{a, b, math.Abs(m.P - cut)})
-		}
-	}
-	slices.SortFunc(all, func(x, y near) int {
-		return cmp.Or(cmp.Compare(x.d, y.d), strings.Compare(x.a, y.a), strings.Compare(x.b, y.b))
-	})
-	var sheet []eval.AuditPair
-	for _, p := range all[:min(n, len(all))] {
-		sheet = append(sheet, eval.AuditPair{Canonical: p.a, Member: p.b})
-	}
-	if err := writeAuditSheet(path, fmt.Sprintf("The pairs nearest the model's cut (%.2f)", cut), res, sheet); err != nil {
+	sheet, unlabelled := eval.Uncertain(cfg, res, labelled, n)
+	if err := writeAuditSheet(path, fmt.Sprintf("The pairs nearest the model's cut (%.2f)", res.Rules.Model.Cut), res, sheet); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "eval: wrote the %d candidate pairs nearest the cut to %s (%d asked; %d candidate pairs not labelled yet)\n", len(sheet), path, n, len(all))
+	fmt.Fprintf(stderr, "eval: wrote the %d candidate pairs nearest the cut to %s (%d asked; %d candidate pairs not labelled yet)\n", len(sheet), path, n, unlabelled)
 	return nil
 }
 
-// writeAuditSheet writes the pairs to read, one Markdown block each: the
-// canonical article (A) and the member (B), titles, dates and texts, and
-// no similarity figures, so that the reader's label is a reading.
+// writeAuditSheet writes a reading sheet (eval.WriteSheet) to path, whole
+// or not at all.
 func writeAuditSheet(path, title string, res *dedup.Result, pairs []eval.AuditPair) error {
-	byID := make(map[string]int, len(res.Docs))
-	for i, d := range res.Docs {
-		byID[d.ID] = i
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "# %s: %d pairs to read\n\nFor each pair, is B the same news item as A? Write one line per pair:\n"+
-		"`{\"a\": \"A's ID\", \"b\": \"B's ID\", \"label\": \"dup\" or \"distinct\", \"why\": \"your reason\"}`\n\n", title, len(pairs))
-	for _, p := range pairs {
-		fmt.Fprintf(&b, "## PAIR a=%s b=%s\n", p.Canonical, p.Member)
-		for _, side := range []struct{ name, id string }{{"A", p.Canonical}, {"B", p.Member}} {
-			i := byID[side.id]
-			d := res.Docs[i]
-			fmt.Fprintf(&b, "### %s (id %s, %s): %s\n%s\n\n", side.name, d.ID, report.FormatDate(d.Published), strings.Join(strings.Fields(d.Title), " "), res.Texts[i])
-		}
-	}
-	return os.WriteFile(path, []byte(b.String()), 0o644)
+	return report.WriteFileAtomic(path, func(w io.Writer) error { return eval.WriteSheet(w, title, res, pairs) })
 }
 
-// score scores pred; res, when not nil, gives titles, dates and evidence.
-// errCoverage: the clusters and the gold do not describe the same
-// articles; --partial scores them all the same.
 var errCoverage = errors.New("eval: the labels do not match what is scored (--partial scores it all the same)")
 
 // inputCovers checks that the run read at least half of the gold's

@@ -345,7 +345,7 @@ func writeSynced(dir, name string, parts ...[]byte) (File, error) {
 // --max-evict 1, or committed by a neardup before the clock's bounds):
 // tonight's real articles would all be older than --keep. What left the
 // state then stays gone; what is still stored is matched again.
-func (s *State) SetClock(clock time.Time) (Repair, error) {
+func (s *State) SetClock(clock time.Time, maxEvict float64) (Repair, error) {
 	if s.Manifest.Generation == 0 {
 		return Repair{}, errors.New("state: no night committed: nothing to repair")
 	}
@@ -375,6 +375,12 @@ func (s *State) SetClock(clock time.Time) (Repair, error) {
 	pl := commitPlan{Manifest: m}
 	pl.Segments, pl.Manifest.Articles = s.segmentsAt(&pl.Manifest, func(live, held int) bool { return live == held })
 	pl.Manifest.Segments = nil
+	// A later cutoff, or a date typed wrong, makes stored articles leave
+	// for good: refused beyond maxEvict of them, nothing changed.
+	if r.Evicted = s.Len() - pl.Manifest.Articles; r.Evicted > 0 && float64(r.Evicted) > maxEvict*float64(s.Len()) {
+		return Repair{}, &ClockEvictError{Evicted: r.Evicted, Stored: s.Len(), Cutoff: r.ToCutoff}
+	}
+	pl.Manifest.Repairs[len(pl.Manifest.Repairs)-1] = r
 	if err := s.writeGeneration(&pl, s.linkOutputs); err != nil {
 		return Repair{}, err
 	}
@@ -408,6 +414,18 @@ func (s *State) segmentsAt(m *Manifest, whole func(live, held int) bool) ([]segm
 		segs = append(segs, sp)
 	}
 	return segs, articles
+}
+
+// ClockEvictError refuses a repair of the clock that would make stored
+// articles leave (State.SetClock's maxEvict).
+type ClockEvictError struct {
+	Evicted, Stored int
+	Cutoff          int64
+}
+
+func (e *ClockEvictError) Error() string {
+	return fmt.Sprintf("the clock's new cutoff %s would make %d of the state's %d articles leave for good; nothing changed (a later date than meant? --max-evict 1 accepts)",
+		time.Unix(e.Cutoff, 0).UTC().Format(time.RFC3339), e.Evicted, e.Stored)
 }
 
 // linkOutputs links the last night's outputs into the staged generation

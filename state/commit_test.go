@@ -2,6 +2,7 @@ package state
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -253,7 +254,7 @@ func TestSetClock(t *testing.T) {
 		t.Fatalf("before the repair, a real night: %d new, %d too old; want all too old", tn.Night.New, tn.Night.TooOld)
 	}
 	stop := atomicfs.Trace()
-	r, err := s.SetClock(time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC))
+	r, err := s.SetClock(time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC), 0)
 	if err := atomicfs.CheckOrder(stop()); err != nil {
 		t.Error(err)
 	}
@@ -285,11 +286,12 @@ func TestSetClock(t *testing.T) {
 func TestSetClockLiveRecords(t *testing.T) {
 	keep := 7 * 24 * time.Hour
 	for _, c := range []struct {
-		to   time.Time
-		want string
+		to     time.Time
+		want   string
+		evicts int
 	}{
-		{time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC), "n1b n1c n2a"}, // n1a left at night 2's cutoff and stays gone
-		{time.Date(2026, 11, 13, 0, 0, 0, 0, time.UTC), "n2a"},        // the 11-04 articles leave at 11-06
+		{time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC), "n1b n1c n2a", 0}, // n1a left at night 2's cutoff and stays gone
+		{time.Date(2026, 11, 13, 0, 0, 0, 0, time.UTC), "n2a", 2},        // the 11-04 articles leave at 11-06: refused unless allowed
 	} {
 		s, err := Open(context.Background(), t.TempDir(), Options{})
 		if err != nil {
@@ -309,8 +311,19 @@ func TestSetClockLiveRecords(t *testing.T) {
 		if s.Len() != 3 || s.Manifest.Segments[0].Articles != 3 {
 			t.Fatalf("before the repair: %d articles, segments %+v; want night 1's segment kept whole with n1a gone", s.Len(), s.Manifest.Segments)
 		}
+		if _, err := s.SetClock(c.to, 0); (err != nil) != (c.evicts > 0) {
+			t.Fatalf("SetClock(%s) with nothing allowed to leave: %v, want an error only if some leave", c.to.Format(time.DateOnly), err)
+		} else if err != nil {
+			var ce *ClockEvictError
+			if !errors.As(err, &ce) || ce.Evicted != c.evicts || ce.Stored != 3 {
+				t.Fatalf("refused with %v, want %d of 3 leaving", err, c.evicts)
+			}
+			if m := s.Manifest; m.Generation != 2 || m.Clock == c.to.Unix() {
+				t.Fatalf("a refused repair changed the state: %+v", m)
+			}
+		}
 		stop := atomicfs.Trace()
-		_, err = s.SetClock(c.to)
+		r, err := s.SetClock(c.to, 1)
 		if err := atomicfs.CheckOrder(stop()); err != nil {
 			t.Error(err)
 		}
@@ -325,8 +338,8 @@ func TestSetClockLiveRecords(t *testing.T) {
 		for i := range s.Len() {
 			ids = append(ids, s.idOf(i))
 		}
-		if got := strings.Join(ids, " "); got != c.want || s.Manifest.Articles != len(ids) {
-			t.Errorf("SetClock(%s): the state holds %s (MANIFEST %d), want %s", c.to.Format(time.DateOnly), got, s.Manifest.Articles, c.want)
+		if got := strings.Join(ids, " "); got != c.want || s.Manifest.Articles != len(ids) || r.Evicted != c.evicts || s.Manifest.Repairs[0].Evicted != c.evicts {
+			t.Errorf("SetClock(%s): the state holds %s (MANIFEST %d), %d evicted; want %s, %d", c.to.Format(time.DateOnly), got, s.Manifest.Articles, r.Evicted, c.want, c.evicts)
 		}
 		s.Close()
 	}

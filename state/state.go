@@ -98,7 +98,8 @@ type Repair struct {
 	ToClock    int64     `json:"to_clock"`
 	FromCutoff int64     `json:"from_cutoff"`
 	ToCutoff   int64     `json:"to_cutoff"`
-	At         time.Time `json:"at"` // when it was made (wall clock, for people)
+	Evicted    int       `json:"evicted,omitempty"` // stored articles the new cutoff made leave (accepted with --max-evict)
+	At         time.Time `json:"at"`                // when it was made (wall clock, for people)
 }
 
 // File is a file of a generation with its checksum.

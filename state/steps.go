@@ -32,7 +32,8 @@ type night struct {
 	decided   *decisions.Set     // the editors' decisions, when there are any
 	edges     []lsh.Pair         // verified pairs of two of tonight's
 	sameAs    []lsh.Pair         // pairs decided the same story, one of tonight's in each: (stored canonical or tonight's, tonight's)
-	nearPairs []lsh.Pair         // candidates not verified but close to the model's cut (dedup.NearBelow): the report's near misses
+	nearPairs []lsh.Pair         // candidates at or near the model's cut (dedup.NearBelow): the report's near misses where the two end apart
+	same      map[int][]int      // sameTonight's, once made
 	groups    map[int]*group
 	order     []int // the groups' roots, in the order of their first article of tonight
 
@@ -440,26 +441,62 @@ func (n *night) takeInto(c int, docs []int) []int {
 	}
 	// An article decided the same as one taken in joins too (as a batch
 	// run's must-link decisions pull it in), unless decided apart from c;
-	// and so on, until none does.
-	for changed := n.decided != nil; changed; {
-		changed = false
-		for i := 0; i < len(left); i++ {
-			d := left[i]
+	// and so on: a walk over tonight's same-story decisions from what c
+	// took.
+	if n.decided == nil || len(left) == 0 {
+		return left
+	}
+	same := n.sameTonight()
+	waiting := make(map[int]bool, len(left))
+	for _, d := range left {
+		waiting[d] = true
+	}
+	queue := make([]int, 0, len(n.gained[c]))
+	for _, g := range n.gained[c] {
+		queue = append(queue, g.Doc)
+	}
+	for len(queue) > 0 {
+		t := queue[0]
+		queue = queue[1:]
+		for _, d := range same[t] {
+			if !waiting[d] {
+				continue
+			}
 			m := n.check(c, d)
-			if m.Reason == cluster.EditorApart || !slices.ContainsFunc(n.gained[c], func(g cluster.Member) bool {
-				dec, ok := n.decided.Lookup(n.id(g.Doc), n.id(d))
-				return ok && dec.Label == decisions.Same
-			}) {
+			if m.Reason == cluster.EditorApart {
 				continue
 			}
 			m.Verified, m.Reason = true, cluster.ByEditor
 			take(d, m)
-			left = slices.Delete(left, i, i+1)
-			i--
-			changed = true
+			delete(waiting, d)
+			queue = append(queue, d)
 		}
 	}
-	return left
+	return slices.DeleteFunc(left, func(d int) bool { return !waiting[d] })
+}
+
+// sameTonight is, for each of tonight's articles, tonight's articles an
+// editor decided are the same story, in the decisions' order; made once
+// a night.
+func (n *night) sameTonight() map[int][]int {
+	if n.same != nil {
+		return n.same
+	}
+	n.same = map[int][]int{}
+	tonight := map[string]int{}
+	for j, d := range n.res.Docs {
+		if n.isNew[j] {
+			tonight[d.ID] = n.nOld + j
+		}
+	}
+	for _, d := range n.decided.List() {
+		a, okA := tonight[d.A]
+		b, okB := tonight[d.B]
+		if d.Label == decisions.Same && okA && okB && a != b {
+			n.same[a], n.same[b] = append(n.same[a], b), append(n.same[b], a)
+		}
+	}
+	return n.same
 }
 
 // buildAmong clusters tonight's docs that no stored cluster took, over

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -247,9 +248,22 @@ func writeUncertainSheet(path string, n int, cfg dedup.Config, res *dedup.Result
 }
 
 // writeAuditSheet writes a reading sheet (eval.WriteSheet) to path, whole
-// or not at all.
+// or not at all (a regular file: through a temporary one renamed over it).
 func writeAuditSheet(path, title string, res *dedup.Result, pairs []eval.AuditPair) error {
-	return report.WriteFileAtomic(path, func(w io.Writer) error { return eval.WriteSheet(w, title, res, pairs) })
+	write := func(w io.Writer) error { return eval.WriteSheet(w, title, res, pairs) }
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		// A device or a pipe (--audit-sheet /dev/stdout): written through.
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		if err := write(f); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	}
+	return report.WriteFileAtomic(path, write)
 }
 
 var errCoverage = errors.New("eval: the labels do not match what is scored (--partial scores it all the same)")

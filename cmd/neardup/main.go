@@ -153,7 +153,7 @@ func run(ctx context.Context, args []string, e env) int {
 	case errors.As(err, new(*nightly.RateAlarm)):
 		fmt.Fprintf(e.stderr, "neardup: alarm: %v\n", err)
 		return exitAlarm
-	case errors.As(err, new(*nightly.EvictAlarm)):
+	case errors.As(err, new(*nightly.EvictAlarm)), errors.As(err, new(*state.ClockEvictError)):
 		fmt.Fprintf(e.stderr, "neardup: refused: %v\n", err)
 		return exitEvict
 	case errors.As(err, new(*nightly.NothingNew)):

@@ -948,6 +948,15 @@ func TestStateClockRepair(t *testing.T) {
 	if _, err := os.Stat(typoed); err == nil {
 		t.Error("state clock on a missing state made the directory")
 	}
+	// A later date than meant would make the stored articles leave:
+	// refused, exit 15, nothing changed.
+	before := snapshot(t, st)
+	if code, _, stderr := neardup(t, "", "state", "clock", "--state", st, "2063-01-01"); code != exitEvict || !strings.Contains(stderr, "leave for good") {
+		t.Errorf("state clock to a later date: exit %d, want %d: %s", code, exitEvict, stderr)
+	}
+	if !equalMaps(before, snapshot(t, st)) {
+		t.Error("a refused state clock changed the state")
+	}
 	code, stdout, stderr := neardup(t, "", "state", "clock", "--state", st, "2026-11-25")
 	if code != 0 || !strings.Contains(stdout, "clock set from 2062-11-25T00:00:00Z to 2026-11-25T00:00:00Z") {
 		t.Fatalf("state clock: exit %d: %s%s", code, stdout, stderr)

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -40,7 +39,9 @@ change no file of the state.
            or a --night typo moved, so that tonight's real articles are no
            longer all "older than --keep": a new generation with the same
            articles, decisions and last outputs, the clock at DATE and the
-           cutoff DATE less --keep; articles that left stay gone. The one
+           cutoff DATE less --keep; articles that left stay gone. A DATE
+           that would make stored articles leave (a later one than meant)
+           is refused with exit 15 unless --max-evict allows it. The one
            command that changes the state; recorded, and listed by show
 
 Flags:
@@ -49,9 +50,11 @@ Flags:
 func stateCmd(ctx context.Context, args []string, e env) error {
 	var dir string
 	var wait time.Duration
+	var maxEvict float64
 	fs, err := parseFlags("state", stateHelp, args, e, func(fs *pflag.FlagSet) {
 		fs.StringVar(&dir, "state", "", "the state `DIR` (required)")
 		fs.DurationVar(&wait, "wait", 0, "if a run holds the state, wait up to `DURATION` for it instead of exiting with 11")
+		fs.Float64Var(&maxEvict, "max-evict", 0, "clock: the `SHARE` of the stored articles the new cutoff may make leave (0: none; 1: any)")
 	})
 	if err != nil {
 		return err
@@ -72,10 +75,14 @@ func stateCmd(ctx context.Context, args []string, e env) error {
 		return usagef("state: %q: want show, verify, export or clock DATE", strings.Join(fs.Args(), " "))
 	}
 	if what == "clock" {
-		// Opened to write: a mistyped DIR must not become a new state.
-		if _, err := os.Stat(filepath.Join(dir, "CURRENT")); err != nil {
-			return fmt.Errorf("state clock: %s holds no state (no CURRENT): nothing to repair", dir)
+		// Opened to write: a mistyped DIR must not become a new state
+		// (an existing one that lost its CURRENT is damage, exit 14).
+		if _, err := os.Stat(dir); os.IsNotExist(err) {
+			return fmt.Errorf("state clock: %s does not exist: no state to repair", dir)
 		}
+	}
+	if !(maxEvict >= 0 && maxEvict <= 1) {
+		return usagef("state: --max-evict %v: want a share from 0 to 1", maxEvict)
 	}
 	st, err := state.Open(ctx, dir, state.Options{Wait: wait, Command: "neardup state " + what, ReadOnly: what != "clock"})
 	if err != nil {
@@ -85,12 +92,15 @@ func stateCmd(ctx context.Context, args []string, e env) error {
 	unix := func(t int64) string { return time.Unix(t, 0).UTC().Format(time.RFC3339) }
 	switch what {
 	case "clock":
-		r, err := st.SetClock(clock)
+		r, err := st.SetClock(clock, maxEvict)
 		if err != nil {
 			return fmt.Errorf("state clock: %w", err)
 		}
 		fmt.Fprintf(e.stdout, "%s: clock set from %s to %s, cutoff from %s to %s (generation %d): stored articles published from the new cutoff on are matched again; what left the state stays gone\n",
 			dir, unix(r.FromClock), unix(r.ToClock), unix(r.FromCutoff), unix(r.ToCutoff), st.Manifest.Generation)
+		if r.Evicted > 0 {
+			fmt.Fprintf(e.stdout, "%s: %d stored articles left at the new cutoff (--max-evict %.2f)\n", dir, r.Evicted, maxEvict)
+		}
 		return nil
 	case "verify":
 		fmt.Fprintf(e.stdout, "%s: every file holds (generation %d, %d articles, %d segments, %d outputs)\n",

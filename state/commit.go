@@ -112,67 +112,30 @@ func (s *State) Commit(t *Tonight, p Params, keep time.Duration, inputs []Input,
 	}
 	start := time.Now()
 	pl := s.plan(t, p, keep, inputs)
-	m := &pl.Manifest
-	gen := genName(m.Generation)
-	tmp := filepath.Join(s.Dir, tmpPrefix+gen)
-	if err := os.RemoveAll(tmp); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Join(tmp, outDir), 0o755); err != nil {
-		return err
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			os.RemoveAll(tmp)
-		}
-	}()
-	if err := s.stageSegments(tmp, &pl); err != nil {
-		return err
-	}
-	if err := s.stageTonight(tmp, t, &pl, p.Hashes); err != nil {
-		return err
-	}
-	for _, o := range outputs {
-		f, err := writeSynced(filepath.Join(tmp, outDir), o.Name, o.Data)
-		if err != nil {
+	return s.writeGeneration(&pl, func(tmp string, m *Manifest) error {
+		if err := s.stageTonight(tmp, t, &pl, p.Hashes); err != nil {
 			return err
 		}
-		m.Outputs = append(m.Outputs, f)
-	}
-	if err := atomicfs.SyncDir(filepath.Join(tmp, outDir)); err != nil {
-		return err
-	}
-	last := &m.Nights[len(m.Nights)-1]
-	last.Evicted, last.State = pl.Evicted, m.Articles
-	for _, f := range m.Segments {
-		last.StateBytes += f.Bytes
-	}
-	last.Seconds = map[string]float64{}
-	for k, v := range seconds {
-		last.Seconds[k] = round3(v)
-	}
-	last.Seconds["commit"] = round3(time.Since(start).Seconds())
-	last.Committed = time.Now().UTC().Truncate(time.Second)
-	mb, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		return err
-	}
-	mb = append(mb, '\n')
-	if _, err := writeSynced(tmp, manifestFile, mb); err != nil {
-		return err
-	}
-	if err := atomicfs.SyncDir(tmp); err != nil {
-		return err
-	}
-	s.hook("written")
-	if err := s.switchTo(tmp, gen, mb); err != nil {
-		ok = !errors.Is(err, errNotRenamed)
-		return err
-	}
-	ok = true
-	s.Manifest = *m
-	return nil
+		for _, o := range outputs {
+			f, err := writeSynced(filepath.Join(tmp, outDir), o.Name, o.Data)
+			if err != nil {
+				return err
+			}
+			m.Outputs = append(m.Outputs, f)
+		}
+		last := &m.Nights[len(m.Nights)-1]
+		last.Evicted, last.State = pl.Evicted, m.Articles
+		for _, f := range m.Segments {
+			last.StateBytes += f.Bytes
+		}
+		last.Seconds = map[string]float64{}
+		for k, v := range seconds {
+			last.Seconds[k] = round3(v)
+		}
+		last.Seconds["commit"] = round3(time.Since(start).Seconds())
+		last.Committed = time.Now().UTC().Truncate(time.Second)
+		return nil
+	})
 }
 
 // stageSegments carries the current segments into the staged generation
@@ -440,9 +403,11 @@ func (s *State) linkOutputs(tmp string, m *Manifest) error {
 	return nil
 }
 
-// writeGeneration writes the generation pl plans as Commit does, without a
-// night: its segments staged, fill's files (outputs) added under out/,
-// the MANIFEST, every file and directory synced, then switched in.
+// writeGeneration writes the generation pl plans: its segments staged,
+// then what fill adds (tonight's segment, the outputs under out/, the
+// night's record in m), the MANIFEST, every file and directory synced,
+// then switched in; on error the previous generation stays current and
+// the staged one is removed. Commit and SetClock write through it.
 func (s *State) writeGeneration(pl *commitPlan, fill func(tmp string, m *Manifest) error) error {
 	gen := genName(pl.Manifest.Generation)
 	tmp := filepath.Join(s.Dir, tmpPrefix+gen)
@@ -479,6 +444,7 @@ func (s *State) writeGeneration(pl *commitPlan, fill func(tmp string, m *Manifes
 	if err := atomicfs.SyncDir(tmp); err != nil {
 		return err
 	}
+	s.hook("written")
 	if err := s.switchTo(tmp, gen, mb); err != nil {
 		ok = !errors.Is(err, errNotRenamed)
 		return err

@@ -618,6 +618,3 @@ func (u *UnionFind) Union(a, b int) {
 	u.parent[rb] = int32(ra)
 	u.size[ra] += u.size[rb]
 }
-
-// Size is the number of elements in x's set.
-func (u *UnionFind) Size(x int) int { return int(u.size[u.Find(x)]) }

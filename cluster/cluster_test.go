@@ -27,14 +27,14 @@ func TestUnionFind(t *testing.T) {
 			t.Errorf("%d and %d joined", p[0], p[1])
 		}
 	}
-	if n := u.Size(2); n != 4 {
+	if n := u.size[u.Find(2)]; n != 4 {
 		t.Errorf("component size %d, want 4", n)
 	}
 }
 
 // TestUnionFindProperty: after random unions, two elements share a root
-// exactly when a naive relabelling says they are joined, and Size is the
-// number of elements with that label.
+// exactly when a naive relabelling says they are joined, and the size
+// size of the root's set is the number of elements with that label.
 func TestUnionFindProperty(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for trial := range 200 {
@@ -65,8 +65,8 @@ func TestUnionFindProperty(t *testing.T) {
 					size++
 				}
 			}
-			if u.Size(a) != size {
-				t.Fatalf("trial %d: Size(%d) = %d, want %d", trial, a, u.Size(a), size)
+			if got := int(u.size[u.Find(a)]); got != size {
+				t.Fatalf("trial %d: the set of %d holds %d, want %d", trial, a, got, size)
 			}
 		}
 	}

@@ -33,7 +33,7 @@ func TestUnionFind(t *testing.T) {
 }
 
 // TestUnionFindProperty: after random unions, two elements share a root
-// exactly when a naive relabelling says they are joined, and the size
+// exactly when a naive relabelling says they are joined, and the
 // size of the root's set is the number of elements with that label.
 func TestUnionFindProperty(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))

@@ -104,6 +104,16 @@ func putU32(b []byte, v uint32) {
 	b[0], b[1], b[2], b[3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
 }
 
+// emptyState opens a new, empty state in a test folder.
+func emptyState(t *testing.T) *State {
+	t.Helper()
+	s, err := Open(context.Background(), t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // commitNight reads arts as a night, decides and commits it into s, and
 // opens the state again, as the next night's run does.
 func commitNight(t *testing.T, s *State, keep time.Duration, arts ...map[string]string) *State {
@@ -127,10 +137,8 @@ func commitNight(t *testing.T, s *State, keep time.Duration, arts ...map[string]
 // tonight's articles all stay; Commit then applies exactly that.
 func TestCommitPlan(t *testing.T) {
 	keep := 7 * 24 * time.Hour
-	s, err := Open(context.Background(), t.TempDir(), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := emptyState(t)
+	var err error
 	defer func() { s.Close() }()
 	w := func(name, id, date string) map[string]string { return wireArticle(t, name, id, date) }
 	s = commitNight(t, s, keep, w("000_d995efe7b01a9663", "n1a", "2026-11-01T08:00:00Z"), w("002_b85c2fa3f61deca6", "n1b", "2026-11-01T09:00:00Z"))
@@ -203,10 +211,7 @@ func TestCommitPlan(t *testing.T) {
 // changed (atomicfs.CheckOrder over the steps it takes).
 func TestCommitSyncOrder(t *testing.T) {
 	keep := 7 * 24 * time.Hour
-	s, err := Open(context.Background(), t.TempDir(), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := emptyState(t)
 	defer func() { s.Close() }()
 	w := func(name, id, date string) map[string]string { return wireArticle(t, name, id, date) }
 	for i, night := range [][]map[string]string{
@@ -233,10 +238,8 @@ func TestCommitSyncOrder(t *testing.T) {
 // all older than keep.
 func TestSetClock(t *testing.T) {
 	keep := 7 * 24 * time.Hour
-	s, err := Open(context.Background(), t.TempDir(), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := emptyState(t)
+	var err error
 	defer func() { s.Close() }()
 	w := func(name, id, date string) map[string]string { return wireArticle(t, name, id, date) }
 	s = commitNight(t, s, keep, w("000_d995efe7b01a9663", "n1", "2026-11-01T08:00:00Z"))
@@ -293,10 +296,8 @@ func TestSetClockLiveRecords(t *testing.T) {
 		{time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC), "n1b n1c n2a", 0}, // n1a left at night 2's cutoff and stays gone
 		{time.Date(2026, 11, 13, 0, 0, 0, 0, time.UTC), "n2a", 2},        // the 11-04 articles leave at 11-06: refused unless allowed
 	} {
-		s, err := Open(context.Background(), t.TempDir(), Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := emptyState(t)
+		var err error
 		w := func(name, id, date string) map[string]string { return wireArticle(t, name, id, date) }
 		s = commitNight(t, s, keep, w("000_d995efe7b01a9663", "n1a", "2026-11-01T08:00:00Z"), w("002_b85c2fa3f61deca6", "n1b", "2026-11-04T09:00:00Z"), w("002_r1_afp_trimmed", "n1c", "2026-11-04T10:00:00Z"))
 		cfg, res := readNight(t, w("000_r2_reordered", "n2a", "2026-11-10T08:00:00Z"))

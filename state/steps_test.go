@@ -157,10 +157,7 @@ func TestNightAssignDecisionsFinal(t *testing.T) {
 // themselves, and a copy of another orphaned story is not drawn in.
 func TestNightCanonicalLeft(t *testing.T) {
 	keep := 2 * time.Hour // copies an hour apart: the model weighs hours apart
-	s, err := Open(context.Background(), t.TempDir(), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := emptyState(t)
 	defer func() { s.Close() }()
 	w := func(name, id, date string) map[string]string { return wireArticle(t, name, id, date) }
 	s = commitNight(t, s, keep, w("000_d995efe7b01a9663", "a0", "2026-11-02T08:00:00Z"), w("000_r1_afp_trimmed", "a1", "2026-11-02T09:00:00Z"),
